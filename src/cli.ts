@@ -1,0 +1,112 @@
+import fs from "node:fs";
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { splitCodes } from "./config/selection.js";
+import { ruleMarkdown, rulesTable } from "./docs.js";
+import { VERSION } from "./meta.js";
+import type { OutputFormat } from "./report/types.js";
+import { RULES } from "./rules/index.js";
+import { run } from "./run.js";
+
+const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  await yargs(argv)
+    .scriptName("pytest-memlint")
+    .usage("$0 [check] [PATH ...]\n$0 rules [CODE]")
+    .command(
+      ["check [paths..]", "$0 [paths..]"],
+      "Check pytest suites for patterns that get xdist workers OOM-killed",
+      (y) =>
+        y
+          .positional("paths", { type: "string", array: true, default: [] as string[], describe: "Files or folders (default: .)" })
+          .option("fix", { type: "boolean", default: false, describe: "Apply safe fixes" })
+          .option("unsafe-fixes", { type: "boolean", default: false, describe: "Allow unsafe fixes too" })
+          .option("diff", { type: "boolean", default: false, describe: "Print fixes as a unified diff; write nothing" })
+          .option("select", { type: "string", describe: "Codes or prefixes to enable (replaces the selection): MEM2,MEM301 or ALL" })
+          .option("ignore", { type: "string", describe: "Codes or prefixes to disable" })
+          .option("extend-select", { type: "string", describe: "Codes or prefixes to enable in addition" })
+          .option("format", { choices: FORMATS, default: "text" as OutputFormat, describe: "Output format" })
+          .option("output-file", { type: "string", describe: "Write the report to a file" })
+          .option("exit-zero", { type: "boolean", default: false, describe: "Exit 0 even when findings remain" })
+          .option("config", { type: "string", describe: "Configuration file to use" })
+          .option("no-config", { type: "boolean", default: false, describe: "Use no configuration file" })
+          .option("xdist-group-name", { type: "string", describe: "Group name template for MEM102's fix ({stem}, {class})" })
+          .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print findings only, no summary" })
+          .option("color", { choices: ["auto", "always", "never"] as const, default: "auto" as const, describe: "Colour the text output" })
+          .option("stdin-filename", { type: "string", describe: "Read the source from standard input, reported under this name" }),
+      async (args) => {
+        if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
+        const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
+        exitCode = await run(
+          {
+            paths: args.paths.map(String),
+            cwd: process.cwd(),
+            fix: args.fix,
+            unsafeFixes: args.unsafeFixes,
+            diff: args.diff,
+            select: splitCodes(args.select),
+            ignore: splitCodes(args.ignore),
+            extendSelect: splitCodes(args.extendSelect),
+            format: args.format,
+            outputFile: args.outputFile,
+            exitZero: args.exitZero,
+            config: args.config,
+            noConfig: args.noConfig,
+            xdistGroupName: args.xdistGroupName,
+            quiet: args.quiet,
+            color: args.color,
+            stdinFilename: args.stdinFilename,
+            stdin,
+          },
+          {
+            stdout: (t) => process.stdout.write(t),
+            stderr: (t) => process.stderr.write(t),
+            isTTY: process.stdout.isTTY === true,
+          },
+        );
+      },
+    )
+    .command(
+      "rules [code]",
+      "List the rules, or show one rule's documentation",
+      (y) => y.positional("code", { type: "string" }),
+      (args) => {
+        if (args.code === undefined) {
+          process.stdout.write(rulesTable());
+          return;
+        }
+        const code = args.code.toUpperCase();
+        const rule = RULES.find((r) => r.meta.code === code || r.meta.name === args.code);
+        if (!rule) fail(`unknown rule '${args.code}' (see 'pytest-memlint rules')`);
+        process.stdout.write(ruleMarkdown(rule));
+      },
+    )
+    .strictOptions()
+    .version(VERSION)
+    .help()
+    .fail((msg, err) => {
+      if (err) throw err;
+      fail(msg.split("\n")[0] ?? "invalid arguments");
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const err = e as Error;
+    process.stderr.write(`error: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env["PYTEST_MEMLINT_DEBUG"]) process.stderr.write(`${err?.stack ?? ""}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,128 @@
+import fs from "node:fs";
+import path from "node:path";
+import fg from "fast-glob";
+import ignore, { type Ignore } from "ignore";
+import { describeFsError, FileError } from "./engine/analyze.js";
+
+/** Folders never searched (named paths inside them are still checked). */
+export const DEFAULT_EXCLUDED_DIRS = [".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox", "site-packages", ".hg", ".mypy_cache", ".pytest_cache", ".ruff_cache"];
+
+export interface DiscoveredFile {
+  path: string;
+  /** Named on the command line: always checked, as a test file. */
+  explicit: boolean;
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  errors: FileError[];
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** Tells whether a path is excluded by the configuration's `exclude`. */
+  isExcluded?: (absolutePath: string) => boolean;
+}
+
+/**
+ * Python files under each path, sorted, each once: `*.py` files in folders (test files are told
+ * apart later, by the pytest configuration that applies), skipping the default folders, what
+ * `.gitignore` files ignore and what `exclude` names; files named directly are always kept.
+ */
+export function discover(paths: readonly string[], options: DiscoverOptions): Discovery {
+  const found = new Map<string, DiscoveredFile>();
+  const errors: FileError[] = [];
+  for (const given of paths) {
+    const abs = path.resolve(options.cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch (e) {
+      errors.push(new FileError(abs, describeFsError(e)));
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      found.set(abs, { path: abs, explicit: true });
+      continue;
+    }
+    const gitignores = new GitignoreSet(abs);
+    for (const file of globPython(abs, errors)) {
+      if (found.has(file) || gitignores.ignores(file) || options.isExcluded?.(file)) continue;
+      found.set(file, { path: file, explicit: false });
+    }
+  }
+  const files = [...found.values()].sort((a, b) => compareStrings(a.path, b.path));
+  return { files, errors };
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Globs `**\/*.py`; an unreadable folder is reported once and the walk goes on without it. */
+function globPython(root: string, errors: FileError[]): string[] {
+  const ignoreGlobs = DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`);
+  const unreadable: string[] = [];
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      return fg.sync("**/*.py", {
+        cwd: root,
+        absolute: true,
+        dot: true,
+        onlyFiles: true,
+        followSymbolicLinks: false,
+        ignore: [...ignoreGlobs, ...unreadable.map((d) => `${fg.escapePath(path.relative(root, d))}/**`)],
+        suppressErrors: false,
+        throwErrorOnBrokenSymbolicLink: false,
+      });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (!err.path || unreadable.includes(err.path) || path.resolve(err.path) === root) {
+        errors.push(new FileError(err.path ?? root, describeFsError(e)));
+        return [];
+      }
+      unreadable.push(err.path);
+      errors.push(new FileError(err.path, describeFsError(e)));
+    }
+  }
+  return [];
+}
+
+/** The `.gitignore` files that apply under a folder: in it, below it, and above it up to the repository root. */
+class GitignoreSet {
+  private readonly byDir = new Map<string, Ignore>();
+
+  constructor(root: string) {
+    const below = fg.sync("**/.gitignore", { cwd: root, absolute: true, dot: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`), suppressErrors: true });
+    for (const file of below) this.load(file);
+    let dir = path.dirname(root);
+    if (!fs.existsSync(path.join(root, ".git"))) {
+      for (;;) {
+        this.load(path.join(dir, ".gitignore"));
+        if (fs.existsSync(path.join(dir, ".git"))) break;
+        const parent = path.dirname(dir);
+        if (parent === dir) break;
+        dir = parent;
+      }
+    }
+  }
+
+  private load(file: string): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      return;
+    }
+    this.byDir.set(path.dirname(file), ignore().add(text));
+  }
+
+  ignores(file: string): boolean {
+    for (const [dir, ig] of this.byDir) {
+      const rel = path.relative(dir, file);
+      if (rel.startsWith("..") || path.isAbsolute(rel)) continue;
+      if (ig.ignores(rel.split(path.sep).join("/"))) return true;
+    }
+    return false;
+  }
+}

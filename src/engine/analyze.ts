@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Collection, collectionRules } from "./collection.js";
+import { LineIndex } from "./lines.js";
+import { ModuleModel } from "./model.js";
+import { parse, type Tree } from "./parser.js";
+import { decodeSource, type SourceText } from "./source.js";
+import type { TextFile } from "./types.js";
+import type { PytestConfig } from "../config/pytest-config.js";
+
+/** A Python file read, decoded, parsed and modelled. */
+export interface AnalyzedFile {
+  file: TextFile;
+  source: SourceText;
+  tree: Tree;
+  collection: Collection;
+  isConftest: boolean;
+  pytestConfig: PytestConfig | undefined;
+}
+
+/** A path that could not be read or decoded: one line for the user. */
+export class FileError extends Error {
+  constructor(readonly path: string, message: string) {
+    super(message);
+  }
+}
+
+export function readSource(filePath: string): SourceText {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch (e) {
+    throw new FileError(filePath, describeFsError(e));
+  }
+  try {
+    return decodeSource(bytes);
+  } catch (e) {
+    throw new FileError(filePath, (e as Error).message);
+  }
+}
+
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "ELOOP":
+      return "too many levels of symbolic links (a symlink loop)";
+    case "EISDIR":
+      return "is a directory";
+    default:
+      return err.code ? `cannot be read (${err.code})` : "cannot be read";
+  }
+}
+
+export function analyzeText(
+  filePath: string,
+  source: SourceText,
+  text: string,
+  pytestConfig: PytestConfig | undefined,
+  forceTestModule: boolean,
+): AnalyzedFile {
+  const tree = parse(text);
+  const model = new ModuleModel(tree);
+  const base = path.basename(filePath);
+  const isConftest = base === "conftest.py";
+  const rules = collectionRules(pytestConfig);
+  const isTestModule = !isConftest && (forceTestModule || rules.isTestFileName(base));
+  return {
+    file: { path: filePath, text, lines: new LineIndex(text) },
+    source,
+    tree,
+    collection: new Collection(model, rules, isTestModule),
+    isConftest,
+    pytestConfig,
+  };
+}

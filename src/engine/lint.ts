@@ -1,0 +1,58 @@
+import { analyzeText, type AnalyzedFile } from "./analyze.js";
+import type { SuiteFacts } from "./facts.js";
+import { syntaxProblems } from "./parser.js";
+import type { Project } from "./project.js";
+import { FileContext } from "./rule.js";
+import { Suppressions } from "./suppress.js";
+import type { Finding } from "./types.js";
+import type { RuleOptions } from "../config/options.js";
+import { RULES, SYNTAX_ERROR } from "../rules/index.js";
+
+export interface LintSettings {
+  enabled: ReadonlySet<string>;
+  options: RuleOptions;
+}
+
+/** A rule that threw: reported as an internal error naming the rule and file, never as a crash. */
+export class RuleCrash extends Error {
+  constructor(readonly code: string, readonly path: string, cause: unknown) {
+    super(`internal error in ${code}: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+export interface LintResult {
+  findings: Finding[];
+  syntaxErrors: number;
+  crashes: RuleCrash[];
+}
+
+/** Runs MEM000 and every enabled file rule on one analysed file, then drops suppressed findings. */
+export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, project: Project, facts: SuiteFacts): LintResult {
+  const ctx = new FileContext(analyzed.file, analyzed.tree, settings.options, project, analyzed.collection, analyzed.isConftest, analyzed.pytestConfig, facts);
+  const problems = syntaxProblems(analyzed.tree);
+  const findings: Finding[] = [];
+  const first = problems[0];
+  if (first && settings.enabled.has(SYNTAX_ERROR.code)) {
+    const end = first.node.endIndex > first.node.startIndex ? first.node.endIndex : first.node.startIndex;
+    const message = first.missing ? `Syntax error: missing \`${first.node.type}\`` : "Syntax error: the parser could not read this";
+    findings.push({ ...SYNTAX_ERROR, message, file: analyzed.file, start: first.node.startIndex, end, fix: null });
+  }
+  const crashes: RuleCrash[] = [];
+  for (const rule of RULES) {
+    if (!rule.checkFile || !settings.enabled.has(rule.meta.code)) continue;
+    try {
+      rule.checkFile(ctx);
+    } catch (e) {
+      crashes.push(new RuleCrash(rule.meta.code, analyzed.file.path, e));
+    }
+  }
+  findings.push(...ctx.findings);
+  const suppressions = new Suppressions(analyzed.tree, analyzed.file.lines);
+  return { findings: findings.filter((f) => !suppressions.isSuppressed(f)), syntaxErrors: problems.length, crashes };
+}
+
+/** Re-analyses changed text of a file and lints it (used between fix passes). */
+export function lintText(previous: AnalyzedFile, text: string, settings: LintSettings, project: Project, facts: SuiteFacts, explicit: boolean): { analyzed: AnalyzedFile; result: LintResult } {
+  const analyzed = analyzeText(previous.file.path, previous.source, text, previous.pytestConfig, explicit);
+  return { analyzed, result: lintAnalyzed(analyzed, settings, project, facts) };
+}

@@ -1,0 +1,237 @@
+import { compileQuery, type SyntaxNode, type Tree } from "./parser.js";
+import { Resolver, dottedText } from "./resolver.js";
+import { callArguments, isTrueLiteral, parameterNames, stringValue, listElements, statements } from "./syntax.js";
+
+export interface ClassInfo {
+  node: SyntaxNode;
+  name: string;
+  nameNode: SyntaxNode;
+  /** The decorated_definition wrapping the class, or the class itself. */
+  outerNode: SyntaxNode;
+  decorators: SyntaxNode[];
+  /** Positional superclass expressions. */
+  bases: SyntaxNode[];
+  body: SyntaxNode;
+  parentClass: ClassInfo | undefined;
+  /** Defined inside a function: never collected by pytest. */
+  inFunction: boolean;
+  methods: Map<string, FunctionInfo>;
+  /** Class-level assignments `name = value`, by name. */
+  attributes: Map<string, SyntaxNode>;
+}
+
+export interface FixtureInfo {
+  /** The name tests request it by (`name=` honoured). */
+  name: string;
+  /** `function`, `class`, `module`, `package`, `session`, or undefined when not a literal. */
+  scope: string | undefined;
+  hasParams: boolean;
+  autouse: boolean;
+  decorator: SyntaxNode;
+}
+
+export interface FunctionInfo {
+  node: SyntaxNode;
+  name: string;
+  nameNode: SyntaxNode;
+  outerNode: SyntaxNode;
+  decorators: SyntaxNode[];
+  params: string[];
+  body: SyntaxNode;
+  /** The class this is a method of. */
+  cls: ClassInfo | undefined;
+  parentFunction: FunctionInfo | undefined;
+  fixture: FixtureInfo | undefined;
+}
+
+const FIXTURE_DECORATORS = new Set(["pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"]);
+
+const definitionsQuery = compileQuery(`
+(import_statement) @import
+(import_from_statement) @import_from
+(class_definition) @class
+(function_definition) @function
+(module (expression_statement (assignment left: (identifier) @assign_name right: (_) @assign_value)))
+`);
+
+/** What one file defines and imports: built once per file from one query, shared by every rule. */
+export class ModuleModel {
+  readonly resolver = new Resolver();
+  readonly classes: ClassInfo[] = [];
+  readonly functions: FunctionInfo[] = [];
+  /** Module-level functions and classes by name. */
+  readonly topLevelClasses = new Map<string, ClassInfo>();
+  readonly topLevelFunctions = new Map<string, FunctionInfo>();
+  /** Module-level `import gc`-style bindings: local name → imported module. */
+  readonly moduleImports: SyntaxNode[] = [];
+  readonly moduleAssignments = new Map<string, SyntaxNode>();
+
+  constructor(readonly tree: Tree) {
+    this.build();
+  }
+
+  private build(): void {
+    type Open = { end: number; cls?: ClassInfo; fn?: FunctionInfo };
+    const stack: Open[] = [];
+    const captures = definitionsQuery.captures(this.tree.rootNode);
+    let pendingAssignName: SyntaxNode | undefined;
+    for (const { name, node } of captures) {
+      const start = node.startIndex;
+      while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= start) stack.pop();
+      const enclosing = stack[stack.length - 1];
+      const moduleLevel = enclosing === undefined;
+      switch (name) {
+        case "import":
+        case "import_from":
+          this.bindImports(node, moduleLevel);
+          if (moduleLevel) this.moduleImports.push(node);
+          break;
+        case "assign_name":
+          pendingAssignName = node;
+          break;
+        case "assign_value":
+          if (pendingAssignName) {
+            const local = pendingAssignName.text;
+            this.moduleAssignments.set(local, node);
+            const aliased = dottedText(node) !== undefined ? this.resolver.resolve(node) : undefined;
+            if (aliased !== undefined) this.resolver.bindImport(local, aliased, true);
+            else this.resolver.bindLocal(local);
+            pendingAssignName = undefined;
+          }
+          break;
+        case "class": {
+          const info = this.classInfo(node, enclosing?.cls, stack.some((s) => s.fn));
+          if (info) {
+            this.classes.push(info);
+            if (moduleLevel) {
+              this.topLevelClasses.set(info.name, info);
+              this.resolver.bindLocal(info.name);
+            }
+            stack.push({ end: node.endIndex, cls: info });
+          }
+          break;
+        }
+        case "function": {
+          const cls = enclosing?.cls;
+          const parentFunction = enclosing?.fn;
+          const info = this.functionInfo(node, cls, parentFunction);
+          if (info) {
+            this.functions.push(info);
+            if (cls) cls.methods.set(info.name, info);
+            if (moduleLevel) {
+              this.topLevelFunctions.set(info.name, info);
+              this.resolver.bindLocal(info.name);
+            }
+            stack.push({ end: node.endIndex, fn: info });
+          }
+          break;
+        }
+      }
+    }
+    // Fixture decorators resolve through imports that may come later in the file.
+    for (const fn of this.functions) fn.fixture = this.fixtureInfo(fn);
+  }
+
+  private bindImports(node: SyntaxNode, moduleLevel: boolean): void {
+    const r = this.resolver;
+    if (node.type === "import_statement") {
+      for (const child of node.namedChildren) {
+        if (child.type === "dotted_name") {
+          const full = child.text;
+          r.bindImport(full.split(".")[0] ?? full, full.split(".")[0] ?? full, moduleLevel);
+        } else if (child.type === "aliased_import") {
+          const target = child.childForFieldName("name")?.text;
+          const alias = child.childForFieldName("alias")?.text;
+          if (target && alias) r.bindImport(alias, target, moduleLevel);
+        }
+      }
+      return;
+    }
+    const moduleNode = node.childForFieldName("module_name");
+    if (!moduleNode) return;
+    const module = moduleNode.text;
+    if (module.startsWith(".")) return; // relative imports name the project's own modules: never resolved
+    for (const child of node.namedChildren) {
+      if (child.startIndex === moduleNode.startIndex) continue;
+      if (child.type === "wildcard_import") r.addStarImport(module);
+      else if (child.type === "dotted_name") r.bindImport(child.text, `${module}.${child.text}`, moduleLevel);
+      else if (child.type === "aliased_import") {
+        const target = child.childForFieldName("name")?.text;
+        const alias = child.childForFieldName("alias")?.text;
+        if (target && alias) r.bindImport(alias, `${module}.${target}`, moduleLevel);
+      }
+    }
+  }
+
+  private classInfo(node: SyntaxNode, parentClass: ClassInfo | undefined, inFunction: boolean): ClassInfo | undefined {
+    const nameNode = node.childForFieldName("name");
+    const body = node.childForFieldName("body");
+    if (!nameNode || !body) return undefined;
+    const { outerNode, decorators } = decoratorsOf(node);
+    const bases: SyntaxNode[] = [];
+    const superclasses = node.childForFieldName("superclasses");
+    if (superclasses) {
+      for (const arg of superclasses.namedChildren) {
+        if (arg.type !== "keyword_argument" && arg.type !== "comment" && arg.type !== "list_splat" && arg.type !== "dictionary_splat") bases.push(arg);
+      }
+    }
+    const attributes = new Map<string, SyntaxNode>();
+    for (const stmt of statements(body)) {
+      if (stmt.type !== "expression_statement") continue;
+      const assign = stmt.namedChild(0);
+      if (assign?.type !== "assignment") continue;
+      const left = assign.childForFieldName("left");
+      const right = assign.childForFieldName("right");
+      if (left?.type === "identifier" && right) attributes.set(left.text, right);
+    }
+    return { node, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, inFunction, methods: new Map(), attributes };
+  }
+
+  private functionInfo(node: SyntaxNode, cls: ClassInfo | undefined, parentFunction: FunctionInfo | undefined): FunctionInfo | undefined {
+    const nameNode = node.childForFieldName("name");
+    const body = node.childForFieldName("body");
+    if (!nameNode || !body) return undefined;
+    const { outerNode, decorators } = decoratorsOf(node);
+    const params = parameterNames(node.childForFieldName("parameters"));
+    return { node, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, fixture: undefined };
+  }
+
+  private fixtureInfo(fn: FunctionInfo): FixtureInfo | undefined {
+    for (const decorator of fn.decorators) {
+      const isCall = decorator.type === "call";
+      const callee = isCall ? decorator.childForFieldName("function") : decorator;
+      if (!FIXTURE_DECORATORS.has(this.resolver.resolve(callee) ?? "")) continue;
+      const info: FixtureInfo = { name: fn.name, scope: "function", hasParams: false, autouse: false, decorator };
+      if (isCall) {
+        const args = callArguments(decorator);
+        const scope = args.keywords.get("scope") ?? (args.positional[0] && args.positional[0].type === "string" ? args.positional[0] : undefined);
+        if (scope) info.scope = stringValue(scope);
+        else if (args.hasSplat) info.scope = undefined;
+        info.hasParams = args.keywords.has("params");
+        info.autouse = isTrueLiteral(args.keywords.get("autouse"));
+        const alias = stringValue(args.keywords.get("name"));
+        if (alias) info.name = alias;
+      }
+      return info;
+    }
+    return undefined;
+  }
+
+  /** Mark expressions applied by a module-level or class-body `pytestmark = ...`. */
+  static pytestmarkElements(value: SyntaxNode | undefined): SyntaxNode[] {
+    return value ? listElements(value) : [];
+  }
+}
+
+function decoratorsOf(node: SyntaxNode): { outerNode: SyntaxNode; decorators: SyntaxNode[] } {
+  const parent = node.parent;
+  if (parent?.type !== "decorated_definition") return { outerNode: node, decorators: [] };
+  const decorators: SyntaxNode[] = [];
+  for (const child of parent.namedChildren) {
+    if (child.type === "decorator") {
+      const expr = child.namedChildren.find((c) => c.type !== "comment");
+      if (expr) decorators.push(expr);
+    }
+  }
+  return { outerNode: parent, decorators };
+}

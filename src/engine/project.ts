@@ -1,0 +1,79 @@
+import fs from "node:fs";
+import path from "node:path";
+import { analyzeText, readSource, type AnalyzedFile } from "./analyze.js";
+import { PytestConfigFinder, type PytestConfig } from "../config/pytest-config.js";
+
+/** What is known across files: pytest configurations and the conftest.py files above each file. */
+export class Project {
+  readonly pytestConfigs = new PytestConfigFinder();
+  private readonly conftests = new Map<string, AnalyzedFile | null>();
+
+  /** Throws ConfigError for a malformed configuration file. */
+  pytestConfigFor(filePath: string): PytestConfig | undefined {
+    return this.pytestConfigs.forDir(path.dirname(filePath));
+  }
+
+  /**
+   * conftest.py files pytest would load for a file, nearest first: its own folder and each one above,
+   * up to the folder of the pytest configuration (or a `.git` folder, or the filesystem root).
+   */
+  conftestsAbove(filePath: string): AnalyzedFile[] {
+    const result: AnalyzedFile[] = [];
+    const stop = this.boundary(filePath);
+    let dir = path.dirname(path.resolve(filePath));
+    for (;;) {
+      const conftest = path.join(dir, "conftest.py");
+      if (conftest !== path.resolve(filePath)) {
+        const analyzed = this.conftest(conftest);
+        if (analyzed) result.push(analyzed);
+      }
+      if (dir === stop) break;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return result;
+  }
+
+  private boundary(filePath: string): string {
+    let config: PytestConfig | undefined;
+    try {
+      config = this.pytestConfigFor(filePath);
+    } catch {
+      config = undefined;
+    }
+    if (config) return path.dirname(config.path);
+    let dir = path.dirname(path.resolve(filePath));
+    for (;;) {
+      if (fs.existsSync(path.join(dir, ".git"))) return dir;
+      const parent = path.dirname(dir);
+      if (parent === dir) return dir;
+      dir = parent;
+    }
+  }
+
+  /** A parsed conftest.py, cached; null when absent or unreadable (reported where it is checked). */
+  conftest(filePath: string): AnalyzedFile | null {
+    const cached = this.conftests.get(filePath);
+    if (cached !== undefined) return cached;
+    let analyzed: AnalyzedFile | null = null;
+    if (fs.existsSync(filePath)) {
+      try {
+        const source = readSource(filePath);
+        analyzed = analyzeText(filePath, source, source.text, this.safeConfig(filePath), false);
+      } catch {
+        analyzed = null;
+      }
+    }
+    this.conftests.set(filePath, analyzed);
+    return analyzed;
+  }
+
+  private safeConfig(filePath: string): PytestConfig | undefined {
+    try {
+      return this.pytestConfigFor(filePath);
+    } catch {
+      return undefined;
+    }
+  }
+}

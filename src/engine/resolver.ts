@@ -1,0 +1,117 @@
+import type { SyntaxNode } from "./parser.js";
+
+/** Names that resolve to themselves when nothing in the file binds them. */
+const BUILTINS = new Set([
+  "open", "range", "list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "any", "all", "min", "max",
+  "len", "int", "float", "str", "bytes", "bytearray", "object", "super", "type", "isinstance", "print", "iter", "map", "zip",
+]);
+
+/** Fixture names of pytest-mock: `mocker.MagicMock` is a MagicMock wherever `mocker` is not bound otherwise. */
+export const MOCKER_FIXTURES = new Set(["mocker", "class_mocker", "module_mocker", "session_mocker"]);
+
+/** Modules whose public names a star import may bind, so `from unittest.mock import *` still resolves. */
+const STAR_EXPORTS: Record<string, readonly string[]> = {
+  "unittest.mock": ["Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "patch", "create_autospec", "call", "ANY", "sentinel", "PropertyMock", "mock_open"],
+  mock: ["Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "patch", "create_autospec", "call", "ANY", "sentinel", "PropertyMock", "mock_open"],
+  pytest: ["fixture", "mark", "param", "raises", "fail", "skip"],
+};
+
+/**
+ * Resolves names and dotted attribute chains to fully qualified names through the file's imports,
+ * e.g. `MM` → `unittest.mock.MagicMock` after `from unittest.mock import MagicMock as MM`.
+ * A name bound by anything but an import (a local class, a def, an assignment) resolves to nothing.
+ */
+export class Resolver {
+  /** Module-level bindings, last one wins; `null` marks a local (non-import) binding. */
+  private readonly module = new Map<string, string | null>();
+  /** Imports inside functions and classes, used when the module binds no such name. */
+  private readonly nested = new Map<string, string>();
+  private readonly starModules: string[] = [];
+
+  bindImport(local: string, qualified: string, moduleLevel: boolean): void {
+    if (moduleLevel) this.module.set(local, qualified);
+    else if (!this.nested.has(local)) this.nested.set(local, qualified);
+  }
+
+  bindLocal(local: string): void {
+    this.module.set(local, null);
+  }
+
+  addStarImport(module: string): void {
+    this.starModules.push(module);
+  }
+
+  /** True when the module binds this name at module level (by import or otherwise). */
+  bindsAtModuleLevel(name: string): boolean {
+    return this.module.has(name);
+  }
+
+  resolveName(name: string): string | undefined {
+    const bound = this.module.get(name);
+    if (bound !== undefined) return bound ?? undefined;
+    const nested = this.nested.get(name);
+    if (nested !== undefined) return nested;
+    for (const mod of this.starModules) if (STAR_EXPORTS[mod]?.includes(name)) return `${mod}.${name}`;
+    if (MOCKER_FIXTURES.has(name)) return `pytest_mock.${name}`;
+    if (BUILTINS.has(name)) return `builtins.${name}`;
+    return undefined;
+  }
+
+  /** Resolves an identifier or an attribute chain of identifiers; anything else resolves to nothing. */
+  resolve(node: SyntaxNode | null | undefined): string | undefined {
+    if (!node) return undefined;
+    const text = dottedText(node);
+    if (text === undefined) return undefined;
+    const dot = text.indexOf(".");
+    const root = dot === -1 ? text : text.slice(0, dot);
+    const base = this.resolveName(root);
+    if (base === undefined) return undefined;
+    return dot === -1 ? base : base + text.slice(dot);
+  }
+}
+
+/** `a.b.c` for an identifier or a chain of attributes on identifiers (comments and spaces dropped). */
+export function dottedText(node: SyntaxNode): string | undefined {
+  if (node.type === "identifier") return node.text;
+  if (node.type !== "attribute") return undefined;
+  const parts: string[] = [];
+  let cur: SyntaxNode | null = node;
+  while (cur && cur.type === "attribute") {
+    const attr = cur.childForFieldName("attribute");
+    if (!attr) return undefined;
+    parts.push(attr.text);
+    cur = cur.childForFieldName("object");
+  }
+  if (!cur || cur.type !== "identifier") return undefined;
+  parts.push(cur.text);
+  return parts.reverse().join(".");
+}
+
+/** Canonical names of the mock family, whatever import form reached them. */
+const MOCK_MODULE_PREFIXES = ["unittest.mock.", "mock.mock.", "mock.", "pytest_mock.mocker.", "pytest_mock.class_mocker.", "pytest_mock.module_mocker.", "pytest_mock.session_mocker."];
+
+/** `unittest.mock.patch.object` → `patch.object`; undefined when the name is not from a mock module. */
+export function mockApiName(qualified: string | undefined): string | undefined {
+  if (!qualified) return undefined;
+  for (const prefix of MOCK_MODULE_PREFIXES) if (qualified.startsWith(prefix)) return qualified.slice(prefix.length);
+  if (qualified === "unittest.mock" || qualified === "mock") return "";
+  return undefined;
+}
+
+export const MOCK_CLASSES = new Set(["Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock"]);
+
+/** The mock class a call creates (`MagicMock`, …, or `create_autospec`), if the callee resolves to one. */
+export function mockConstructorName(qualified: string | undefined): string | undefined {
+  const api = mockApiName(qualified);
+  if (api === undefined) return undefined;
+  if (MOCK_CLASSES.has(api) || api === "create_autospec") return api;
+  return undefined;
+}
+
+/** `patch`, `patch.object`, `patch.dict`, `patch.multiple` (also `mocker.patch*`), if the callee is one. */
+export function patchName(qualified: string | undefined): string | undefined {
+  const api = mockApiName(qualified);
+  if (api === undefined) return undefined;
+  if (api === "patch" || api.startsWith("patch.")) return api;
+  return undefined;
+}

@@ -1,0 +1,94 @@
+import { dominantEol, type LineIndex } from "../engine/lines.js";
+import type { SyntaxNode } from "../engine/parser.js";
+import type { Edit, TextFile } from "../engine/types.js";
+
+/** Text helpers for fixes that insert Python code while keeping the file's own style. */
+
+/** The line ending of the line holding `offset`, or the file's dominant one if that line has none. */
+export function eolAt(file: TextFile, offset: number): string {
+  const { text, lines } = file;
+  const line0 = lines.lineOf(offset);
+  const nextStart = line0 + 1 < lines.lineCount ? lines.lineStart(line0 + 1) : -1;
+  if (nextStart > 0) return text[nextStart - 2] === "\r" ? "\r\n" : "\n";
+  return dominantEol(text);
+}
+
+/** Leading whitespace of the line holding `offset`. */
+export function indentOfLine(file: TextFile, offset: number): string {
+  const line = file.lines.lineText(file.lines.lineOf(offset));
+  return /^[ \t]*/.exec(line)?.[0] ?? "";
+}
+
+/** Offset of the start of the line after the one holding `offset` (text length on the last line). */
+export function nextLineStart(lines: LineIndex, offset: number): number {
+  const line0 = lines.lineOf(offset);
+  return line0 + 1 < lines.lineCount ? lines.lineStart(line0 + 1) : lines.text.length;
+}
+
+export function isBlankLine(lines: LineIndex, line0: number): boolean {
+  return line0 < lines.lineCount && lines.lineText(line0).trim() === "";
+}
+
+/** The file's indentation unit, read from the first indented line; four spaces when there is none. */
+export function fileIndentUnit(text: string): string {
+  const m = /\n([ \t]+)\S/.exec(text);
+  if (!m?.[1]) return "    ";
+  return m[1].startsWith("\t") ? "\t" : m[1];
+}
+
+/**
+ * An edit inserting whole lines before the line holding `offset`. On the last line of a file that does
+ * not end with a newline, a line ending is added first.
+ */
+export function insertLinesBefore(file: TextFile, lineStart: number, linesToInsert: string[], eol: string): Edit {
+  return { start: lineStart, end: lineStart, content: linesToInsert.map((l) => l + eol).join("") };
+}
+
+/** An edit inserting whole lines after the line holding `offset`. */
+export function insertLinesAfter(file: TextFile, offset: number, linesToInsert: string[], eol: string): Edit {
+  const at = nextLineStart(file.lines, offset);
+  const atEndWithoutEol = at === file.text.length && !/[\r\n]$/.test(file.text);
+  if (atEndWithoutEol) return { start: at, end: at, content: linesToInsert.map((l) => eol + l).join("") };
+  return { start: at, end: at, content: linesToInsert.map((l) => l + eol).join("") };
+}
+
+/**
+ * Where a new module-level import goes: before the first import that follows the module docstring,
+ * the comments at the top and the `from __future__` imports; or right after those when no import
+ * follows them.
+ */
+export function importInsertionPoint(root: SyntaxNode): { before?: SyntaxNode; after?: SyntaxNode } {
+  let after: SyntaxNode | undefined;
+  let seenDocstring = false;
+  for (const stmt of root.namedChildren) {
+    if (stmt.type === "comment") continue; // comments at the top (shebang, coding, licence) stay above
+    if (!seenDocstring && after === undefined && stmt.type === "expression_statement" && stmt.namedChild(0)?.type === "string") {
+      seenDocstring = true;
+      after = stmt;
+      continue;
+    }
+    if (stmt.type === "future_import_statement") {
+      after = stmt;
+      continue;
+    }
+    if (stmt.type === "import_statement" || stmt.type === "import_from_statement") return { before: stmt };
+    break;
+  }
+  if (after) return { after };
+  // Only comments, or code first: after the leading comment block.
+  let lastLeadingComment: SyntaxNode | undefined;
+  for (const stmt of root.namedChildren) {
+    if (stmt.type !== "comment") break;
+    lastLeadingComment = stmt;
+  }
+  return lastLeadingComment ? { after: lastLeadingComment } : {};
+}
+
+/** An edit adding `import <name>` at the module's import position. */
+export function addModuleImport(file: TextFile, root: SyntaxNode, statement: string): Edit {
+  const eol = dominantEol(file.text);
+  const point = importInsertionPoint(root);
+  if (point.before) return insertLinesBefore(file, file.lines.lineStart(file.lines.lineOf(point.before.startIndex)), [statement], eol);
+  if (point.after) return insertLinesAfter(file, point.after.endIndex, [statement], eol);
+  return { start: 0, end: 0, content: statement + eol };
+}

@@ -1,0 +1,31 @@
+import path from "node:path";
+import type { Finding } from "../engine/types.js";
+
+/** A path relative to the working directory, `/`-separated. */
+export function displayPath(cwd: string, absolute: string): string {
+  const rel = path.relative(cwd, absolute) || path.basename(absolute);
+  return rel.split(path.sep).join("/");
+}
+
+export interface Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** 1-based line and character column of a finding's start and (exclusive) end. */
+export function spanOf(f: Finding): Span {
+  const start = f.file.lines.position(f.start);
+  const end = f.file.lines.position(f.end);
+  return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+export function compareFindings(cwd: string) {
+  return (a: Finding, b: Finding): number => {
+    const pa = displayPath(cwd, a.file.path);
+    const pb = displayPath(cwd, b.file.path);
+    if (pa !== pb) return pa < pb ? -1 : 1;
+    return a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  };
+}

@@ -1,0 +1,21 @@
+import type { Finding } from "../engine/types.js";
+
+export type OutputFormat = "text" | "json" | "sarif" | "github" | "junit";
+
+export interface ReportInput {
+  /** Findings that remain, sorted by path, line, column and code. */
+  findings: readonly Finding[];
+  cwd: string;
+  /** Files checked in this run (absolute paths), for formats that list files. */
+  files: readonly string[];
+  fixed: { findings: number; files: number };
+  /** Findings whose fix needs --fix (safe) or --unsafe-fixes (unsafe). */
+  fixable: { safe: number; unsafe: number };
+  fixMode: boolean;
+  unsafeFixes: boolean;
+  color: boolean;
+  showSource: boolean;
+  quiet: boolean;
+}
+
+export type Reporter = (input: ReportInput) => string;

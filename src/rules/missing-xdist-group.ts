@@ -1,0 +1,54 @@
+import type { FileContext, Rule } from "../engine/rule.js";
+import type { ClassInfo } from "../engine/model.js";
+import type { Edit } from "../engine/types.js";
+import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
+import { classHeaderSpan, hasXdistGroup, inHygieneScope } from "./shared/hygiene.js";
+import { expandGroupName, groupNameProblem } from "./shared/group-name.js";
+
+const rule: Rule<"missing"> = {
+  meta: {
+    code: "MEM102",
+    name: "missing-xdist-group",
+    severity: "warning",
+    fix: "safe",
+    enabledByDefault: true,
+    summary: "A test class has no `xdist_group` mark.",
+    messages: { missing: "Test class `{name}` has no `xdist_group` mark; its tests spread over every xdist worker" },
+    docs: {
+      whatItDoes:
+        "Checks for test classes in the hygiene scope (see `class-hygiene-scope`) that no `xdist_group` mark applies to: none on the class, on an enclosing class or on a base class in the same file (as a decorator, with or without arguments, or in the class's `pytestmark`), and none in the module's `pytestmark`.\n\nA bare `@pytest.mark.xdist_group` satisfies the rule: pytest-xdist puts such a class in its single `\"default\"` group.",
+      whyIsThisBad:
+        "Under `pytest -n` with `--dist loadgroup`, the tests of one group run on one worker. Without a group, a class's tests are scattered over every worker, and each worker builds and keeps that class's mocks and fixtures: memory grows with the worker count until the run is OOM-killed (exit 137).",
+      example: "class TestAuthFactory:\n    def test_login(self, mocker):\n        ...\n",
+      useInstead: '@pytest.mark.xdist_group(name="auth_factory_tests")\nclass TestAuthFactory:\n    def test_login(self, mocker):\n        ...\n',
+      fixSafety:
+        "Safe. The fix inserts `@pytest.mark.xdist_group(name=\"<group>\")` directly above the `class` line, after any existing decorators, at the class's indentation, and adds `import pytest` when the file lacks it. The group name comes from `xdist-group-name` (`--xdist-group-name`). The marks only take effect with `--dist loadgroup` (see MEM502).",
+    },
+    options: ["xdist-group-name", "class-hygiene-scope"],
+  },
+  checkFile(ctx: FileContext) {
+    if (!ctx.collection.isTestModule) return;
+    for (const cls of ctx.model.classes) {
+      if (!inHygieneScope(ctx, cls) || hasXdistGroup(ctx, cls)) continue;
+      ctx.report(rule, classHeaderSpan(cls), { messageId: "missing", data: { name: cls.name }, fix: groupFix(ctx, cls) });
+    }
+  },
+};
+
+function groupFix(ctx: FileContext, cls: ClassInfo) {
+  const group = expandGroupName(ctx.options.xdistGroupName, ctx.file.path, cls.name);
+  if (groupNameProblem(group) !== undefined) return null;
+  const pytestBinding = ctx.model.resolver.resolveName("pytest");
+  if (pytestBinding !== undefined && pytestBinding !== "pytest") return null;
+  const classKeyword = cls.node.startIndex;
+  const lineStart = ctx.file.lines.lineStart(ctx.file.lines.lineOf(classKeyword));
+  const indent = indentOfLine(ctx.file, classKeyword);
+  // `class` must start its line (after indentation) for a decorator to go above it.
+  if (ctx.file.text.slice(lineStart, classKeyword) !== indent) return null;
+  const eol = eolAt(ctx.file, classKeyword);
+  const edits: Edit[] = [{ start: lineStart, end: lineStart, content: `${indent}@pytest.mark.xdist_group(name="${group}")${eol}` }];
+  if (pytestBinding === undefined) edits.unshift(addModuleImport(ctx.file, ctx.root, "import pytest"));
+  return { applicability: "safe" as const, message: `Add @pytest.mark.xdist_group(name="${group}")`, edits };
+}
+
+export default rule;

@@ -1,0 +1,118 @@
+import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
+import { mockConstructorName, patchName, MOCKER_FIXTURES } from "../../engine/resolver.js";
+import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
+import type { FileContext } from "../../engine/rule.js";
+import { listElements } from "../../engine/syntax.js";
+
+/** What MEM101–MEM103 need to know about a file's classes, computed once per file and shared. */
+export interface HygieneFacts {
+  /** Offsets of calls that create or patch mocks. */
+  mockCalls: number[];
+  /** `gc.collect()` calls. */
+  gcCollectCalls: SyntaxNode[];
+}
+
+const callQuery = compileQuery("(call function: [(identifier) (attribute)] @callee) @call");
+const INTERESTING_LAST_NAMES = new Set(["Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec", "patch", "object", "dict", "multiple", "collect"]);
+
+const cache = new WeakMap<FileContext, HygieneFacts>();
+
+export function hygieneFacts(ctx: FileContext): HygieneFacts {
+  let facts = cache.get(ctx);
+  if (facts) return facts;
+  facts = { mockCalls: [], gcCollectCalls: [] };
+  const resolver = ctx.model.resolver;
+  for (const match of callQuery.matches(ctx.root)) {
+    const callee = match.captures.find((c) => c.name === "callee")?.node;
+    const call = match.captures.find((c) => c.name === "call")?.node;
+    if (!callee || !call) continue;
+    const text = callee.text;
+    const last = text.slice(text.lastIndexOf(".") + 1);
+    if (!INTERESTING_LAST_NAMES.has(last)) continue;
+    if (text === "gc.collect" || (last === "collect" && resolver.resolve(callee) === "gc.collect")) {
+      facts.gcCollectCalls.push(call);
+      continue;
+    }
+    const qualified = resolver.resolve(callee);
+    if (mockConstructorName(qualified) !== undefined || patchName(qualified) !== undefined) facts.mockCalls.push(call.startIndex);
+  }
+  cache.set(ctx, facts);
+  return facts;
+}
+
+function within(offset: number, node: SyntaxNode): boolean {
+  return offset >= node.startIndex && offset < node.endIndex;
+}
+
+/** The class whose own body (not a nested class) holds an offset. */
+function ownerClass(ctx: FileContext, offset: number): ClassInfo | undefined {
+  let owner: ClassInfo | undefined;
+  for (const cls of ctx.model.classes) {
+    if (within(offset, cls.outerNode) && (!owner || cls.outerNode.startIndex > owner.outerNode.startIndex)) owner = cls;
+  }
+  return owner;
+}
+
+/** A class is mock-using when its own body creates or patches a mock, or a method requests `mocker`. */
+export function isMockUsing(ctx: FileContext, cls: ClassInfo): boolean {
+  const facts = hygieneFacts(ctx);
+  if (facts.mockCalls.some((offset) => within(offset, cls.outerNode) && ownerClass(ctx, offset) === cls)) return true;
+  for (const method of cls.methods.values()) if (method.params.some((p) => MOCKER_FIXTURES.has(p))) return true;
+  return false;
+}
+
+export function inHygieneScope(ctx: FileContext, cls: ClassInfo): boolean {
+  if (!ctx.collection.isTestClass(cls)) return false;
+  return ctx.options.classHygieneScope === "all" || isMockUsing(ctx, cls);
+}
+
+const XDIST_GROUP = "pytest.mark.xdist_group";
+
+function isXdistGroupMark(ctx: FileContext, expr: SyntaxNode): boolean {
+  const target = expr.type === "call" ? expr.childForFieldName("function") : expr;
+  return ctx.model.resolver.resolve(target) === XDIST_GROUP;
+}
+
+function marksOn(ctx: FileContext, cls: ClassInfo): boolean {
+  if (cls.decorators.some((d) => isXdistGroupMark(ctx, d))) return true;
+  const pytestmark = cls.attributes.get("pytestmark");
+  return pytestmark !== undefined && listElements(pytestmark).some((e) => isXdistGroupMark(ctx, e));
+}
+
+/** An `xdist_group` mark applies: on the class, an enclosing class, a same-file base, or the module. */
+export function hasXdistGroup(ctx: FileContext, cls: ClassInfo): boolean {
+  const modulemark = ctx.model.moduleAssignments.get("pytestmark");
+  if (modulemark && listElements(modulemark).some((e) => isXdistGroupMark(ctx, e))) return true;
+  for (let c: ClassInfo | undefined = cls; c; c = c.parentClass) {
+    if (ctx.collection.lineage(c).some((k) => marksOn(ctx, k))) return true;
+  }
+  return false;
+}
+
+export interface TeardownLookup {
+  /** The teardown pytest would call, own or inherited from a same-file base. */
+  method: FunctionInfo | undefined;
+  callsGcCollect: boolean;
+}
+
+/** The class's `teardown_method` (or `tearDown` for a TestCase subclass), nearest in its same-file lineage. */
+export function findTeardown(ctx: FileContext, cls: ClassInfo): TeardownLookup {
+  const names = ctx.collection.isTestCaseSubclass(cls) ? ["teardown_method", "tearDown"] : ["teardown_method"];
+  const gcCalls = hygieneFacts(ctx).gcCollectCalls;
+  let first: FunctionInfo | undefined;
+  for (const name of names) {
+    for (const c of ctx.collection.lineage(cls)) {
+      const method = c.methods.get(name);
+      if (!method) continue;
+      if (gcCalls.some((call) => within(call.startIndex, method.node))) return { method, callsGcCollect: true };
+      first = first ?? method;
+      break;
+    }
+  }
+  return { method: first, callsGcCollect: false };
+}
+
+/** The span MEM102/MEM103 report: from the `class` keyword to the end of the class name. */
+export function classHeaderSpan(cls: ClassInfo): { start: number; end: number } {
+  return { start: cls.node.startIndex, end: cls.nameNode.endIndex };
+}
