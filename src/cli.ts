@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
           .option("select", { type: "string", describe: "Codes or prefixes to enable (replaces the selection): MEM2,MEM301 or ALL" })
           .option("ignore", { type: "string", describe: "Codes or prefixes to disable" })
           .option("extend-select", { type: "string", describe: "Codes or prefixes to enable in addition" })
-          .option("format", { choices: FORMATS, default: "text" as OutputFormat, describe: "Output format" })
+          .option("format", { choices: FORMATS, default: "text", describe: "Output format" } as const)
           .option("output-file", { type: "string", describe: "Write the report to a file" })
           .option("exit-zero", { type: "boolean", default: false, describe: "Exit 0 even when findings remain" })
           .option("config", { type: "string", describe: "Configuration file to use" })

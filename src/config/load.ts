@@ -41,7 +41,7 @@ export function loadConfigFile(file: string): LoadedConfig {
   }
   let data: Record<string, unknown>;
   try {
-    data = parseToml(text) as Record<string, unknown>;
+    data = parseToml(text);
   } catch (e) {
     throw new ConfigError(`${file}: invalid TOML: ${((e as Error).message.split("\n")[0] ?? "").trim()}`);
   }
@@ -62,7 +62,7 @@ export function loadConfigFile(file: string): LoadedConfig {
 }
 
 function describeIssue(issue: { code: string; message: string; expected?: unknown }): string {
-  if (issue.code === "invalid_type" && issue.expected !== undefined) return `expected ${String(issue.expected)}`;
+  if (issue.code === "invalid_type" && typeof issue.expected === "string") return `expected ${issue.expected}`;
   return issue.message.toLowerCase();
 }
 

@@ -110,7 +110,7 @@ function fromIni(file: string, text: string, kind: PytestConfigKind, sectionName
 function fromToml(file: string, text: string, kind: PytestConfigKind, tablePath: string[], wholeFileIsPytest: boolean): PytestConfig | null {
   let data: Record<string, unknown>;
   try {
-    data = parseToml(text) as Record<string, unknown>;
+    data = parseToml(text);
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0] ?? "invalid TOML";
     throw new ConfigError(`${file}: invalid TOML: ${msg}`);

@@ -1,0 +1,96 @@
+/**
+ * npm run bench -- DIR [--rounds N]
+ * Lints DIR with every default rule and, in the same run, times a bare read + decode + parse of the
+ * same files with the same bindings. Each phase runs in its own child process (so its peak memory
+ * is its own), alternating, N rounds; medians are reported with their ratio.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { discover } from "../src/discover.js";
+import { decodeSource } from "../src/engine/source.js";
+import { parse } from "../src/engine/parser.js";
+import { run } from "../src/run.js";
+
+interface PhaseResult {
+  phase: string;
+  files: number;
+  bytes: number;
+  ms: number;
+  maxRssMb: number;
+  findings?: number;
+}
+
+async function phase(name: string, dir: string): Promise<PhaseResult> {
+  const files = discover([dir], { cwd: process.cwd() }).files.map((f) => f.path);
+  let bytes = 0;
+  const start = process.hrtime.bigint();
+  let findings: number | undefined;
+  if (name === "parse") {
+    let n = 0;
+    for (const file of files) {
+      const buf = fs.readFileSync(file);
+      bytes += buf.length;
+      try {
+        parse(decodeSource(buf).text);
+      } catch {
+        // undecodable files are skipped by both phases
+      }
+      if (++n % 32 === 0) await new Promise((r) => setImmediate(r));
+    }
+  } else {
+    for (const file of files) bytes += fs.statSync(file).size;
+    let out = "";
+    await run(
+      { paths: [dir], cwd: process.cwd(), fix: false, unsafeFixes: false, diff: false, format: "json", exitZero: true, noConfig: true, quiet: true, color: "never" },
+      { stdout: (t) => (out += t.toString()), stderr: () => undefined, isTTY: false },
+    );
+    findings = (JSON.parse(out || "[]") as unknown[]).length;
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { phase: name, files: files.length, bytes, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, findings };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const phaseIndex = args.indexOf("--phase");
+  if (phaseIndex !== -1) {
+    const result = await phase(args[phaseIndex + 1] ?? "parse", args[phaseIndex + 2] ?? ".");
+    process.stdout.write(JSON.stringify(result));
+    return;
+  }
+  const roundsIndex = args.indexOf("--rounds");
+  const rounds = roundsIndex !== -1 ? Number(args[roundsIndex + 1]) : 3;
+  const dir = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--rounds") ?? "fixtures";
+  const self = fileURLToPath(import.meta.url);
+  const results: Record<string, PhaseResult[]> = { parse: [], lint: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const name of ["parse", "lint"]) {
+      const child = spawnSync(process.execPath, [self, "--phase", name, dir], { encoding: "utf8", maxBuffer: 1 << 26 });
+      if (child.status !== 0) throw new Error(`${name} phase failed: ${child.stderr}`);
+      (results[name] ??= []).push(JSON.parse(child.stdout) as PhaseResult);
+    }
+  }
+  const parseMs = median((results["parse"] ?? []).map((p) => p.ms));
+  const lintMs = median((results["lint"] ?? []).map((p) => p.ms));
+  const first = results["lint"]?.[0];
+  const files = first?.files ?? 0;
+  const mb = (first?.bytes ?? 0) / 1e6;
+  const lines = [
+    `suite: ${dir} (${files} files, ${mb.toFixed(1)} MB), ${rounds} rounds, medians`,
+    `bare parse (read + decode + parse): ${parseMs.toFixed(0)} ms, ${(files / (parseMs / 1000)).toFixed(0)} files/s, peak RSS ${Math.max(...(results["parse"] ?? []).map((p) => p.maxRssMb)).toFixed(0)} MB`,
+    `lint (all default rules):           ${lintMs.toFixed(0)} ms, ${(files / (lintMs / 1000)).toFixed(0)} files/s, peak RSS ${Math.max(...(results["lint"] ?? []).map((p) => p.maxRssMb)).toFixed(0)} MB, ${first?.findings ?? 0} findings`,
+    `ratio lint / bare parse: ${(lintMs / parseMs).toFixed(2)}`,
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exit(2);
+});

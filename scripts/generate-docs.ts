@@ -1,0 +1,31 @@
+/** Writes docs/rules/<CODE>.md and docs/rules/README.md from the rules' metadata. `--check` only compares. */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ruleMarkdown, rulesIndexMarkdown } from "../src/docs.js";
+import { RULES } from "../src/rules/index.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const docsDir = path.join(root, "docs", "rules");
+
+export function expectedDocs(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const rule of RULES) files.set(path.join(docsDir, `${rule.meta.code}.md`), ruleMarkdown(rule));
+  files.set(path.join(docsDir, "README.md"), rulesIndexMarkdown());
+  return files;
+}
+
+const checkOnly = process.argv.includes("--check");
+let stale = 0;
+fs.mkdirSync(docsDir, { recursive: true });
+for (const [file, content] of expectedDocs()) {
+  const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+  if (current === content) continue;
+  stale++;
+  if (checkOnly) console.error(`stale: ${path.relative(root, file)}`);
+  else fs.writeFileSync(file, content);
+}
+if (checkOnly && stale > 0) {
+  console.error("run `npm run docs` to regenerate");
+  process.exit(1);
+}

@@ -1,0 +1,100 @@
+/**
+ * Every case under fixtures/rules/<CODE>/ is linted and compared with its expectations:
+ *   <case>            a test file (test_x.py, conftest.py) or a folder (a small suite with its own config)
+ *   <case>.expected   the findings, one `path:line:col CODE` a line (paths relative to the case); empty = clean
+ *   <case>.args       optional CLI arguments (default `--select <CODE>`)
+ *   <case>.fixed      optional: the expected text after `--fix` (a folder of expected files for folder cases);
+ *                     the fixed files must parse with Python's own parser, and a second --fix changes nothing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { check, copyInto, findingLines, FIXTURES, parseFindings, pythonParses, tmpDir } from "./helpers.js";
+
+const RULES_DIR = path.join(FIXTURES, "rules");
+const SIDE_SUFFIXES = [".expected", ".args", ".fixed"];
+
+function casesOf(codeDir: string): string[] {
+  return fs
+    .readdirSync(codeDir)
+    .filter((name) => !SIDE_SUFFIXES.some((s) => name.endsWith(s)) && !name.startsWith("."))
+    .sort();
+}
+
+function splitArgs(text: string): string[] {
+  return text.trim().split(/\s+/).filter((a) => a !== "");
+}
+
+function argsToOptions(args: string[]) {
+  const opts: Record<string, string | string[] | boolean> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? "";
+    const next = () => args[++i] ?? "";
+    if (a === "--select") opts["select"] = next().split(",");
+    else if (a === "--extend-select") opts["extendSelect"] = next().split(",");
+    else if (a === "--ignore") opts["ignore"] = next().split(",");
+    else if (a === "--unsafe-fixes") opts["unsafeFixes"] = true;
+    else if (a === "--xdist-group-name") opts["xdistGroupName"] = next();
+    else if (a === "--config") opts["config"] = next();
+    else throw new Error(`unsupported fixture argument ${a}`);
+  }
+  return opts;
+}
+
+function listFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
+    .sort();
+}
+
+for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() : []) {
+  const codeDir = path.join(RULES_DIR, code);
+  describe(code, () => {
+    for (const name of casesOf(codeDir)) {
+      const casePath = path.join(codeDir, name);
+      const argsFile = `${casePath}.args`;
+      const args = fs.existsSync(argsFile) ? splitArgs(fs.readFileSync(argsFile, "utf8")) : ["--select", code];
+      const options = argsToOptions(args);
+      const isDir = fs.statSync(casePath).isDirectory();
+
+      const stage = () => {
+        const work = tmpDir();
+        const copied = copyInto(casePath, work);
+        return { cwd: isDir ? copied : work, copied };
+      };
+      const withConfig = (cwd: string) => ({ ...options, config: typeof options["config"] === "string" ? path.join(cwd, options["config"]) : undefined, noConfig: !options["config"] });
+
+      it(`${name}: findings`, async () => {
+        const { cwd } = stage();
+        const r = await check({ cwd, ...withConfig(cwd) });
+        expect(r.stderr).toBe("");
+        const expected = fs.readFileSync(`${casePath}.expected`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+        expect(findingLines(parseFindings(r.stdout))).toEqual(expected);
+        expect(r.code).toBe(expected.length > 0 ? 1 : 0);
+      });
+
+      const fixedPath = `${casePath}.fixed`;
+      if (fs.existsSync(fixedPath)) {
+        it(`${name}: --fix gives the expected text, parses, and converges`, async () => {
+          const { cwd, copied } = stage();
+          const first = await check({ cwd, fix: true, format: "text", ...withConfig(cwd) });
+          expect(first.stderr).toBe("");
+          const pairs: [string, string][] = isDir
+            ? listFiles(fixedPath).map((rel) => [path.join(copied, rel), path.join(fixedPath, rel)])
+            : [[copied, fixedPath]];
+          for (const [actual, expected] of pairs) {
+            expect(fs.readFileSync(actual).toString("latin1"), actual).toBe(fs.readFileSync(expected).toString("latin1"));
+            const parsed = pythonParses(actual);
+            expect(parsed.ok, parsed.error).toBe(true);
+          }
+          const snapshot = pairs.map(([actual]) => fs.readFileSync(actual));
+          const second = await check({ cwd, fix: true, format: "text", ...withConfig(cwd) });
+          expect(second.stderr).toBe("");
+          pairs.forEach(([actual], i) => expect(fs.readFileSync(actual).equals(snapshot[i] as Buffer)).toBe(true));
+        });
+      }
+    }
+  });
+}
