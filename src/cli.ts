@@ -19,6 +19,8 @@ async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   await yargs(argv)
     .scriptName("pytest-memlint")
+    // `--no-config` and `--no-cache` are flags of their own, not negations of `--config`/`--cache`.
+    .parserConfiguration({ "boolean-negation": false })
     .usage("$0 [check] [PATH ...]\n$0 rules [CODE]")
     .command(
       ["check [paths..]", "$0 [paths..]"],

@@ -89,6 +89,8 @@ export function addModuleImport(file: TextFile, root: SyntaxNode, statement: str
   const eol = dominantEol(file.text);
   const point = importInsertionPoint(root);
   if (point.before) return insertLinesBefore(file, file.lines.lineStart(file.lines.lineOf(point.before.startIndex)), [statement], eol);
-  if (point.after) return insertLinesAfter(file, point.after.endIndex, [statement], eol);
-  return { start: 0, end: 0, content: statement + eol };
+  const edit = point.after ? insertLinesAfter(file, point.after.endIndex, [statement], eol) : { start: 0, end: 0, content: statement + eol };
+  // Directly above code (not a blank line): keep one blank line between the import and the code.
+  if (edit.start < file.text.length && !isBlankLine(file.lines, file.lines.lineOf(edit.start)) && edit.content.endsWith(eol)) edit.content += eol;
+  return edit;
 }

@@ -28,7 +28,9 @@ export function hygieneFacts(ctx: FileContext): HygieneFacts {
     if (!callee || !call) continue;
     const text = callee.text;
     const last = text.slice(text.lastIndexOf(".") + 1);
-    if (!INTERESTING_LAST_NAMES.has(last)) continue;
+    // Resolving an attribute chain crosses into native code per link: only resolve callees that can matter
+    // (a known last name, or a plain name that an import may have aliased).
+    if (!INTERESTING_LAST_NAMES.has(last) && callee.type !== "identifier") continue;
     if (text === "gc.collect" || (last === "collect" && resolver.resolve(callee) === "gc.collect")) {
       facts.gcCollectCalls.push(call);
       continue;
