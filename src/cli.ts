@@ -42,7 +42,10 @@ async function main(argv: string[]): Promise<number> {
           .option("xdist-group-name", { type: "string", describe: "Group name template for MEM102's fix ({stem}, {class})" })
           .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print findings only, no summary" })
           .option("color", { choices: ["auto", "always", "never"] as const, default: "auto" as const, describe: "Colour the text output" })
-          .option("stdin-filename", { type: "string", describe: "Read the source from standard input, reported under this name" }),
+          .option("stdin-filename", { type: "string", describe: "Read the source from standard input, reported under this name" })
+          .option("statistics", { type: "boolean", default: false, describe: "Show counts per rule and the files with the most findings instead of the findings" })
+          .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
+          .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" }),
       async (args) => {
         if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
         const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
@@ -66,6 +69,9 @@ async function main(argv: string[]): Promise<number> {
             color: args.color,
             stdinFilename: args.stdinFilename,
             stdin,
+            statistics: args.statistics,
+            baseline: args.baseline,
+            writeBaseline: args.writeBaseline,
           },
           {
             stdout: (t) => process.stdout.write(t),

@@ -46,13 +46,43 @@ export function discover(paths: readonly string[], options: DiscoverOptions): Di
       continue;
     }
     const gitignores = new GitignoreSet(abs);
+    const excluded = excludedBelow(abs, options.isExcluded);
     for (const file of globPython(abs, errors)) {
-      if (found.has(file) || gitignores.ignores(file) || options.isExcluded?.(file)) continue;
+      if (found.has(file) || gitignores.ignores(file) || excluded(file)) continue;
       found.set(file, { path: file, explicit: false });
     }
   }
   const files = [...found.values()].sort((a, b) => compareStrings(a.path, b.path));
   return { files, errors };
+}
+
+/**
+ * Whether `exclude` names a file or a folder between the walked folder and it (as ruff prunes
+ * while walking: a folder given on the command line is walked even when `exclude` names it).
+ */
+function excludedBelow(root: string, isExcluded: ((absolutePath: string) => boolean) | undefined): (file: string) => boolean {
+  if (!isExcluded) return () => false;
+  const folders = new Map<string, boolean>();
+  const folderExcluded = (dir: string): boolean => {
+    const chain: string[] = [];
+    let result = false;
+    for (let d = dir; d !== root && d.length > root.length; d = path.dirname(d)) {
+      const known = folders.get(d);
+      if (known !== undefined) {
+        result = known;
+        break;
+      }
+      chain.push(d);
+    }
+    // Resolve from the top down so that an excluded folder excludes everything below it.
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const d = chain[i] ?? "";
+      result = result || isExcluded(d);
+      folders.set(d, result);
+    }
+    return result;
+  };
+  return (file) => folderExcluded(path.dirname(file)) || isExcluded(file);
 }
 
 function compareStrings(a: string, b: string): number {
@@ -69,12 +99,15 @@ function globPython(root: string, errors: FileError[]): string[] {
         cwd: root,
         absolute: true,
         dot: true,
-        onlyFiles: true,
+        // Symlinked files are listed (and a loop or a dangling link reported when read); symlinked
+        // folders are not followed, so a link back up the tree cannot loop the walk.
+        onlyFiles: false,
+        markDirectories: true,
         followSymbolicLinks: false,
         ignore: [...ignoreGlobs, ...unreadable.map((d) => `${fg.escapePath(path.relative(root, d))}/**`)],
         suppressErrors: false,
         throwErrorOnBrokenSymbolicLink: false,
-      });
+      }).filter((p) => !p.endsWith("/"));
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (!err.path || unreadable.includes(err.path) || path.resolve(err.path) === root) {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { analyzeText, FileError, readSource, type AnalyzedFile } from "./engine/analyze.js";
+import { collectionRules } from "./engine/collection.js";
 import { SuiteFacts } from "./engine/facts.js";
 import { lintAnalyzed, lintText, type LintSettings, type RuleCrash } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
@@ -11,7 +12,7 @@ import type { Finding } from "./engine/types.js";
 import { ConfigError, UsageError } from "./config/errors.js";
 import { resolveConfig } from "./config/load.js";
 import { DEFAULT_OPTIONS, type RuleOptions } from "./config/options.js";
-import type { PytestConfig } from "./config/pytest-config.js";
+import { isPytestConfigFileName, PytestConfigError, type PytestConfig } from "./config/pytest-config.js";
 import { selectCodes } from "./config/selection.js";
 import { discover } from "./discover.js";
 import { isApplicable, runFixLoop } from "./fix/apply.js";
@@ -21,6 +22,10 @@ import { compareFindings, displayPath } from "./report/paths.js";
 import type { OutputFormat } from "./report/types.js";
 import { RULES } from "./rules/index.js";
 import { validateGroupTemplate } from "./rules/shared/group-name.js";
+import { finishBaseline, openBaselines, type BaselineSetup } from "./baseline.js";
+import { compilePathRules, configWhere, type PathRules } from "./config/per-file-ignores.js";
+import { suppressionsFor } from "./engine/suppress.js";
+import { statisticsReporter } from "./report/statistics.js";
 
 export interface RunOptions {
   paths: string[];
@@ -42,6 +47,12 @@ export interface RunOptions {
   stdinFilename?: string | undefined;
   /** Source given on standard input (with stdinFilename). */
   stdin?: Buffer | undefined;
+  /** `--statistics`: counts per rule instead of the findings (text and json). */
+  statistics?: boolean | undefined;
+  /** `--baseline FILE` (relative to cwd): report only findings beyond it. */
+  baseline?: string | undefined;
+  /** `--write-baseline FILE`: record the findings that remain (none is reported then). */
+  writeBaseline?: string | undefined;
 }
 
 export interface RunIO {
@@ -64,9 +75,12 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   };
 
   let settings: LintSettings;
+  let pathRules: PathRules;
+  let baselines: BaselineSetup;
   try {
+    checkAdoptionFlags(opts);
     const config = resolveConfig(opts.cwd, opts.config, opts.noConfig);
-    const where = config.path ?? "configuration";
+    const where = config.path ? configWhere(config.path) : "configuration";
     const values = config.values;
     const options: RuleOptions = {
       ...DEFAULT_OPTIONS,
@@ -85,10 +99,13 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     };
     validateGroupTemplate(options.xdistGroupName, opts.xdistGroupName !== undefined ? "--xdist-group-name" : where);
     const enabled = selectCodes([
-      { select: values.select, extendSelect: values["extend-select"], ignore: values.ignore, where },
-      { select: opts.select, extendSelect: opts.extendSelect, ignore: opts.ignore, where: "command line" },
+      { select: values.select, extendSelect: values["extend-select"], ignore: values.ignore, where, label: (key) => `${where}: key '${key}'` },
+      { select: opts.select, extendSelect: opts.extendSelect, ignore: opts.ignore, where: "command line", label: (key) => `--${key}` },
     ]);
-    settings = { enabled, options };
+    const rules = compilePathRules(values, config.path);
+    pathRules = rules;
+    settings = { enabled, options, ignoredCodes: rules.active ? (p) => rules.ignoredCodes(p) : undefined };
+    baselines = openBaselines(opts, values.baseline, config.path);
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       io.stderr(`error: ${e.message}\n`);
@@ -101,19 +118,36 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   const facts = new SuiteFacts();
   const findings: Finding[] = [];
   const checked: string[] = [];
+  const configFiles: string[] = [];
   let fixedFindings = 0;
   let fixedFiles = 0;
   const diffs: string[] = [];
 
+  const reportedConfigErrors = new Set<string>();
+  // With --stdin-filename --fix, standard output is the source (fixed, or as it came when nothing was fixed).
+  let stdinWritten = false;
   const processOne = (filePath: string, explicit: boolean, given?: Buffer): FileOutcome | undefined => {
     let pytestConfig: PytestConfig | undefined;
     try {
       pytestConfig = project.pytestConfigFor(filePath);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      error(e.message);
+      // One line per malformed pytest configuration, however many files it applies to.
+      const line = e instanceof PytestConfigError ? `${displayPath(opts.cwd, e.path)}${e.line !== undefined ? `:${e.line}` : ""}: ${e.detail}` : e.message;
+      if (!reportedConfigErrors.has(line)) {
+        reportedConfigErrors.add(line);
+        error(line);
+      }
       pytestConfig = undefined;
     }
+    // Found in a folder (not named): only test files by the applicable `python_files`, and conftest.py.
+    const base = path.basename(filePath);
+    // A pytest configuration file named on the command line (pre-commit passes changed files): for the MEM5xx rules, never read as Python.
+    if (explicit && !given && isPytestConfigFileName(base)) {
+      configFiles.push(filePath);
+      return undefined;
+    }
+    if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return undefined;
     let analyzed: AnalyzedFile;
     try {
       const source = given ? decodeSourceOrThrow(filePath, given) : readSource(filePath);
@@ -156,6 +190,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     }
     if (given) {
       io.stdout(encodeSource(analyzed.source, loop.text));
+      stdinWritten = true;
     } else {
       try {
         writeFileAtomicallySync(filePath, encodeSource(analyzed.source, loop.text));
@@ -170,13 +205,15 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
 
   if (opts.stdinFilename !== undefined) {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
-    const outcome = processOne(filePath, true, opts.stdin ?? Buffer.alloc(0));
+    const given = opts.stdin ?? Buffer.alloc(0);
+    const outcome = processOne(filePath, true, given);
     if (outcome) {
       findings.push(...outcome.findings);
       fixedFindings += outcome.fixed;
     }
+    if (opts.fix && !stdinWritten) io.stdout(given);
   } else {
-    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd });
+    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
     let sinceYield = 0;
     for (const file of discovery.files) {
@@ -193,7 +230,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     }
   }
 
-  const suite = new SuiteContext(project, settings.options, facts, checked);
+  const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
   for (const rule of RULES) {
     if (!rule.checkSuite || !settings.enabled.has(rule.meta.code)) continue;
     try {
@@ -202,7 +239,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       error(`internal error in ${rule.meta.code}: ${(e as Error).message}`);
     }
   }
-  findings.push(...suite.findings);
+  // Suite findings (MEM5xx on configuration files) were not linted file by file: silence them here.
+  findings.push(...suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)));
   findings.sort(compareFindings(opts.cwd));
 
   if (opts.diff) {
@@ -212,8 +250,20 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     return diffs.length > 0 && !opts.exitZero ? 1 : 0;
   }
 
+  if (baselines.read || baselines.write) {
+    const inScope = baselineScope(project, [...checked, ...configFiles], settings.enabled);
+    try {
+      const reported = finishBaseline(baselines, findings, inScope, io.stderr, opts.quiet);
+      findings.splice(0, findings.length, ...reported);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      io.stderr(`error: ${e.message}\n`);
+      return 2;
+    }
+  }
+
   const color = opts.color === "always" || (opts.color === "auto" && io.isTTY && !process.env["NO_COLOR"] && opts.outputFile === undefined && opts.format === "text");
-  const reporter = REPORTERS[opts.format];
+  const reporter = opts.statistics ? statisticsReporter(opts.format) : REPORTERS[opts.format];
   if (!reporter) {
     io.stderr(`error: --format ${opts.format} is not available\n`);
     return 2;
@@ -248,6 +298,29 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   if (hadErrors) return 2;
   if (opts.exitZero) return 0;
   return findings.length > 0 ? 1 : 0;
+}
+
+/** Flags of adoption (baseline, statistics) that cannot be combined. */
+function checkAdoptionFlags(opts: RunOptions): void {
+  if (opts.statistics && !statisticsReporter(opts.format)) throw new UsageError(`--statistics works with --format text or json, not ${opts.format}`);
+  if (opts.writeBaseline !== undefined && opts.diff) throw new UsageError("--write-baseline and --diff cannot be used together");
+}
+
+/**
+ * Which baseline entries this run can judge: files it checked (and the pytest configurations that
+ * apply to them), for the codes it ran; a file deleted since counts too, so its entries go stale.
+ */
+function baselineScope(project: Project, checked: readonly string[], enabled: ReadonlySet<string>): (absolutePath: string, code: string) => boolean {
+  const files = new Set(checked);
+  for (const file of checked) {
+    try {
+      const config = project.pytestConfigFor(file);
+      if (config) files.add(config.path);
+    } catch {
+      // A malformed pytest configuration was reported already.
+    }
+  }
+  return (absolutePath, code) => enabled.has(code) && (files.has(absolutePath) || !fs.existsSync(absolutePath));
 }
 
 function decodeSourceOrThrow(filePath: string, bytes: Buffer) {

@@ -16,13 +16,14 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would, as a subprocess. */
-export function cli(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function cli(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: NodeJS.ProcessEnv; timeout?: number } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input,
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
     encoding: "utf8",
-    timeout: 120_000,
+    timeout: opts.timeout ?? 120_000,
+    maxBuffer: 1 << 28,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -27,10 +27,24 @@ export interface PytestConfig {
 
 const CANDIDATES = ["pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"] as const;
 
+/** A file name pytest reads its configuration from. */
+export function isPytestConfigFileName(base: string): boolean {
+  return (CANDIDATES as readonly string[]).includes(base);
+}
+
+/** A pytest configuration file pytest itself could not read: one line for the user, exit 2. */
+export class PytestConfigError extends ConfigError {
+  constructor(readonly path: string, readonly line: number | undefined, readonly detail: string) {
+    super(`${path}${line !== undefined ? `:${line}` : ""}: ${detail}`);
+  }
+}
+
 /** Finds and parses the pytest configuration that applies to folders, caching by folder. */
 export class PytestConfigFinder {
   private readonly byDir = new Map<string, PytestConfig | null>();
   private readonly byFile = new Map<string, PytestConfig | null>();
+  /** Files that failed to parse: the same error is thrown on every lookup (never a half-read config). */
+  private readonly failed = new Map<string, PytestConfigError>();
 
   /** The configuration for a folder: the first folder at or above it holding one. Throws ConfigError. */
   forDir(dir: string): PytestConfig | undefined {
@@ -67,16 +81,24 @@ export class PytestConfigFinder {
   readFile(file: string): PytestConfig | null {
     const cached = this.byFile.get(file);
     if (cached !== undefined) return cached;
+    const failure = this.failed.get(file);
+    if (failure) throw failure;
     let text: string;
     try {
+      if (!fs.statSync(file).isFile()) throw new Error("not a file");
       text = fs.readFileSync(file, "utf8");
     } catch {
       this.byFile.set(file, null);
       return null;
     }
-    const config = parsePytestConfig(file, text);
-    this.byFile.set(file, config);
-    return config;
+    try {
+      const config = parsePytestConfig(file, text);
+      this.byFile.set(file, config);
+      return config;
+    } catch (e) {
+      if (e instanceof PytestConfigError) this.failed.set(file, e);
+      throw e;
+    }
   }
 }
 
@@ -92,9 +114,9 @@ export function parsePytestConfig(file: string, text: string): PytestConfig | nu
     if (base === "tox.ini") return fromIni(file, text, "tox.ini", "pytest");
     if (base === "setup.cfg") return fromIni(file, text, "setup.cfg", "tool:pytest");
   } catch (e) {
-    if (e instanceof IniParseError) throw new ConfigError(`${file}:${e.line}: ${e.message}`);
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`${file}: ${(e as Error).message.split("\n")[0] ?? "cannot be parsed"}`);
+    if (e instanceof IniParseError) throw new PytestConfigError(file, e.line, e.message);
+    if (e instanceof PytestConfigError) throw e;
+    throw new PytestConfigError(file, undefined, (e as Error).message.split("\n")[0] ?? "cannot be parsed");
   }
   return null;
 }
@@ -110,59 +132,136 @@ function fromIni(file: string, text: string, kind: PytestConfigKind, sectionName
 function fromToml(file: string, text: string, kind: PytestConfigKind, tablePath: string[], wholeFileIsPytest: boolean): PytestConfig | null {
   let data: Record<string, unknown>;
   try {
-    data = parseToml(text);
+    data = parseToml(text.replace(/^\ufeff/, ""));
   } catch (e) {
-    const msg = (e as Error).message.split("\n")[0] ?? "invalid TOML";
-    throw new ConfigError(`${file}: invalid TOML: ${msg}`);
+    const err = e as Error & { line?: number };
+    const msg = (err.message.split("\n")[0] ?? "").replace(/^Invalid TOML document:\s*/, "");
+    throw new PytestConfigError(file, typeof err.line === "number" ? err.line : undefined, `invalid TOML: ${msg}`);
   }
   let table: unknown = data;
-  for (const key of tablePath) table = (table as Record<string, unknown> | undefined)?.[key];
-  if (table === undefined || typeof table !== "object" || table === null) {
-    return wholeFileIsPytest ? { path: file, kind, headerLine: 1, options: new Map(), nativeToml: true, text } : null;
+  for (const key of tablePath) table = isTable(table) ? table[key] : undefined;
+  const lines = text.split(/\r\n|\r|\n/);
+  const empty = (): PytestConfig => ({ path: file, kind, headerLine: headerLineOf(lines, tablePath.join(".")) || 1, options: new Map(), nativeToml: true, text });
+  if (!isTable(table)) {
+    // pytest.toml applies even without a [pytest] table, as pytest.ini does.
+    return wholeFileIsPytest ? empty() : null;
   }
-  const pytestTable = table as Record<string, unknown>;
-  const iniOptions = pytestTable["ini_options"];
   let values: Record<string, unknown>;
   let header: string;
   let nativeToml: boolean;
-  if (!wholeFileIsPytest && iniOptions && typeof iniOptions === "object") {
-    values = iniOptions as Record<string, unknown>;
-    header = "tool.pytest.ini_options";
-    nativeToml = false;
-  } else {
-    values = Object.fromEntries(Object.entries(pytestTable).filter(([k]) => k !== "ini_options"));
+  if (wholeFileIsPytest) {
+    values = table;
     header = tablePath.join(".");
     nativeToml = true;
+  } else {
+    // As pytest: [tool.pytest] keys (native TOML) or [tool.pytest.ini_options] (ini mode), never both.
+    const native = Object.fromEntries(Object.entries(table).filter(([k]) => k !== "ini_options"));
+    const iniOptions = table["ini_options"];
+    const hasNative = Object.keys(native).length > 0;
+    if (hasNative && iniOptions !== undefined) {
+      throw new PytestConfigError(file, headerLineOf(lines, "tool.pytest") || undefined, "cannot use both [tool.pytest] (native TOML) and [tool.pytest.ini_options] (ini style); pytest refuses this file");
+    }
+    if (hasNative) {
+      values = native;
+      header = "tool.pytest";
+      nativeToml = true;
+    } else if (isTable(iniOptions)) {
+      values = iniOptions;
+      header = "tool.pytest.ini_options";
+      nativeToml = false;
+    } else {
+      return null;
+    }
   }
-  const lines = text.split(/\r\n|\r|\n/);
-  const headerIndex = lines.findIndex((l) => new RegExp(`^\\s*\\[\\s*${header.replace(/\./g, "\\s*\\.\\s*")}\\s*\\]`).test(l));
+  const headerLine = headerLineOf(lines, header);
   const options = new Map<string, PytestOption>();
   for (const [key, value] of Object.entries(values)) {
     let v: string | string[];
     if (typeof value === "string") v = value;
-    else if (Array.isArray(value)) v = value.map((x) => String(x));
-    else if (typeof value === "number" || typeof value === "boolean") v = String(value);
+    else if (Array.isArray(value)) v = value.map((x) => pythonStr(x));
+    else if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") v = pythonStr(value);
     else continue;
-    options.set(key, { value: v, line: keyLine(lines, headerIndex, key) });
+    options.set(key, { value: v, line: keyLine(lines, headerLine - 1, key) });
   }
-  return { path: file, kind, headerLine: headerIndex + 1 || 1, options, nativeToml, text };
+  return { path: file, kind, headerLine: headerLine || 1, options, nativeToml, text };
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** `str(value)` as Python prints a TOML scalar (pytest's ini mode turns scalars into strings). */
+function pythonStr(value: unknown): string {
+  if (value === true) return "True";
+  if (value === false) return "False";
+  return String(value);
+}
+
+/** 1-based line of a `[a.b.c]` table header, or 0 when the table is not written as a header. */
+function headerLineOf(lines: string[], header: string): number {
+  const parts = header.split(".").map((p) => `["']?${escapeRegExp(p)}["']?`);
+  const re = new RegExp(`^\\s*\\[\\s*${parts.join("\\s*\\.\\s*")}\\s*\\]\\s*(?:#.*)?$`);
+  return lines.findIndex((l) => re.test(l)) + 1;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
 }
 
 function keyLine(lines: string[], headerIndex: number, key: string): number {
-  const re = new RegExp(`^\\s*["']?${key.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&")}["']?\\s*=`);
+  const re = new RegExp(`^\\s*["']?${escapeRegExp(key)}["']?\\s*=`);
   for (let i = Math.max(headerIndex + 1, 0); i < lines.length; i++) {
     const line = lines[i] ?? "";
-    if (i > headerIndex && /^\s*\[/.test(line) && headerIndex >= 0) break;
+    if (headerIndex >= 0 && /^\s*\[/.test(line)) break;
     if (re.test(line)) return i + 1;
   }
   return headerIndex + 1 || 1;
 }
 
-/** An option as a list of words: TOML lists as they are, ini text split like a shell would. */
+/**
+ * Splits a string into words as Python's `shlex.split` does (which pytest uses for `addopts`,
+ * `python_files` and the other "args" options): POSIX quoting and backslash escapes; unlike a shell,
+ * `#`, `;`, `|`, `>`, `&`, `$NAME` and globs are plain characters. An unclosed quote or a trailing
+ * backslash (an error in Python) keeps what was read.
+ */
+export function shlexSplit(text: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] ?? "";
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === "\\" && i + 1 < text.length && (text[i + 1] === '"' || text[i + 1] === "\\")) word += text[++i] ?? "";
+      else word += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === "\\") {
+      if (i + 1 < text.length) word += text[++i] ?? "";
+      inWord = true;
+    } else if (c === " " || c === "\t" || c === "\n" || c === "\r") {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** An option as a list of words: TOML lists as they are, ini text split as `shlex.split` does. */
 export function optionWords(option: PytestOption | undefined): string[] | undefined {
   if (!option) return undefined;
   if (Array.isArray(option.value)) return option.value;
-  return option.value.split(/\s+/).filter((w) => w !== "");
+  return shlexSplit(option.value);
 }
 
 /** An option as lines (`markers`): TOML lists as they are, ini text one entry a line. */

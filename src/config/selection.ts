@@ -28,6 +28,8 @@ export interface SelectionLayer {
   ignore?: readonly string[] | undefined;
   /** Named in error messages: the configuration file or "command line". */
   where: string;
+  /** How an error names the key or flag a code came from (default: `where` alone). */
+  label?: (key: "select" | "extend-select" | "ignore") => string;
 }
 
 /**
@@ -37,9 +39,10 @@ export interface SelectionLayer {
 export function selectCodes(layers: readonly SelectionLayer[]): Set<string> {
   let enabled = new Set(CODES.filter((c) => c.enabledByDefault).map((c) => c.code));
   for (const layer of layers) {
-    if (layer.select) enabled = expandCodes(layer.select, layer.where);
-    for (const code of expandCodes(layer.extendSelect ?? [], layer.where)) enabled.add(code);
-    for (const code of expandCodes(layer.ignore ?? [], layer.where)) enabled.delete(code);
+    const where = (key: "select" | "extend-select" | "ignore") => layer.label?.(key) ?? layer.where;
+    if (layer.select) enabled = expandCodes(layer.select, where("select"));
+    for (const code of expandCodes(layer.extendSelect ?? [], where("extend-select"))) enabled.add(code);
+    for (const code of expandCodes(layer.ignore ?? [], where("ignore"))) enabled.delete(code);
   }
   return enabled;
 }

@@ -64,8 +64,18 @@ export function codePointLength(text: string, start: number, end: number): numbe
   return n;
 }
 
-/** The line ending used most in a text; LF when it has none. */
+let lastText: string | undefined;
+let lastEol: "\n" | "\r\n" | "\r" = "\n";
+
+/** The line ending used most in a text; LF when it has none. Remembers the last text (fixes ask per finding). */
 export function dominantEol(text: string): "\n" | "\r\n" | "\r" {
+  if (text === lastText) return lastEol;
+  lastEol = countEols(text);
+  lastText = text;
+  return lastEol;
+}
+
+function countEols(text: string): "\n" | "\r\n" | "\r" {
   let crlf = 0;
   let lf = 0;
   let cr = 0;

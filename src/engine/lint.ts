@@ -11,6 +11,8 @@ import { RULES, SYNTAX_ERROR } from "../rules/index.js";
 export interface LintSettings {
   enabled: ReadonlySet<string>;
   options: RuleOptions;
+  /** Codes `per-file-ignores` turns off for a file (their findings are dropped and never fixed). */
+  ignoredCodes?: ((filePath: string) => ReadonlySet<string>) | undefined;
 }
 
 /** A rule that threw: reported as an internal error naming the rule and file, never as a crash. */
@@ -47,8 +49,17 @@ export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, pro
     }
   }
   findings.push(...ctx.findings);
+  return { findings: dropSuppressed(findings, analyzed, settings), syntaxErrors: problems.length, crashes };
+}
+
+/** Drops findings silenced by `per-file-ignores` or by the file's suppression comments. */
+function dropSuppressed(findings: Finding[], analyzed: AnalyzedFile, settings: LintSettings): Finding[] {
+  if (findings.length === 0) return findings;
+  const ignored = settings.ignoredCodes?.(analyzed.file.path);
+  const kept = ignored && ignored.size > 0 ? findings.filter((f) => !ignored.has(f.code)) : findings;
+  if (kept.length === 0) return kept;
   const suppressions = new Suppressions(analyzed.tree, analyzed.file.lines);
-  return { findings: findings.filter((f) => !suppressions.isSuppressed(f)), syntaxErrors: problems.length, crashes };
+  return kept.filter((f) => !suppressions.isSuppressed(f));
 }
 
 /** Re-analyses changed text of a file and lints it (used between fix passes). */

@@ -108,6 +108,8 @@ export class SuiteContext {
     readonly facts: SuiteFacts,
     /** Paths of the Python files checked in this run. */
     readonly files: readonly string[],
+    /** pytest configuration files named on the command line (checked by the MEM5xx rules). */
+    readonly configFiles: readonly string[] = [],
   ) {}
 
   report<M extends string>(rule: Rule<M>, file: TextFile, range: { start: number; end: number }, opts: ReportOptions<M>): void {

@@ -89,25 +89,15 @@ export function canEncode(source: SourceText, text: string): boolean {
   return iconv.decode(iconv.encode(text, source.encoding), source.encoding) === text;
 }
 
+/** Offset of the first byte that starts an invalid UTF-8 sequence. */
 function firstInvalidUtf8(bytes: Buffer): number {
-  let lo = 0;
-  let hi = bytes.length;
-  // Binary search on the longest valid prefix; prefixes can end mid-character, so allow 3 bytes of slack.
-  while (hi - lo > 4) {
-    const mid = (lo + hi) >> 1;
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid;
-    }
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += need + 1;
   }
-  for (let i = lo; i < hi; i++) {
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, i + 1), { stream: true });
-    } catch {
-      return i;
-    }
-  }
-  return lo;
+  return i;
 }

@@ -59,35 +59,49 @@ export function insertLinesAfter(file: TextFile, offset: number, linesToInsert: 
  */
 export function importInsertionPoint(root: SyntaxNode): { before?: SyntaxNode; after?: SyntaxNode } {
   let after: SyntaxNode | undefined;
+  let lastLeadingComment: SyntaxNode | undefined;
+  let onlyCommentsSoFar = true;
   let seenDocstring = false;
-  for (const stmt of root.namedChildren) {
-    if (stmt.type === "comment") continue; // comments at the top (shebang, coding, licence) stay above
-    if (!seenDocstring && after === undefined && stmt.type === "expression_statement" && stmt.namedChild(0)?.type === "string") {
-      seenDocstring = true;
-      after = stmt;
-      continue;
-    }
-    if (stmt.type === "future_import_statement") {
-      after = stmt;
-      continue;
-    }
-    if (stmt.type === "import_statement" || stmt.type === "import_from_statement") return { before: stmt };
-    break;
+  // A cursor, not `root.namedChildren`: a module can have tens of thousands of statements, and only
+  // its head matters here.
+  const cursor = root.walk();
+  if (cursor.gotoFirstChild()) {
+    do {
+      if (!cursor.nodeIsNamed) continue;
+      const stmt = cursor.currentNode;
+      if (stmt.type === "comment") {
+        if (onlyCommentsSoFar) lastLeadingComment = stmt;
+        continue; // comments at the top (shebang, coding, licence) stay above
+      }
+      onlyCommentsSoFar = false;
+      if (!seenDocstring && after === undefined && stmt.type === "expression_statement" && stmt.namedChild(0)?.type === "string") {
+        seenDocstring = true;
+        after = stmt;
+        continue;
+      }
+      if (stmt.type === "future_import_statement") {
+        after = stmt;
+        continue;
+      }
+      if (stmt.type === "import_statement" || stmt.type === "import_from_statement") return { before: stmt };
+      break;
+    } while (cursor.gotoNextSibling());
   }
   if (after) return { after };
   // Only comments, or code first: after the leading comment block.
-  let lastLeadingComment: SyntaxNode | undefined;
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== "comment") break;
-    lastLeadingComment = stmt;
-  }
   return lastLeadingComment ? { after: lastLeadingComment } : {};
 }
 
 /** An edit adding `import <name>` at the module's import position. */
+const insertionPoints = new WeakMap<TextFile, ReturnType<typeof importInsertionPoint>>();
+
 export function addModuleImport(file: TextFile, root: SyntaxNode, statement: string): Edit {
   const eol = dominantEol(file.text);
-  const point = importInsertionPoint(root);
+  let point = insertionPoints.get(file);
+  if (!point) {
+    point = importInsertionPoint(root);
+    insertionPoints.set(file, point);
+  }
   if (point.before) return insertLinesBefore(file, file.lines.lineStart(file.lines.lineOf(point.before.startIndex)), [statement], eol);
   const edit = point.after ? insertLinesAfter(file, point.after.endIndex, [statement], eol) : { start: 0, end: 0, content: statement + eol };
   // Directly above code (not a blank line): keep one blank line between the import and the code.

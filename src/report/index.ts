@@ -1,8 +1,14 @@
+import { githubReporter } from "./github.js";
 import { jsonReporter } from "./json.js";
+import { junitReporter } from "./junit.js";
+import { sarifReporter } from "./sarif.js";
 import { textReporter } from "./text.js";
 import type { OutputFormat, Reporter } from "./types.js";
 
 export const REPORTERS: Partial<Record<OutputFormat, Reporter>> = {
   text: textReporter,
   json: jsonReporter,
+  sarif: sarifReporter,
+  github: githubReporter,
+  junit: junitReporter,
 };

@@ -22,7 +22,9 @@ export function groupNameProblem(name: string): string | undefined {
 /** Checks a template before any file is touched: a configuration error, never written. */
 export function validateGroupTemplate(template: string, source: string): void {
   const problem = groupNameProblem(template.replace(/\{stem\}/g, "x").replace(/\{class\}/g, "X"));
-  if (problem) throw new ConfigError(`${source}: xdist-group-name ${JSON.stringify(template)} cannot be used: ${problem}`);
+  if (!problem) return;
+  const what = source === "--xdist-group-name" ? source : `${source}: xdist-group-name`;
+  throw new ConfigError(`${what} ${JSON.stringify(template)} cannot be used: ${problem}`);
 }
 
 export function expandGroupName(template: string, filePath: string, className: string): string {

@@ -4,12 +4,12 @@ import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements } from "../../engine/syntax.js";
 
-/** What MEM101–MEM103 need to know about a file's classes, computed once per file and shared. */
+/** What MEM102 and MEM103 need to know about a file, computed once per file and shared. */
 export interface HygieneFacts {
-  /** Offsets of calls that create or patch mocks. */
-  mockCalls: number[];
-  /** `gc.collect()` calls. */
-  gcCollectCalls: SyntaxNode[];
+  /** Classes whose own body (not a nested class) creates or patches a mock. */
+  mockCreatingClasses: Set<ClassInfo>;
+  /** Functions whose own body (not a nested def) calls `gc.collect()`. */
+  functionsCallingGcCollect: Set<FunctionInfo>;
 }
 
 const callQuery = compileQuery("(call function: [(identifier) (attribute)] @callee) @call");
@@ -20,7 +20,8 @@ const cache = new WeakMap<FileContext, HygieneFacts>();
 export function hygieneFacts(ctx: FileContext): HygieneFacts {
   let facts = cache.get(ctx);
   if (facts) return facts;
-  facts = { mockCalls: [], gcCollectCalls: [] };
+  const mockCalls: number[] = [];
+  const gcCalls: number[] = [];
   const resolver = ctx.model.resolver;
   for (const match of callQuery.matches(ctx.root)) {
     const callee = match.captures.find((c) => c.name === "callee")?.node;
@@ -32,33 +33,49 @@ export function hygieneFacts(ctx: FileContext): HygieneFacts {
     // (a known last name, or a plain name that an import may have aliased).
     if (!INTERESTING_LAST_NAMES.has(last) && callee.type !== "identifier") continue;
     if (text === "gc.collect" || (last === "collect" && resolver.resolve(callee) === "gc.collect")) {
-      facts.gcCollectCalls.push(call);
+      gcCalls.push(call.startIndex);
       continue;
     }
     const qualified = resolver.resolve(callee);
-    if (mockConstructorName(qualified) !== undefined || patchName(qualified) !== undefined) facts.mockCalls.push(call.startIndex);
+    if (mockConstructorName(qualified) !== undefined || patchName(qualified) !== undefined) mockCalls.push(call.startIndex);
   }
+  facts = {
+    mockCreatingClasses: innermostOwners(ctx.model.classes, mockCalls),
+    functionsCallingGcCollect: innermostOwners(ctx.model.functions, gcCalls),
+  };
   cache.set(ctx, facts);
   return facts;
 }
 
-function within(offset: number, node: SyntaxNode): boolean {
-  return offset >= node.startIndex && offset < node.endIndex;
-}
-
-/** The class whose own body (not a nested class) holds an offset. */
-function ownerClass(ctx: FileContext, offset: number): ClassInfo | undefined {
-  let owner: ClassInfo | undefined;
-  for (const cls of ctx.model.classes) {
-    if (within(offset, cls.outerNode) && (!owner || cls.outerNode.startIndex > owner.outerNode.startIndex)) owner = cls;
+/**
+ * For each offset, the innermost scope (class or function, in document order) holding it: one sweep
+ * over both sorted lists with a stack of open scopes, so a file with thousands of classes stays linear.
+ */
+function innermostOwners<T extends { outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Set<T> {
+  const owners = new Set<T>();
+  if (offsets.length === 0) return owners;
+  offsets.sort((a, b) => a - b);
+  const scopes = [...unsorted].sort((a, b) => a.outerNode.startIndex - b.outerNode.startIndex);
+  const stack: { scope: T; end: number }[] = [];
+  let next = 0;
+  for (const offset of offsets) {
+    while (next < scopes.length && (scopes[next] as T).outerNode.startIndex <= offset) {
+      const scope = scopes[next] as T;
+      const start = scope.outerNode.startIndex;
+      while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= start) stack.pop();
+      stack.push({ scope, end: scope.outerNode.endIndex });
+      next++;
+    }
+    while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= offset) stack.pop();
+    const top = stack[stack.length - 1];
+    if (top) owners.add(top.scope);
   }
-  return owner;
+  return owners;
 }
 
 /** A class is mock-using when its own body creates or patches a mock, or a method requests `mocker`. */
 export function isMockUsing(ctx: FileContext, cls: ClassInfo): boolean {
-  const facts = hygieneFacts(ctx);
-  if (facts.mockCalls.some((offset) => within(offset, cls.outerNode) && ownerClass(ctx, offset) === cls)) return true;
+  if (hygieneFacts(ctx).mockCreatingClasses.has(cls)) return true;
   for (const method of cls.methods.values()) if (method.params.some((p) => MOCKER_FIXTURES.has(p))) return true;
   return false;
 }
@@ -100,13 +117,13 @@ export interface TeardownLookup {
 /** The class's `teardown_method` (or `tearDown` for a TestCase subclass), nearest in its same-file lineage. */
 export function findTeardown(ctx: FileContext, cls: ClassInfo): TeardownLookup {
   const names = ctx.collection.isTestCaseSubclass(cls) ? ["teardown_method", "tearDown"] : ["teardown_method"];
-  const gcCalls = hygieneFacts(ctx).gcCollectCalls;
+  const calling = hygieneFacts(ctx).functionsCallingGcCollect;
   let first: FunctionInfo | undefined;
   for (const name of names) {
     for (const c of ctx.collection.lineage(cls)) {
       const method = c.methods.get(name);
       if (!method) continue;
-      if (gcCalls.some((call) => within(call.startIndex, method.node))) return { method, callsGcCollect: true };
+      if (calling.has(method)) return { method, callsGcCollect: true };
       first = first ?? method;
       break;
     }

@@ -1,0 +1,36 @@
+import type { Severity } from "../engine/types.js";
+import { displayPath, spanOf } from "./paths.js";
+import type { Reporter } from "./types.js";
+
+const COMMAND: Record<Severity, "error" | "warning" | "notice"> = { error: "error", warning: "warning", info: "notice" };
+
+/** A command's message, escaped as @actions/core does, so that it stays on one line. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/** A command property's value: also `:` (which would end the properties) and `,` (which would start another). */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+/**
+ * GitHub Actions workflow commands, one annotation per finding:
+ * `::warning file=...,line=...,col=...,endLine=...,endColumn=...,title=CODE name::message`.
+ */
+export const githubReporter: Reporter = (input) => {
+  const lines = input.findings.map((f) => {
+    const span = spanOf(f);
+    const properties: [string, string | number][] = [
+      ["file", displayPath(input.cwd, f.file.path)],
+      ["line", span.line],
+      ["col", span.column],
+      ["endLine", span.endLine],
+      ["endColumn", span.endColumn],
+      ["title", `${f.code} ${f.name}`],
+    ];
+    const props = properties.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
+    return `::${COMMAND[f.severity]} ${props}::${escapeData(f.message)}`;
+  });
+  return lines.length > 0 ? lines.join("\n") + "\n" : "";
+};

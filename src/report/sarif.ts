@@ -1,0 +1,141 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ruleMarkdown } from "../docs.js";
+import type { Rule } from "../engine/rule.js";
+import type { Finding, Severity, TextFile } from "../engine/types.js";
+import { HOMEPAGE, TOOL_NAME, VERSION, ruleDocsUrl } from "../meta.js";
+import { RULES, SYNTAX_ERROR } from "../rules/index.js";
+import { displayPath } from "./paths.js";
+import type { Reporter } from "./types.js";
+
+/** The base that relative result URIs are resolved against: the working directory of the run. */
+export const SRCROOT = "%SRCROOT%";
+/** The key of our own entry in `partialFingerprints` (GitHub adds its own `primaryLocationLineHash`). */
+export const FINGERPRINT_KEY = "pytestMemlintFingerprint/v1";
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
+
+interface Descriptor {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  fullDescription: { text: string };
+  help: { text: string; markdown: string };
+  helpUri?: string;
+  defaultConfiguration: { level: "error" | "warning" | "note"; enabled: boolean };
+  properties: { tags: string[] };
+}
+
+const SYNTAX_ERROR_HELP = [
+  `# ${SYNTAX_ERROR.code} ${SYNTAX_ERROR.name}`,
+  "",
+  "The file does not parse as Python. The first syntax error is reported; the rules still run on the rest of the file, and no fix is applied to it.",
+  "",
+].join("\n");
+
+function descriptor(rule: Rule): Descriptor {
+  const m = rule.meta;
+  const markdown = ruleMarkdown(rule);
+  return {
+    id: m.code,
+    name: m.name,
+    shortDescription: { text: m.summary },
+    fullDescription: { text: m.docs.whatItDoes },
+    help: { text: markdown, markdown },
+    helpUri: ruleDocsUrl(m.code),
+    defaultConfiguration: { level: LEVEL[m.severity], enabled: m.enabledByDefault },
+    properties: { tags: ["pytest", "memory"] },
+  };
+}
+
+function syntaxErrorDescriptor(): Descriptor {
+  return {
+    id: SYNTAX_ERROR.code,
+    name: SYNTAX_ERROR.name,
+    shortDescription: { text: "The file does not parse as Python." },
+    fullDescription: { text: "The first syntax error of a file that does not parse as Python." },
+    help: { text: SYNTAX_ERROR_HELP, markdown: SYNTAX_ERROR_HELP },
+    defaultConfiguration: { level: LEVEL[SYNTAX_ERROR.severity], enabled: true },
+    properties: { tags: ["pytest", "syntax"] },
+  };
+}
+
+/** Every rule the tool has, in code order: MEM000 first, then the registry. */
+function descriptors(): Descriptor[] {
+  return [syntaxErrorDescriptor(), ...RULES.map(descriptor)];
+}
+
+/** A file's location: relative to %SRCROOT% when under the working directory, else an absolute file URI. */
+function artifactLocation(cwd: string, file: string): { uri: string; uriBaseId?: string } {
+  const rel = path.relative(cwd, file);
+  if (rel === "" || rel.split(path.sep)[0] === ".." || path.isAbsolute(rel)) return { uri: pathToFileURL(file).href };
+  return { uri: displayPath(cwd, file).split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
+}
+
+/** SARIF regions: 1-based lines and columns, the end column exclusive; columns in code points (run.columnKind). */
+function region(file: TextFile, start: number, end: number) {
+  const s = file.lines.position(start);
+  const e = file.lines.position(Math.max(start, end));
+  return { startLine: s.line, startColumn: s.column, endLine: e.line, endColumn: e.column };
+}
+
+/**
+ * A fingerprint that survives lines moving: the code, the path, the finding's line text (trimmed) and
+ * which occurrence of that triple in the file this finding is.
+ */
+function fingerprinter(cwd: string) {
+  const seen = new Map<string, number>();
+  return (f: Finding): string => {
+    const line0 = f.file.lines.lineOf(f.start);
+    const key = [f.code, displayPath(cwd, f.file.path), f.file.lines.lineText(line0).trim()].join("\0");
+    const hash = createHash("sha256").update(key).digest("hex").slice(0, 32);
+    const occurrence = seen.get(hash) ?? 0;
+    seen.set(hash, occurrence + 1);
+    return `${hash}:${occurrence + 1}`;
+  };
+}
+
+export const sarifReporter: Reporter = (input) => {
+  const rules = descriptors();
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const fingerprint = fingerprinter(input.cwd);
+  const results = input.findings.map((f) => {
+    const location = artifactLocation(input.cwd, f.file.path);
+    const result: Record<string, unknown> = {
+      ruleId: f.code,
+      ...(index.has(f.code) ? { ruleIndex: index.get(f.code) } : {}),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [{ physicalLocation: { artifactLocation: location, region: region(f.file, f.start, f.end) } }],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
+    };
+    if (f.fix) {
+      result["fixes"] = [
+        {
+          description: { text: `${f.fix.message} (${f.fix.applicability} fix)` },
+          artifactChanges: [
+            {
+              artifactLocation: location,
+              replacements: f.fix.edits.map((e) => ({ deletedRegion: region(f.file, e.start, e.end), ...(e.content !== "" ? { insertedContent: { text: e.content } } : {}) })),
+            },
+          ],
+        },
+      ];
+    }
+    return result;
+  });
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: TOOL_NAME, version: VERSION, semanticVersion: VERSION, informationUri: HOMEPAGE, rules } },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(input.cwd).href.replace(/\/?$/, "/") } },
+        columnKind: "unicodeCodePoints",
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+};

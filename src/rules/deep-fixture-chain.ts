@@ -1,0 +1,40 @@
+import type { FileContext, Rule } from "../engine/rule.js";
+import { chainCalculator, fileFixtures } from "./shared/fixtures.js";
+
+const rule: Rule<"deep"> = {
+  meta: {
+    code: "MEM306",
+    name: "deep-fixture-chain",
+    severity: "info",
+    fix: "none",
+    enabledByDefault: true,
+    summary: "A fixture's longest dependency chain is longer than `max-fixture-chain` edges.",
+    messages: { deep: "Fixture `{name}` has a dependency chain of {depth} edges (over max-fixture-chain {max}): {chain}" },
+    docs: {
+      whatItDoes:
+        "Checks for fixtures whose longest dependency chain is longer than `max-fixture-chain` edges. A fixture's dependencies are its arguments without defaults (`self` of a method excluded); each is resolved from the fixture's own location as pytest does: fixtures of its class, then of its file, then of the nearest `conftest.py` upward (every `conftest.py` above the file is read, in a partial run too). A fixture requesting its own name gets the outer definition, which is not a cycle. Builtin and plugin fixtures (`tmp_path`, `request`, `mocker`, …) are leaves: the edge to one counts, nothing beyond it. A real cycle is cut. `a()` has 0 edges, `b(a)` 1, `c(b)` 2, `d(c)` 3, `e(d)` 4.",
+      whyIsThisBad:
+        "Every fixture in a chain is set up before the test and kept alive until its scope ends, so a long chain holds many objects at once, often of different scopes that pin each other. Long chains are also hard to read: what a test really gets is decided five files away.",
+      example:
+        "@pytest.fixture\ndef settings(): ...\n\n@pytest.fixture\ndef engine(settings): ...\n\n@pytest.fixture\ndef session(engine): ...\n\n@pytest.fixture\ndef repo(session): ...\n\n@pytest.fixture\ndef service(repo): ...\n",
+      useInstead:
+        "@pytest.fixture\ndef settings(): ...\n\n@pytest.fixture\ndef session(settings): ...  # builds the engine itself\n\n@pytest.fixture\ndef service(session): ...\n",
+    },
+    options: ["max-fixture-chain"],
+  },
+  checkFile(ctx: FileContext) {
+    const max = ctx.options.maxFixtureChain;
+    const fixtures = fileFixtures(ctx).all;
+    if (fixtures.length === 0) return;
+    const chains = chainCalculator(ctx);
+    for (const fixture of fixtures) {
+      if (fixture.deps.length === 0) continue;
+      const { depth, steps } = chains.chain(fixture);
+      if (depth <= max) continue;
+      const chain = [fixture.name, ...steps.map((s) => s.name)].join(" → ");
+      ctx.report(rule, fixture.fn.nameNode, { messageId: "deep", data: { name: fixture.name, depth, max, chain } });
+    }
+  },
+};
+
+export default rule;

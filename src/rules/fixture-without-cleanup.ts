@@ -1,0 +1,127 @@
+import { compileQuery, type SyntaxNode } from "../engine/parser.js";
+import type { FileContext, Rule } from "../engine/rule.js";
+import { callsIn, fileFixtures, nameMatcher, type CallSite, type Fixture } from "./shared/fixtures.js";
+import { directlyIn } from "./shared/test-data.js";
+
+/** Words in a call's last name that mark a teardown (`conn.close()`, `engine.dispose()`, `close_all_sessions()`). */
+const TEARDOWN_WORDS = ["close", "dispose", "shutdown", "quit", "terminate", "stop", "cleanup", "clean_up", "teardown", "tear_down", "disconnect", "release"];
+
+const exitQuery = compileQuery("(return_statement) @exit (yield) @exit");
+
+const rule: Rule<"noCleanup"> = {
+  meta: {
+    code: "MEM305",
+    name: "fixture-without-cleanup",
+    severity: "warning",
+    fix: "none",
+    enabledByDefault: true,
+    summary: "A fixture returns or yields a closeable resource and never closes it.",
+    messages: { noCleanup: "Fixture `{name}` {verb} the resource `{constructor}(...)` creates with no teardown; it stays open after the test" },
+    docs: {
+      whatItDoes:
+        "Checks for fixtures that create a closeable resource (a call of a name in `closeable-constructors`: files, database connections and engines, HTTP clients and sessions, sockets, executors, test clients, pyplot figures) and return or yield it — the call itself, a name bound to it, or a tuple holding one — with no teardown. A teardown is any of: a call after the `yield` (or in a `finally`) whose name is or contains `close`, `aclose`, `dispose`, `shutdown`, `quit`, `terminate`, `stop`, `cleanup`, `teardown`, `disconnect` or `release` (`conn.close()`, `engine.dispose()`, `plt.close(fig)`, `close_all_sessions()`), a `del` after the `yield`, a `with`/`async with` around the `yield`, an `ExitStack`, or `request.addfinalizer(...)`. A resource opened as a `with` item is managed by it and not flagged. A returning fixture has no code after the test, so only `addfinalizer` or an `ExitStack` count there.",
+      whyIsThisBad:
+        "A connection, client or file left open holds its buffers, sockets and threads until the garbage collector finds it, which for an object in a reference cycle may be never during the session. Under pytest-xdist each worker leaks one per test that uses the fixture, until it runs out of memory or file descriptors.",
+      example: "@pytest.fixture\ndef db():\n    conn = sqlite3.connect(\":memory:\")\n    yield conn\n",
+      useInstead: "@pytest.fixture\ndef db():\n    conn = sqlite3.connect(\":memory:\")\n    yield conn\n    conn.close()\n",
+    },
+    options: ["closeable-constructors"],
+  },
+  checkFile(ctx: FileContext) {
+    const matcher = nameMatcher(ctx.options.closeableConstructors);
+    for (const fixture of fileFixtures(ctx).all) {
+      const calls = callsIn(ctx, fixture.fn);
+      const resources: { site: CallSite; constructor: string; name: string | undefined }[] = [];
+      for (const site of calls) {
+        const constructor = matcher.match(site.qualified);
+        if (constructor === undefined || inWithItem(site.call, fixture) || !directlyIn(ctx, site.call, fixture.fn)) continue;
+        resources.push({ site, constructor, name: boundName(site.call) });
+      }
+      if (resources.length === 0 || hasFinalizer(ctx, calls)) continue;
+      for (const exit of exits(ctx, fixture)) {
+        const resource = resources.find((r) => escapes(exit.value, r.site.call, r.name));
+        if (!resource) continue;
+        if (exit.isYield && tornDownAfter(ctx, fixture, exit.node, calls)) continue;
+        ctx.report(rule, fixture.fn.nameNode, {
+          messageId: "noCleanup",
+          data: { name: fixture.name, verb: exit.isYield ? "yields" : "returns", constructor: resource.constructor },
+        });
+        break;
+      }
+    }
+  },
+};
+
+/** The resource is opened by a `with` item (managed by the `with`). */
+function inWithItem(call: SyntaxNode, fixture: Fixture): boolean {
+  for (let cur = call.parent; cur && cur.startIndex >= fixture.body.startIndex; cur = cur.parent) {
+    if (cur.type === "with_item") return true;
+    if (cur.type === "block") return false;
+  }
+  return false;
+}
+
+/** `name = <call>` (or `name: T = <call>`): the name the resource is bound to. */
+function boundName(call: SyntaxNode): string | undefined {
+  let node = call;
+  while (node.parent?.type === "await" || node.parent?.type === "parenthesized_expression") node = node.parent;
+  const parent = node.parent;
+  if (parent?.type !== "assignment" || parent.childForFieldName("right")?.startIndex !== node.startIndex) return undefined;
+  const left = parent.childForFieldName("left");
+  return left?.type === "identifier" ? left.text : undefined;
+}
+
+interface Exit {
+  node: SyntaxNode;
+  value: SyntaxNode | undefined;
+  isYield: boolean;
+}
+
+/** The `return` and `yield` statements of the fixture's own body. */
+function exits(ctx: FileContext, fixture: Fixture): Exit[] {
+  const result: Exit[] = [];
+  for (const { node } of exitQuery.captures(fixture.body)) {
+    if (!directlyIn(ctx, node, fixture.fn)) continue;
+    const value = node.namedChildren.find((c) => c.type !== "comment");
+    result.push({ node, value, isYield: node.type === "yield" });
+  }
+  return result;
+}
+
+/** The returned or yielded value is the resource: the call, its name, or a tuple/list holding either. */
+function escapes(value: SyntaxNode | undefined, call: SyntaxNode, name: string | undefined): boolean {
+  let v = value;
+  while (v && (v.type === "parenthesized_expression" || v.type === "await") && v.namedChildCount === 1) v = v.namedChild(0) ?? undefined;
+  if (!v) return false;
+  if (v.startIndex === call.startIndex && v.endIndex === call.endIndex) return true;
+  if (v.type === "identifier") return name !== undefined && v.text === name;
+  if (v.type === "tuple" || v.type === "expression_list" || v.type === "list") {
+    return v.namedChildren.some((item) => (item.type === "identifier" ? item.text === name : item.startIndex === call.startIndex && item.endIndex === call.endIndex));
+  }
+  return false;
+}
+
+function lastName(site: CallSite): string {
+  const text = site.callee.text;
+  return text.slice(text.lastIndexOf(".") + 1).toLowerCase();
+}
+
+/** `request.addfinalizer(...)` or an `ExitStack` anywhere in the fixture. */
+function hasFinalizer(ctx: FileContext, calls: CallSite[]): boolean {
+  return calls.some((c) => {
+    const name = lastName(c);
+    return name === "addfinalizer" || name === "exitstack" || name === "asyncexitstack" || c.qualified === "contextlib.ExitStack" || c.qualified === "contextlib.AsyncExitStack";
+  });
+}
+
+/** A `with` around the `yield`, or a teardown call or `del` after it (a `finally` comes after it too). */
+function tornDownAfter(ctx: FileContext, fixture: Fixture, yieldNode: SyntaxNode, calls: CallSite[]): boolean {
+  for (let cur = yieldNode.parent; cur && cur.startIndex >= fixture.body.startIndex; cur = cur.parent) {
+    if (cur.type === "with_statement") return true;
+  }
+  const after = yieldNode.endIndex;
+  if (calls.some((c) => c.call.startIndex >= after && TEARDOWN_WORDS.some((w) => lastName(c).includes(w)))) return true;
+  return fixture.body.descendantsOfType("delete_statement").some((d) => d.startIndex >= after);
+}
+
+export default rule;

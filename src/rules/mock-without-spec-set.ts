@@ -1,0 +1,71 @@
+import type { SyntaxNode } from "../engine/parser.js";
+import { dottedText } from "../engine/resolver.js";
+import type { FileContext, Rule } from "../engine/rule.js";
+import { argument, mockAnalysis, type Arg } from "./shared/mocks.js";
+
+/** Where `spec_set` sits among the positional parameters of each mock class. */
+const SPEC_SET_POSITION: Record<string, number> = {
+  Mock: 5,
+  MagicMock: 5,
+  AsyncMock: 5,
+  NonCallableMock: 3,
+  NonCallableMagicMock: 3,
+  create_autospec: 1,
+};
+
+/** A literal that leaves the option unset: `None`, `False`, `0`. */
+function isUnsetLiteral(node: SyntaxNode): boolean {
+  return node.type === "none" || node.type === "false" || (node.type === "integer" && Number(node.text) === 0);
+}
+
+function given(arg: Arg): "yes" | "no" | "unknown" {
+  if (arg === "unknown") return "unknown";
+  if (arg === "absent" || arg.type === "none") return "no";
+  return "yes";
+}
+
+const rule: Rule<"missing" | "autospec"> = {
+  meta: {
+    code: "MEM201",
+    name: "mock-without-spec-set",
+    severity: "warning",
+    fix: "none",
+    enabledByDefault: true,
+    summary: "A mock is created without `spec_set=`.",
+    messages: {
+      missing: "`{name}` created without `spec_set=`: every attribute read on it creates and keeps a new child mock",
+      autospec: "`create_autospec()` without `spec_set=True`: attributes set on the mock are not checked against the spec",
+    },
+    docs: {
+      whatItDoes:
+        "Checks for `Mock`, `MagicMock`, `AsyncMock`, `NonCallableMock` and `NonCallableMagicMock` created without `spec_set=`, whatever import form reaches them (`unittest.mock`, `from unittest import mock`, aliases, the `mock` backport, pytest-mock's `mocker.MagicMock`), and `create_autospec(...)` without `spec_set=True`.\n\nA name that comes from elsewhere (`from myapp.testing import Mock`, a local `class Mock:`) is not a mock and is never flagged. A call whose arguments are passed through `*args` or `**kwargs` is not flagged either: it may pass `spec_set`.",
+      whyIsThisBad:
+        "A mock without a spec answers every attribute access by creating a child mock and keeping it, with its own call records; code that walks, logs or retries through a mock grows it without bound. In an xdist worker that runs thousands of tests, those trees of child mocks are a classic source of OOM kills (exit 137). A `spec_set` mock only has the attributes of the real object: a typo or a removed method raises `AttributeError` instead of passing silently, and nothing else is created.",
+      example: "from unittest.mock import MagicMock\n\n\ndef test_fetch():\n    client = MagicMock()\n    client.get.return_value = {\"id\": 1}\n    assert fetch(client) == 1\n",
+      useInstead:
+        "from unittest.mock import MagicMock\n\nfrom myapp.http import HttpClient\n\n\ndef test_fetch():\n    client = MagicMock(spec_set=HttpClient)\n    client.get.return_value = {\"id\": 1}\n    assert fetch(client) == 1\n",
+    },
+    options: ["accept-spec"],
+  },
+  checkFile(ctx: FileContext) {
+    const analysis = mockAnalysis(ctx);
+    for (const { call, api } of analysis.constructors) {
+      const args = analysis.args(call);
+      if (api === "create_autospec") {
+        // create_autospec always has a spec, which `accept-spec` accepts.
+        if (ctx.options.acceptSpec) continue;
+        const specSet = argument(args, "spec_set", SPEC_SET_POSITION[api]);
+        if (specSet === "unknown" || (specSet !== "absent" && !isUnsetLiteral(specSet))) continue;
+        ctx.report(rule, call, { messageId: "autospec" });
+        continue;
+      }
+      const specSet = given(argument(args, "spec_set", SPEC_SET_POSITION[api]));
+      if (specSet !== "no") continue;
+      if (ctx.options.acceptSpec && given(argument(args, "spec", 0)) !== "no") continue;
+      const callee = call.childForFieldName("function");
+      ctx.report(rule, call, { messageId: "missing", data: { name: `${(callee && dottedText(callee)) ?? api}()` } });
+    }
+  },
+};
+
+export default rule;

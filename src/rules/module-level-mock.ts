@@ -1,0 +1,40 @@
+import { dottedText } from "../engine/resolver.js";
+import type { FileContext, Rule } from "../engine/rule.js";
+import { mockAnalysis } from "./shared/mocks.js";
+
+const rule: Rule<"module"> = {
+  meta: {
+    code: "MEM204",
+    name: "module-level-mock",
+    severity: "warning",
+    fix: "none",
+    enabledByDefault: true,
+    summary: "A mock is created at module scope of a test file.",
+    messages: {
+      module: "`{name}` creates a mock at module scope: it lives for the whole session and keeps every call made on it",
+    },
+    docs: {
+      whatItDoes:
+        "Checks for mocks created at module scope of a test file (a file matching `python_files`, or a `conftest.py`): a call to `Mock`, `MagicMock`, `AsyncMock`, `NonCallableMock`, `NonCallableMagicMock` or `create_autospec`, or a mock-creating `patch(...).start()`, anywhere the module's own code runs it at import time: a module-level statement, a decorator or a default value of a module-level function (`@patch(\"x\", MagicMock())`), a `parametrize` argument. A mock created inside a function, a lambda or a class body is not at module scope.",
+      whyIsThisBad:
+        "A module-level mock is created once, when pytest imports the file, and lives until the session ends. It is shared by every test that touches it, so call records and child mocks accumulate across the whole run in each xdist worker, and state leaks from one test into the next.",
+      example: "from unittest.mock import MagicMock\n\nclient = MagicMock()\n\n\ndef test_fetch():\n    assert fetch(client)\n",
+      useInstead:
+        "from unittest.mock import MagicMock\n\nimport pytest\n\n\n@pytest.fixture\ndef client():\n    return MagicMock(spec_set=HttpClient)\n\n\ndef test_fetch(client):\n    assert fetch(client)\n",
+    },
+    options: [],
+  },
+  checkFile(ctx: FileContext) {
+    if (!ctx.isTestFile) return;
+    const analysis = mockAnalysis(ctx);
+    const calls = [...analysis.constructors, ...analysis.startedMocks()].filter((c) => c.scope.kind === "module");
+    calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
+    for (const { call } of calls) {
+      const callee = call.childForFieldName("function");
+      const name = `${(callee && dottedText(callee)) ?? "patch(...).start"}()`;
+      ctx.report(rule, call, { messageId: "module", data: { name } });
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,95 @@
+import type { FileContext, Rule } from "../engine/rule.js";
+import type { ClassInfo, FunctionInfo } from "../engine/model.js";
+import type { SyntaxNode } from "../engine/parser.js";
+import path from "node:path";
+import { allSources, classMarkSources, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
+import { addoptsOf, startsWorkers } from "./shared/pytest-options.js";
+
+const WORKER_ENV = "PYTEST_XDIST_WORKER";
+/** Names of conditions that tell an xdist worker apart (`IN_XDIST`, `is_xdist_worker()`, `running_in_worker`). */
+const WORKER_HINT = /xdist|worker/i;
+
+const rule: Rule<"unguarded"> = {
+  meta: {
+    code: "MEM405",
+    name: "performance-test-in-xdist",
+    severity: "info",
+    fix: "none",
+    enabledByDefault: true,
+    summary: "A `performance` test can run inside an xdist worker, which the configuration starts by default.",
+    messages: {
+      unguarded: "{kind} `{name}` is marked `performance` but has no skip for xdist workers, and `addopts` in {config} runs every test in xdist workers",
+    },
+    docs: {
+      whatItDoes:
+        "Checks, when the pytest configuration's `addopts` starts xdist workers (`-n` other than 0, or `--tx` with a `--dist` mode), for tests and test classes marked `performance` (on themselves, or through the module's `pytestmark`) that nothing keeps out of a worker: no `skipif` mark applying to them whose condition reads `PYTEST_XDIST_WORKER` (directly, through a module-level name defined from it, or a condition naming xdist or a worker), and, for a test, no body that reads `PYTEST_XDIST_WORKER` or requests `worker_id` to skip. A class whose every test is guarded is not flagged.",
+      whyIsThisBad:
+        "A performance test measures time and memory under load; inside an xdist worker it shares the machine with every other worker, so its numbers mean nothing, and its large inputs land on top of the other workers' memory, which is how parallel runs get OOM-killed. The original memory-safety validator required each performance test to skip itself in a worker, so they only run in a dedicated `-n 0` job.",
+      example: "@pytest.mark.performance\ndef test_bulk_insert_throughput(db):\n    ...\n",
+      useInstead: '@pytest.mark.performance\n@pytest.mark.skipif(\n    "PYTEST_XDIST_WORKER" in os.environ,\n    reason="performance tests run alone, with -n 0",\n)\ndef test_bulk_insert_throughput(db):\n    ...\n',
+    },
+    options: [],
+  },
+  checkFile(ctx: FileContext) {
+    if (!ctx.collection.isTestModule || !ctx.pytestConfig) return;
+    const addopts = addoptsOf(ctx.pytestConfig);
+    if (!addopts || !startsWorkers(addopts.xdist)) return;
+    const config = path.basename(ctx.pytestConfig.path);
+    const modulemark = ctx.model.moduleAssignments.get("pytestmark");
+    const markedModule = modulemark !== undefined && isPerformance(ctx, [modulemark]);
+    for (const cls of ctx.collection.testClasses()) {
+      const sources = classMarkSources(ctx, cls);
+      const ownMark = isPerformance(ctx, sources.own) || (markedModule && !cls.parentClass);
+      if (!ownMark) continue;
+      if (guarded(ctx, allSources(sources)) || everyTestGuarded(ctx, cls)) continue;
+      ctx.report(rule, { start: cls.node.startIndex, end: cls.nameNode.endIndex }, { messageId: "unguarded", data: { kind: "Class", name: cls.name, config } });
+    }
+    for (const fn of ctx.collection.testFunctions()) {
+      const sources = functionMarkSources(ctx, fn);
+      const ownMark = isPerformance(ctx, sources.own) || (markedModule && !fn.cls);
+      if (!ownMark || guarded(ctx, allSources(sources)) || bodyGuard(fn)) continue;
+      ctx.report(rule, { start: fn.node.startIndex, end: fn.nameNode.endIndex }, { messageId: "unguarded", data: { kind: "Test", name: fn.name, config } });
+    }
+  },
+};
+
+function isPerformance(ctx: FileContext, exprs: SyntaxNode[]): boolean {
+  return marksIn(ctx.tree, ctx.model, exprs).some((m) => m.name === "performance");
+}
+
+/** A `skipif` among these mark expressions whose condition reads `PYTEST_XDIST_WORKER`. */
+function guarded(ctx: FileContext, exprs: SyntaxNode[]): boolean {
+  for (const mark of marksIn(ctx.tree, ctx.model, exprs)) {
+    if (mark.name !== "skipif") continue;
+    const call = mark.node.parent;
+    if (call?.type !== "call" || call.childForFieldName("function")?.startIndex !== mark.node.startIndex) continue;
+    const args = call.childForFieldName("arguments");
+    if (args && conditionReadsWorker(ctx, args)) return true;
+  }
+  return false;
+}
+
+function conditionReadsWorker(ctx: FileContext, args: SyntaxNode): boolean {
+  const text = args.text;
+  if (text.includes(WORKER_ENV)) return true;
+  // A module-level name defined from the variable (`IN_XDIST = "PYTEST_XDIST_WORKER" in os.environ`, or a function).
+  for (const word of text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    const defined = ctx.model.moduleAssignments.get(word) ?? ctx.model.topLevelFunctions.get(word)?.node;
+    if (defined?.text.includes(WORKER_ENV)) return true;
+  }
+  const condition = args.namedChildren.find((c) => c.type !== "keyword_argument" && c.type !== "comment");
+  return condition !== undefined && WORKER_HINT.test(condition.text);
+}
+
+function bodyGuard(fn: FunctionInfo): boolean {
+  const body = fn.body.text;
+  if (body.includes(WORKER_ENV)) return true;
+  return fn.params.includes("worker_id") && /\bskip\b/.test(body);
+}
+
+function everyTestGuarded(ctx: FileContext, cls: ClassInfo): boolean {
+  const tests = ctx.collection.testFunctions().filter((f) => f.cls === cls);
+  return tests.length > 0 && tests.every((f) => guarded(ctx, f.decorators) || bodyGuard(f));
+}
+
+export default rule;

@@ -1,0 +1,444 @@
+import type { Collection } from "../../engine/collection.js";
+import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
+import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
+import type { Project } from "../../engine/project.js";
+import type { FileContext } from "../../engine/rule.js";
+import { listElements, stringValue } from "../../engine/syntax.js";
+
+/**
+ * The fixture model shared by MEM301–MEM306: the fixtures of a file and of every conftest.py above it,
+ * with their scope, params, autouse flag, dependencies and body, and the resolution of a requested name
+ * from a fixture's own location (its class, then its file, then the nearest conftest.py upward).
+ */
+
+export interface Fixture {
+  /** The name tests request it by (`name=` honoured). */
+  name: string;
+  fn: FunctionInfo;
+  /** `function`, `class`, `module`, `package`, `session`, or undefined when not a literal. */
+  scope: string | undefined;
+  hasParams: boolean;
+  autouse: boolean;
+  /** The fixture names it requests: its arguments without defaults (`self`/`cls` of a method dropped). */
+  deps: string[];
+  body: SyntaxNode;
+  /** The class it is defined in (visible to that class's tests only). */
+  cls: ClassInfo | undefined;
+  module: ModuleFixtures;
+}
+
+/** The fixtures one file defines. */
+export interface ModuleFixtures {
+  path: string;
+  isConftest: boolean;
+  collection: Collection;
+  all: Fixture[];
+  /** Module-level fixtures by name; a later definition replaces an earlier one, as in Python. */
+  moduleLevel: Map<string, Fixture>;
+  /** Fixtures defined in each class, by name. */
+  byClass: Map<ClassInfo, Map<string, Fixture>>;
+}
+
+/** Fixtures that pytest and common plugins provide with a scope wider than `function` (or scope-free). */
+export const WIDE_BUILTIN_FIXTURES = new Set([
+  "pytestconfig", "tmp_path_factory", "tmpdir_factory", "cache", "doctest_namespace", "record_testsuite_property",
+  "worker_id", "testrun_uid", "class_mocker", "module_mocker", "package_mocker", "session_mocker",
+]);
+
+/**
+ * A per-file cache kept on the file's own object (its FileContext or ModuleModel), not in a WeakMap:
+ * V8 keeps a WeakMap's values, which hold parse trees, alive until a full garbage collection, so a run
+ * over thousands of files kept their native trees in memory (690 MB instead of 170 MB on sympy).
+ */
+export function attached<T>(holder: object, key: symbol, make: () => T): T {
+  const existing = (holder as Record<symbol, T | undefined>)[key];
+  if (existing !== undefined) return existing;
+  const value = make();
+  Object.defineProperty(holder, key, { value, enumerable: false, configurable: true });
+  return value;
+}
+
+const MODULE_FIXTURES = Symbol("moduleFixtures");
+
+/** The fixtures a file defines (module level and in classes; not those nested in functions). Cached per file model. */
+export function moduleFixtures(path: string, collection: Collection, isConftest: boolean): ModuleFixtures {
+  return attached(collection.model, MODULE_FIXTURES, () => buildModuleFixtures(path, collection, isConftest));
+}
+
+function buildModuleFixtures(path: string, collection: Collection, isConftest: boolean): ModuleFixtures {
+  const model = collection.model;
+  const mod: ModuleFixtures = { path, isConftest, collection, all: [], moduleLevel: new Map(), byClass: new Map() };
+  for (const fn of model.functions) {
+    const info = fn.fixture;
+    if (!info || fn.parentFunction || fn.cls?.inFunction) continue;
+    const fixture: Fixture = {
+      name: info.name,
+      fn,
+      scope: info.scope,
+      hasParams: info.hasParams,
+      autouse: info.autouse,
+      deps: requestedNames(fn),
+      body: fn.body,
+      cls: fn.cls,
+      module: mod,
+    };
+    mod.all.push(fixture);
+    if (fn.cls) {
+      let names = mod.byClass.get(fn.cls);
+      if (!names) mod.byClass.set(fn.cls, (names = new Map<string, Fixture>()));
+      names.set(fixture.name, fixture);
+    } else {
+      mod.moduleLevel.set(fixture.name, fixture);
+    }
+  }
+  return mod;
+}
+
+/** The fixtures of the file a rule is checking. */
+export function fileFixtures(ctx: FileContext): ModuleFixtures {
+  return moduleFixtures(ctx.file.path, ctx.collection, ctx.isConftest);
+}
+
+/**
+ * The argument names pytest would request as fixtures: positional and keyword-only arguments without a
+ * default; the first argument of a method (`self`/`cls`) is bound, not requested, unless it is a staticmethod.
+ */
+export function requestedNames(fn: FunctionInfo): string[] {
+  const params = fn.node.childForFieldName("parameters");
+  const names: string[] = [];
+  if (!params) return names;
+  for (const p of params.namedChildren) {
+    if (p.type === "identifier") names.push(p.text);
+    else if (p.type === "typed_parameter") {
+      const first = p.namedChild(0);
+      if (first?.type === "identifier") names.push(first.text);
+      else names.push("*"); // *args: typed; keeps the position of the bound first argument right
+    } else if (p.type === "list_splat_pattern" || p.type === "dictionary_splat_pattern" || p.type === "keyword_separator" || p.type === "positional_separator") {
+      continue;
+    } else if (p.type === "default_parameter" || p.type === "typed_default_parameter") {
+      // A defaulted argument is not requested; it still occupies the first position in a method.
+      names.push("=");
+    }
+  }
+  const isStatic = fn.decorators.some((d) => d.type === "identifier" && d.text === "staticmethod");
+  if (fn.cls && !isStatic) names.shift();
+  return names.filter((n) => n !== "*" && n !== "=");
+}
+
+/**
+ * Resolves fixture names across a file and the conftest.py files above it. One per file being checked;
+ * conftest.py files are parsed once per run by the Project.
+ */
+export class FixtureResolver {
+  private readonly conftestModules: ModuleFixtures[] | undefined;
+  private readonly conftestsOfConftest = new Map<string, ModuleFixtures[]>();
+
+  constructor(
+    readonly project: Project,
+    readonly own: ModuleFixtures,
+  ) {
+    this.conftestModules = this.conftestsAbove(own.path);
+  }
+
+  private conftestsAbove(path: string): ModuleFixtures[] {
+    return this.project.conftestsAbove(path).map((a) => moduleFixtures(a.file.path, a.collection, true));
+  }
+
+  /** The conftest.py files above a module, nearest first. */
+  conftestsFor(mod: ModuleFixtures): ModuleFixtures[] {
+    if (mod === this.own) return this.conftestModules ?? [];
+    let list = this.conftestsOfConftest.get(mod.path);
+    if (!list) {
+      list = this.conftestsAbove(mod.path);
+      this.conftestsOfConftest.set(mod.path, list);
+    }
+    return list;
+  }
+
+  /** Where a fixture at a location looks names up, nearest first: its classes, its file, the conftests above. */
+  private levels(mod: ModuleFixtures, cls: ClassInfo | undefined): Map<string, Fixture>[] {
+    const levels: Map<string, Fixture>[] = [];
+    for (let c = cls; c; c = c.parentClass) {
+      for (const k of mod.collection.lineage(c)) {
+        const names = mod.byClass.get(k);
+        if (names) levels.push(names);
+      }
+    }
+    levels.push(mod.moduleLevel);
+    for (const conftest of this.conftestsFor(mod)) levels.push(conftest.moduleLevel);
+    return levels;
+  }
+
+  /**
+   * The fixture a request of `name` made from `from` gets; a fixture requesting its own name gets the
+   * outer definition (the next level up). Undefined for builtin and plugin fixtures (not in the suite).
+   */
+  resolve(from: Fixture, name: string): Fixture | undefined {
+    const levels = this.levels(from.module, from.cls);
+    let start = 0;
+    if (name === from.name) {
+      const own = levels.findIndex((l) => l.get(name) === from);
+      start = own === -1 ? levels.length : own + 1;
+    }
+    for (let i = start; i < levels.length; i++) {
+      const found = levels[i]?.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The fixture a test (a function of the checked file) gets for `name`. */
+  resolveForTest(test: FunctionInfo, name: string): Fixture | undefined {
+    for (const level of this.levels(this.own, test.cls)) {
+      const found = level.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
+
+const RESOLVER = Symbol("fixtureResolver");
+
+export function fixtureResolver(ctx: FileContext): FixtureResolver {
+  return attached(ctx, RESOLVER, () => new FixtureResolver(ctx.project, fileFixtures(ctx)));
+}
+
+export interface ChainStep {
+  /** The requested name of this step. */
+  name: string;
+  /** The fixture it resolves to; undefined for a builtin or plugin fixture (a leaf). */
+  fixture: Fixture | undefined;
+}
+
+export interface ChainResult {
+  /** Edges of the longest dependency chain. */
+  depth: number;
+  /** The chain after the fixture itself, in order. */
+  steps: ChainStep[];
+}
+
+interface Memo {
+  depth: number;
+  next: ChainStep | undefined;
+}
+
+/**
+ * Longest dependency chains, computed without recursion: a back edge of a real cycle is cut (not followed),
+ * a fixture requesting its own name follows the outer definition, and builtin/plugin fixtures are leaves.
+ */
+export class ChainCalculator {
+  private readonly memo = new Map<Fixture, Memo>();
+
+  constructor(private readonly resolver: FixtureResolver) {}
+
+  chain(fixture: Fixture): ChainResult {
+    this.compute(fixture);
+    const steps: ChainStep[] = [];
+    const seen = new Set<Fixture>([fixture]);
+    let next = this.memo.get(fixture)?.next;
+    while (next) {
+      steps.push(next);
+      if (!next.fixture || seen.has(next.fixture)) break;
+      seen.add(next.fixture);
+      next = this.memo.get(next.fixture)?.next;
+    }
+    return { depth: this.memo.get(fixture)?.depth ?? 0, steps };
+  }
+
+  private compute(root: Fixture): void {
+    if (this.memo.has(root)) return;
+    interface Frame {
+      fixture: Fixture;
+      index: number;
+      best: number;
+      next: ChainStep | undefined;
+      /** The step being explored (set while a child frame is open). */
+      pending: ChainStep | undefined;
+    }
+    const onPath = new Set<Fixture>([root]);
+    const stack: Frame[] = [{ fixture: root, index: 0, best: 0, next: undefined, pending: undefined }];
+    const offer = (frame: Frame, depth: number, step: ChainStep) => {
+      if (depth > frame.best) {
+        frame.best = depth;
+        frame.next = step;
+      }
+    };
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as Frame;
+      if (top.index < top.fixture.deps.length) {
+        const name = top.fixture.deps[top.index++] as string;
+        const target = this.resolver.resolve(top.fixture, name);
+        if (!target) {
+          offer(top, 1, { name, fixture: undefined });
+          continue;
+        }
+        if (onPath.has(target)) continue; // a real cycle: cut
+        const known = this.memo.get(target);
+        if (known) {
+          offer(top, 1 + known.depth, { name, fixture: target });
+          continue;
+        }
+        top.pending = { name, fixture: target };
+        onPath.add(target);
+        stack.push({ fixture: target, index: 0, best: 0, next: undefined, pending: undefined });
+        continue;
+      }
+      stack.pop();
+      onPath.delete(top.fixture);
+      this.memo.set(top.fixture, { depth: top.best, next: top.next });
+      const parent = stack[stack.length - 1];
+      if (parent?.pending) {
+        offer(parent, 1 + top.best, parent.pending);
+        parent.pending = undefined;
+      }
+    }
+  }
+}
+
+const CHAINS = Symbol("chainCalculator");
+
+export function chainCalculator(ctx: FileContext): ChainCalculator {
+  return attached(ctx, CHAINS, () => new ChainCalculator(fixtureResolver(ctx)));
+}
+
+export function isWithin(node: SyntaxNode, outer: SyntaxNode): boolean {
+  return node.startIndex >= outer.startIndex && node.endIndex <= outer.endIndex;
+}
+
+const callQuery = compileQuery("(call function: [(identifier) (attribute)] @callee) @call");
+
+export interface CallSite {
+  call: SyntaxNode;
+  callee: SyntaxNode;
+  /** The callee resolved through the file's imports; undefined when it is not known. */
+  qualified: string | undefined;
+}
+
+const CALLS = Symbol("callsIn");
+
+/** Calls through a name or attribute chain inside a function (nested functions included), cached per file. */
+export function callsIn(ctx: FileContext, fn: FunctionInfo): CallSite[] {
+  const byFn = attached(ctx, CALLS, () => new Map<number, CallSite[]>());
+  let calls = byFn.get(fn.node.startIndex);
+  if (!calls) {
+    calls = [];
+    for (const match of callQuery.matches(fn.node)) {
+      const call = match.captures.find((c) => c.name === "call")?.node;
+      const callee = match.captures.find((c) => c.name === "callee")?.node;
+      if (call && callee) calls.push({ call, callee, qualified: ctx.model.resolver.resolve(callee) });
+    }
+    byFn.set(fn.node.startIndex, calls);
+  }
+  return calls;
+}
+
+/** Well-known import aliases: a configured `plt.figure` also names `matplotlib.pyplot.figure`. */
+const ALIASES: Record<string, string> = { plt: "matplotlib.pyplot", np: "numpy", pd: "pandas", tf: "tensorflow", sa: "sqlalchemy" };
+
+/**
+ * Matches calls against a list of dotted names (`heavy-constructors`, `closeable-constructors`). A name
+ * matches a callee that resolves through the file's imports to it or to something ending in `.<name>`
+ * (`create_engine` matches `sqlalchemy.create_engine`, `webdriver.Chrome` matches
+ * `selenium.webdriver.Chrome`, `open` the builtin). A callee the linter cannot resolve never matches.
+ */
+export class NameMatcher {
+  private readonly names: { name: string; forms: string[] }[];
+
+  constructor(names: readonly string[]) {
+    this.names = names.map((name) => {
+      const forms = [name];
+      const dot = name.indexOf(".");
+      const head = dot === -1 ? undefined : name.slice(0, dot);
+      const alias = head !== undefined ? ALIASES[head] : undefined;
+      if (alias !== undefined) forms.push(alias + name.slice(dot));
+      return { name, forms };
+    });
+  }
+
+  /** The configured name a resolved callee matches, if any. */
+  match(qualified: string | undefined): string | undefined {
+    if (!qualified) return undefined;
+    for (const { name, forms } of this.names) {
+      if (forms.some((f) => qualified === f || qualified.endsWith("." + f))) return name;
+    }
+    return undefined;
+  }
+}
+
+const matcherCache = new WeakMap<readonly string[], NameMatcher>();
+
+export function nameMatcher(names: readonly string[]): NameMatcher {
+  let m = matcherCache.get(names);
+  if (!m) {
+    m = new NameMatcher(names);
+    matcherCache.set(names, m);
+  }
+  return m;
+}
+
+const USEFIXTURES = "pytest.mark.usefixtures";
+
+function usefixturesIn(ctx: FileContext, exprs: readonly SyntaxNode[]): string[] {
+  const names: string[] = [];
+  for (const expr of exprs) {
+    if (expr.type !== "call") continue;
+    if (ctx.model.resolver.resolve(expr.childForFieldName("function")) !== USEFIXTURES) continue;
+    const args = expr.childForFieldName("arguments");
+    for (const arg of args?.namedChildren ?? []) {
+      const value = arg.type === "string" ? stringValue(arg) : undefined;
+      if (value !== undefined) names.push(value);
+      else if (arg.type !== "comment") names.push("*"); // not a literal: anything may be requested
+    }
+  }
+  return names;
+}
+
+/** Names a test requests through `@pytest.mark.usefixtures(...)` on itself, its classes or the module's `pytestmark`. */
+export function usefixturesNames(ctx: FileContext, fn: FunctionInfo): string[] {
+  const names = usefixturesIn(ctx, fn.decorators);
+  for (let c = fn.cls; c; c = c.parentClass) {
+    for (const k of ctx.collection.lineage(c)) {
+      names.push(...usefixturesIn(ctx, k.decorators));
+      const mark = k.attributes.get("pytestmark");
+      if (mark) names.push(...usefixturesIn(ctx, listElements(mark)));
+    }
+  }
+  const modulemark = ctx.model.moduleAssignments.get("pytestmark");
+  if (modulemark) names.push(...usefixturesIn(ctx, listElements(modulemark)));
+  return names;
+}
+
+/**
+ * The fixtures of the checked file and its conftest.py files that a test of the file gets, directly or
+ * through other fixtures (requested arguments, `usefixtures`, autouse fixtures in scope). `unknown` is set
+ * when the test may request names the linter cannot read (`usefixtures` with a non-literal).
+ */
+export function testClosure(ctx: FileContext, test: FunctionInfo): { fixtures: Set<Fixture>; unknown: boolean } {
+  const resolver = fixtureResolver(ctx);
+  const own = resolver.own;
+  const fixtures = new Set<Fixture>();
+  let unknown = false;
+  const queue: Fixture[] = [];
+  const add = (f: Fixture | undefined) => {
+    if (f && !fixtures.has(f)) {
+      fixtures.add(f);
+      queue.push(f);
+    }
+  };
+  for (const name of [...requestedNames(test), ...usefixturesNames(ctx, test)]) {
+    if (name === "*") unknown = true;
+    else add(resolver.resolveForTest(test, name));
+  }
+  const autouse: Fixture[] = [];
+  for (const conftest of resolver.conftestsFor(own)) autouse.push(...conftest.all.filter((f) => f.autouse && !f.cls));
+  autouse.push(...own.all.filter((f) => f.autouse && !f.cls));
+  for (let c = test.cls; c; c = c.parentClass) {
+    for (const k of ctx.collection.lineage(c)) autouse.push(...[...(own.byClass.get(k)?.values() ?? [])].filter((f) => f.autouse));
+  }
+  for (const f of autouse) add(resolver.resolveForTest(test, f.name) ?? f);
+  while (queue.length > 0) {
+    const f = queue.shift() as Fixture;
+    for (const dep of f.deps) add(resolver.resolve(f, dep));
+  }
+  return { fixtures, unknown };
+}

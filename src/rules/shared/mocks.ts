@@ -1,0 +1,971 @@
+/**
+ * Shared analysis of the mock family (MEM201–MEM204): which calls create or patch mocks, and which
+ * names are mocks in a scope. Built once per file and cached per FileContext.
+ *
+ * A name is a mock in a scope when the linter can see it is one: bound in that scope to a mock
+ * constructor, to `patch(...).start()`, `mocker.patch*(...)` or `create_autospec(...)`; by
+ * `with patch(...) as m`; a parameter injected by `@patch` decorators (bottom-up, none for a patch
+ * given `new`); `self.<attr>` bound so anywhere in the class; a name or attribute starting with `mock_`.
+ * Name lookup follows Python: the innermost function scope that binds the name, then enclosing
+ * functions (class bodies are skipped, as Python skips them), then the module and its imports.
+ *
+ * Speed: a query walks the whole tree, which costs about as much as parsing it. This analysis never
+ * does: it finds the few places worth looking at with regular expressions over the source text (the
+ * mock names, the names bound to mocks) and asks the tree only about those, with `descendantForIndex`.
+ * The tree decides: text inside strings and comments is never taken for code.
+ */
+import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
+import type { SyntaxNode } from "../../engine/parser.js";
+import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName, patchName } from "../../engine/resolver.js";
+import type { FileContext } from "../../engine/rule.js";
+import { callArguments, type CallArguments } from "../../engine/syntax.js";
+
+/** What a binding makes of a name. `patcher`: an unstarted `patch(...)` object, whose `.start()` is a mock. */
+export type ValueKind = "mock" | "patcher" | "other" | "unknown";
+
+export interface Scope {
+  kind: "module" | "function" | "class";
+  parent: Scope | undefined;
+  start: number;
+  end: number;
+  /** Where the body starts: an offset before it (decorators aside: parameters, defaults, bases) is in the enclosing scope. */
+  bodyStart: number;
+  fn: FunctionInfo | undefined;
+  cls: ClassInfo | undefined;
+}
+
+interface Binding {
+  /** Offset from which the binding holds (the end of an assignment, the start of a function). */
+  offset: number;
+  /** The expression bound, evaluated lazily (for `with`, the context manager). */
+  value: SyntaxNode | undefined;
+  scope: Scope;
+  kind: ValueKind | undefined;
+  parameter: boolean;
+  context: boolean;
+}
+
+/** A call of the mock family. */
+export interface MockCall {
+  call: SyntaxNode;
+  /** `MagicMock`, `create_autospec`, `patch`, `patch.object`, …, or `start` for `<patcher>.start()`. */
+  api: string;
+  /** The callee as written, without spaces (`mock.patch.object`); undefined when it is not a dotted name. */
+  callee: string | undefined;
+  /** Reached through a pytest-mock fixture (`mocker.patch`, `mocker.MagicMock`). */
+  viaMocker: boolean;
+  scope: Scope;
+  kind: "constructor" | "patch" | "start";
+}
+
+export interface MockChain {
+  start: number;
+  end: number;
+  /** The counted part, calls shown as `()`: `m.client.connection`. */
+  text: string;
+  depth: number;
+}
+
+/** Mock attributes that are not children: the chain ends at them, and a last one is not counted. */
+const MOCK_API = new Set([
+  "return_value", "side_effect", "called", "call_count", "call_args", "call_args_list", "mock_calls", "method_calls",
+  "await_count", "await_args", "await_args_list", "reset_mock", "configure_mock", "attach_mock",
+]);
+
+export function isMockApiAttribute(name: string): boolean {
+  return MOCK_API.has(name) || name.startsWith("assert_");
+}
+
+/** Classes whose instances are mocks, for `new_callable=`. */
+const MOCK_FACTORIES = new Set([...MOCK_CLASSES, "PropertyMock", "create_autospec"]);
+
+const LITERAL_TYPES = new Set([
+  "string", "concatenated_string", "integer", "float", "true", "false", "none", "list", "dictionary", "set", "tuple",
+  "list_comprehension", "dictionary_comprehension", "set_comprehension", "generator_expression", "lambda",
+  "comparison_operator", "not_operator", "boolean_operator", "binary_operator", "unary_operator",
+]);
+
+/** The last names of callees worth resolving. */
+const CALL_NAMES = [...MOCK_CLASSES, "create_autospec", "patch", "start"];
+/** Any of these in a file means there may be something to analyse. */
+const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
+/** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
+const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*(?:#.*)?$/gm;
+const MOCK_NAMED = /(?<![\w])mock_\w+/g;
+const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
+
+/** Arguments of a call, looked up by keyword or position: the node, absent, or unknown (behind a splat). */
+export type Arg = SyntaxNode | "absent" | "unknown";
+
+export function argument(args: CallArguments, name: string, index: number | undefined): Arg {
+  const keyword = args.keywords.get(name);
+  if (keyword) return keyword;
+  if (args.hasSplat) return "unknown";
+  if (index !== undefined) return args.positional[index] ?? "absent";
+  return "absent";
+}
+
+/** Positions of the `patch` family's parameters. */
+const PATCH_PARAMS: Record<string, readonly string[]> = {
+  patch: ["target", "new", "spec", "create", "spec_set", "autospec", "new_callable"],
+  "patch.object": ["target", "attribute", "new", "spec", "create", "spec_set", "autospec", "new_callable"],
+  "patch.context_manager": ["target", "attribute", "new", "spec", "create", "spec_set", "autospec", "new_callable"],
+  "patch.multiple": ["target", "spec", "create", "spec_set", "autospec", "new_callable"],
+};
+
+/** `patch`, `patch.object`, `patch.multiple` (and pytest-mock's `patch.context_manager`): the ones that can create mocks. */
+export function isMockCreatingPatch(api: string): boolean {
+  return api in PATCH_PARAMS;
+}
+
+export function patchArgument(args: CallArguments, api: string, name: string): Arg {
+  const index = PATCH_PARAMS[api]?.indexOf(name);
+  return argument(args, name, index === undefined || index < 0 ? undefined : index);
+}
+
+// ---- scanning the source text -------------------------------------------------------------
+
+function isIdentifierChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
+}
+
+/** Skips spaces, newlines, backslash continuations and comments. */
+function skipSpace(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) i++;
+    else if (c === 92 && (text[i + 1] === "\n" || text[i + 1] === "\r")) i += 2;
+    else if (c === 35) {
+      const nl = text.indexOf("\n", i);
+      i = nl === -1 ? text.length : nl + 1;
+    } else break;
+  }
+  return i;
+}
+
+/** Skips spaces, newlines and backslash continuations backwards: the index just after the previous token. */
+function skipSpaceBack(text: string, i: number): number {
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || (c === 92 && (text[i] === "\n" || text[i] === "\r"))) i--;
+    else break;
+  }
+  return i;
+}
+
+function identifierEnd(text: string, i: number): number {
+  if (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) return i;
+  while (i < text.length && isIdentifierChar(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function identifierStartBack(text: string, i: number): number {
+  let j = i;
+  while (j > 0 && isIdentifierChar(text.charCodeAt(j - 1))) j--;
+  return j < i && !(text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) ? j : i;
+}
+
+/** From an opening bracket, the index after its closing one (strings skipped); -1 when unbalanced. */
+function skipBalanced(text: string, i: number): number {
+  let depth = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") {
+      depth--;
+      if (depth === 0) return i + 1;
+    } else if (ch === "'" || ch === '"') {
+      const triple = text.startsWith(ch.repeat(3), i);
+      const quote = triple ? ch.repeat(3) : ch;
+      i += quote.length;
+      while (i < text.length && !text.startsWith(quote, i)) {
+        if (text[i] === "\\") i++;
+        else if (!triple && text[i] === "\n") break;
+        i++;
+      }
+      i += quote.length - 1;
+    } else if (ch === "#") {
+      const nl = text.indexOf("\n", i);
+      i = nl === -1 ? text.length : nl;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** Links (attributes and calls) that follow a name in the text, and where the last one ends. */
+function scanLinks(text: string, from: number): { links: number; end: number } {
+  let links = 0;
+  let end = from;
+  let i = from;
+  while (true) {
+    const j = skipSpace(text, i);
+    const ch = text[j];
+    if (ch === ".") {
+      const k = skipSpace(text, j + 1);
+      const e = identifierEnd(text, k);
+      if (e === k) break;
+      links++;
+      end = i = e;
+    } else if (ch === "(") {
+      const e = skipBalanced(text, j);
+      if (e < 0) break;
+      links++;
+      end = i = e;
+    } else break;
+  }
+  return { links, end };
+}
+
+/** The start of the dotted name that an identifier at `i` ends (`a.b.c` for `c`); undefined when its root is not a name. */
+function dottedStart(text: string, i: number): number | undefined {
+  while (true) {
+    const j = skipSpaceBack(text, i);
+    if (text[j - 1] !== ".") return i;
+    const k = skipSpaceBack(text, j - 1);
+    const s = identifierStartBack(text, k);
+    if (s === k) return undefined;
+    i = s;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// ---- the analysis ---------------------------------------------------------------------------
+
+export class MockAnalysis {
+  readonly module: Scope;
+  /** Calls to mock classes and `create_autospec`. */
+  readonly constructors: MockCall[] = [];
+  /** Calls to the `patch` family. */
+  readonly patches: MockCall[] = [];
+  /** `.start()` calls (of anything: whether the object is a patcher is decided lazily). */
+  private readonly starts: MockCall[] = [];
+  private readonly callsByStart = new Map<number, MockCall>();
+  private readonly scopes: Scope[] = [];
+  private readonly functionScopes = new Map<FunctionInfo, Scope>();
+  private readonly text: string;
+  private readonly nameBindingCache = new Map<string, Map<Scope, Binding[]>>();
+  /** Kinds of the parameters that `@patch` decorators inject, per function. */
+  private readonly injected = new Map<FunctionInfo, Map<string, ValueKind>>();
+  /** `self.<attr> = <mock call>` and class-body `<attr> = <mock call>`, per class. */
+  private readonly classAttributes = new Map<ClassInfo, Map<string, Binding[]>>();
+  /** Names bound to a mock call somewhere, or injected by `@patch`: the chain roots worth following. */
+  private readonly rootNames = new Set<string>();
+  private readonly argsCache = new Map<number, CallArguments>();
+  private readonly evaluating = new Set<Binding>();
+  private readonly resolveCache = new Map<string, string | undefined>();
+
+  constructor(private readonly ctx: FileContext, private readonly maxDepth: number) {
+    this.text = ctx.file.text;
+    this.module = { kind: "module", parent: undefined, start: 0, end: Number.MAX_SAFE_INTEGER, bodyStart: 0, fn: undefined, cls: undefined };
+    if (!QUICK_CHECK.test(this.text) && !this.hasAliases()) return;
+    this.buildScopes();
+    this.scanCalls();
+    this.collectRoots();
+  }
+
+  private get root(): SyntaxNode {
+    return this.ctx.root;
+  }
+
+  /** The smallest node spanning `[start, end)`. */
+  private nodeAt(start: number, end: number): SyntaxNode {
+    return this.root.descendantForIndex(start, end);
+  }
+
+  // ---- scopes ----
+
+  private buildScopes(): void {
+    const model = this.ctx.model;
+    const raw: Scope[] = [];
+    for (const fn of model.functions) {
+      const scope: Scope = { kind: "function", parent: undefined, start: fn.node.startIndex, end: fn.node.endIndex, bodyStart: fn.body.startIndex, fn, cls: undefined };
+      raw.push(scope);
+      this.functionScopes.set(fn, scope);
+    }
+    for (const cls of model.classes) {
+      raw.push({ kind: "class", parent: undefined, start: cls.node.startIndex, end: cls.node.endIndex, bodyStart: cls.body.startIndex, fn: undefined, cls });
+    }
+    raw.sort((a, b) => a.start - b.start || b.end - a.end);
+    const stack: Scope[] = [];
+    for (const scope of raw) {
+      while (stack.length > 0 && (stack[stack.length - 1] as Scope).end <= scope.start) stack.pop();
+      scope.parent = stack[stack.length - 1] ?? this.module;
+      stack.push(scope);
+      this.scopes.push(scope);
+    }
+  }
+
+  /** The scope an offset's code runs in (a def's parameters and defaults run in the enclosing one). */
+  scopeAt(offset: number): Scope {
+    let lo = 0;
+    let hi = this.scopes.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.scopes[mid] as Scope).start <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let s: Scope | undefined = this.scopes[found]; s && s !== this.module; s = s.parent) {
+      if (offset < s.end && offset >= s.bodyStart) return s;
+    }
+    return this.module;
+  }
+
+  /** The class whose `self` a scope sees: the nearest class scope around it. */
+  private enclosingClass(scope: Scope): ClassInfo | undefined {
+    for (let s: Scope | undefined = scope.parent; s; s = s.parent) if (s.kind === "class") return s.cls;
+    return undefined;
+  }
+
+  // ---- calls ----
+
+  private hasAliases(): boolean {
+    return this.aliases().length > 0;
+  }
+
+  private aliasList: string[] | undefined;
+
+  /** Local names that the imports bind to the mock family under another name (`MagicMock as MM`). */
+  private aliases(): string[] {
+    if (this.aliasList) return this.aliasList;
+    const result = new Set<string>();
+    const resolver = this.ctx.model.resolver;
+    for (const m of this.text.matchAll(ALIAS_CANDIDATES)) {
+      const name = m[1] ?? m[2];
+      if (!name || CALL_NAMES.includes(name)) continue;
+      const api = mockApiName(resolver.resolveName(name));
+      if (api !== undefined && (mockConstructorName(resolver.resolveName(name)) !== undefined || api === "patch" || api.startsWith("patch."))) result.add(name);
+    }
+    this.aliasList = [...result];
+    return this.aliasList;
+  }
+
+  private scanCalls(): void {
+    const names = [...CALL_NAMES, ...this.aliases()].map(escapeRegExp).join("|");
+    const re = new RegExp(`(?<![\\w])(?:${names})(?![\\w])`, "g");
+    const text = this.text;
+    for (const m of text.matchAll(re)) {
+      const s = m.index;
+      const word = m[0];
+      // The callee is the dotted name this word is part of; a call follows it.
+      let calleeEnd = s + word.length;
+      while (true) {
+        const j = skipSpace(text, calleeEnd);
+        if (text[j] !== ".") break;
+        const k = skipSpace(text, j + 1);
+        const e = identifierEnd(text, k);
+        if (e === k) break;
+        calleeEnd = e;
+      }
+      const paren = skipSpace(text, calleeEnd);
+      if (text[paren] !== "(") continue;
+      const call = this.nodeAt(s, paren + 1);
+      if (call.type !== "call") continue;
+      const start = call.startIndex;
+      if (this.callsByStart.has(start)) continue;
+      const callee = text.slice(start, calleeEnd).replace(/\s|\\/g, "");
+      const dotted = DOTTED.test(callee) ? callee : undefined;
+      const scope = this.scopeAt(start);
+      if (word === "start" && callee.endsWith(".start")) {
+        const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start" };
+        this.starts.push(info);
+        this.callsByStart.set(start, info);
+        continue;
+      }
+      if (dotted === undefined) continue;
+      const qualified = this.resolveCalleeText(dotted, scope, start);
+      const api = mockApiName(qualified);
+      if (api === undefined || qualified === undefined) continue;
+      const viaMocker = qualified.startsWith("pytest_mock.");
+      let info: MockCall | undefined;
+      if (mockConstructorName(qualified) !== undefined) {
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor" };
+        this.constructors.push(info);
+      } else if (patchName(qualified) !== undefined) {
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "patch" };
+        this.patches.push(info);
+      }
+      if (info) this.callsByStart.set(start, info);
+    }
+  }
+
+  args(call: SyntaxNode): CallArguments {
+    let args = this.argsCache.get(call.startIndex);
+    if (!args) {
+      args = callArguments(call);
+      this.argsCache.set(call.startIndex, args);
+    }
+    return args;
+  }
+
+  /**
+   * Resolves a dotted callee through imports, unless a function scope around it binds its root name
+   * by something other than an import (a parameter, an assignment, a local class): then it is not
+   * ours. A parameter named like a pytest-mock fixture (`mocker`) is that fixture.
+   */
+  private resolveCalleeText(dotted: string, scope: Scope, offset: number): string | undefined {
+    const dot = dotted.indexOf(".");
+    const root = dot === -1 ? dotted : dotted.slice(0, dot);
+    for (let s: Scope | undefined = scope; s && s !== this.module; s = s.parent) {
+      if (s.kind === "class" && s !== scope) continue;
+      const bindings = this.bindingsIn(s, root);
+      if (!bindings || bindings.every((b) => b.offset > offset && s === scope && b.parameter === false && false)) continue;
+      if (MOCKER_FIXTURES.has(root) && bindings.every((b) => b.parameter)) break;
+      return undefined;
+    }
+    let base = this.resolveCache.get(root);
+    if (!this.resolveCache.has(root)) {
+      base = this.ctx.model.resolver.resolveName(root);
+      this.resolveCache.set(root, base);
+    }
+    if (base === undefined) return undefined;
+    return dot === -1 ? base : base + dotted.slice(dot);
+  }
+
+  /** Resolves an identifier or dotted attribute node the same way. */
+  private resolveCallee(node: SyntaxNode | null, scope: Scope): string | undefined {
+    if (!node) return undefined;
+    const text = dottedText(node);
+    return text === undefined ? undefined : this.resolveCalleeText(text, scope, node.startIndex);
+  }
+
+  /** `unittest.mock.DEFAULT` (also `mock.DEFAULT`, `mocker.DEFAULT`). */
+  isDefault(node: SyntaxNode): boolean {
+    return mockApiName(this.ctx.model.resolver.resolve(node)) === "DEFAULT";
+  }
+
+  private isMockFactory(node: SyntaxNode, scope: Scope): boolean {
+    const api = mockApiName(this.resolveCallee(node, scope));
+    return api !== undefined && MOCK_FACTORIES.has(api);
+  }
+
+  // ---- bindings ----
+
+  /** Every binding of a name in the file, by scope: parameters, assignments, loop and `with` targets, defs. */
+  private nameBindings(name: string): Map<Scope, Binding[]> {
+    const cached = this.nameBindingCache.get(name);
+    if (cached) return cached;
+    const result = new Map<Scope, Binding[]>();
+    this.nameBindingCache.set(name, result);
+    const add = (scope: Scope, b: Binding) => {
+      const list = result.get(scope);
+      if (list) list.push(b);
+      else result.set(scope, [b]);
+    };
+    for (const [fn, scope] of this.functionScopes) {
+      if (!fn.params.includes(name)) continue;
+      add(scope, { offset: scope.start, value: undefined, scope, kind: this.injectedParameters(fn).get(name) ?? "unknown", parameter: true, context: false });
+    }
+    const text = this.text;
+    const re = new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?![\\w])`, "g");
+    for (const m of text.matchAll(re)) {
+      const o = m.index;
+      const after = skipSpace(text, o + name.length);
+      const next = text[after];
+      const lineStart = text.lastIndexOf("\n", o - 1) + 1;
+      const before = text.slice(lineStart, o);
+      if (/\b(?:def|class)\s+$/.test(before)) {
+        const scope = this.scopeAt(o);
+        add(scope, { offset: o, value: undefined, scope, kind: "other", parameter: false, context: false });
+      } else if (/\bas\s+$/.test(before)) {
+        this.bindAs(o, name, add);
+      } else if (/\bfor\s+[\w\s,()[\]]*$/.test(before) && /^[\w\s,()[\]]*\bin\b/.test(text.slice(o, o + 200))) {
+        const scope = this.scopeAt(o);
+        add(scope, { offset: o, value: undefined, scope, kind: "unknown", parameter: false, context: false });
+      } else if ((next === "=" && text[after + 1] !== "=") || (next === ":" && text[after + 1] === "=") || next === "," || (next === ":" && /^\s*$/.test(before)) || next === ")") {
+        this.bindAssigned(o, name, add);
+      }
+    }
+    return result;
+  }
+
+  private bindingsIn(scope: Scope, name: string): Binding[] | undefined {
+    return this.nameBindings(name).get(scope);
+  }
+
+  /** `with X as name`: what X gives; `except E as name`: an exception. */
+  private bindAs(o: number, name: string, add: (scope: Scope, b: Binding) => void): void {
+    const id = this.nodeAt(o, o + name.length);
+    if (id.type !== "identifier") return;
+    const target = id.parent;
+    const pattern = target?.type === "as_pattern_target" ? target.parent : undefined;
+    if (!target || pattern?.type !== "as_pattern") return;
+    const scope = this.scopeAt(o);
+    const cm = pattern.parent?.type === "with_item" ? pattern.namedChildren.find((c) => c.type !== "comment" && c.type !== "as_pattern_target") : undefined;
+    add(scope, { offset: target.endIndex, value: cm, scope, kind: cm ? undefined : "other", parameter: false, context: true });
+  }
+
+  /** `name = value`, `name: T = value`, `a = name = value`, `a, name = x, y`, `(name := value)`. */
+  private bindAssigned(o: number, name: string, add: (scope: Scope, b: Binding) => void): void {
+    const id = this.nodeAt(o, o + name.length);
+    if (id.type !== "identifier" || id.startIndex !== o) return;
+    let target: SyntaxNode = id;
+    let parent = id.parent;
+    let index = -1;
+    if (parent && (parent.type === "pattern_list" || parent.type === "tuple_pattern" || parent.type === "list_pattern")) {
+      index = parent.namedChildren.filter((c) => c.type !== "comment").findIndex((c) => c.startIndex === o);
+      target = parent;
+      parent = parent.parent;
+    }
+    if (!parent) return;
+    if (parent.type === "named_expression" && parent.startIndex === o) {
+      const value = parent.childForFieldName("value") ?? undefined;
+      const scope = this.scopeAt(o);
+      add(scope, { offset: parent.endIndex, value, scope, kind: value ? undefined : "unknown", parameter: false, context: false });
+      return;
+    }
+    if (parent.type !== "assignment" || parent.childForFieldName("left")?.startIndex !== target.startIndex) return;
+    let value: SyntaxNode | undefined = parent.childForFieldName("right") ?? undefined;
+    while (value?.type === "assignment") value = value.childForFieldName("right") ?? undefined;
+    if (index >= 0) {
+      const values = value && (value.type === "expression_list" || value.type === "tuple" || value.type === "list") ? value.namedChildren.filter((c) => c.type !== "comment") : undefined;
+      const count = target.namedChildren.filter((c) => c.type !== "comment").length;
+      value = values && values.length === count ? values[index] : undefined;
+    }
+    const scope = this.scopeAt(o);
+    add(scope, { offset: parent.endIndex, value, scope, kind: value ? undefined : "unknown", parameter: false, context: false });
+  }
+
+  private bindingKind(binding: Binding): ValueKind {
+    if (binding.kind !== undefined) return binding.kind;
+    if (!binding.value || this.evaluating.has(binding)) return "unknown";
+    this.evaluating.add(binding);
+    try {
+      binding.kind = binding.context ? this.contextValueKind(binding.value, binding.scope) : this.valueKind(binding.value, binding.scope, binding.value.startIndex);
+    } finally {
+      this.evaluating.delete(binding);
+    }
+    return binding.kind;
+  }
+
+  /** The binding in effect at an offset: the last one before it, else the first. */
+  private pick(bindings: Binding[], offset: number): Binding | undefined {
+    let chosen: Binding | undefined;
+    for (const b of bindings) if (b.offset <= offset) chosen = b;
+    return chosen ?? bindings[0];
+  }
+
+  /** What a name refers to at an offset in a scope, following Python's lookup. */
+  nameKind(name: string, scope: Scope, offset: number): ValueKind {
+    const byScope = this.nameBindings(name);
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.kind === "class" && s !== scope) continue;
+      const bindings = byScope.get(s);
+      if (!bindings) continue;
+      const binding = this.pick(bindings, offset);
+      return binding ? this.bindingKind(binding) : "unknown";
+    }
+    const qualified = this.ctx.model.resolver.resolveName(name);
+    if (qualified === undefined) return "unknown";
+    // An import from the mock module (`mock_open`, `patch`) is the module's function, not a mock.
+    return mockApiName(qualified) !== undefined ? "other" : "unknown";
+  }
+
+  /** A mock by name: bound to one, or named `mock_*` and not visibly something else. */
+  isMockName(name: string, scope: Scope, offset: number): boolean {
+    if (!this.rootNames.has(name) && !isMockNamed(name)) return false;
+    const kind = this.nameKind(name, scope, offset);
+    if (kind === "mock") return true;
+    return isMockNamed(name) && kind !== "other";
+  }
+
+  /** `self.<attr>` in a class: a mock when any binding in the class or its same-file bases is one. */
+  classAttributeKind(cls: ClassInfo, attr: string): ValueKind {
+    let result: ValueKind = "unknown";
+    for (const c of this.ctx.collection.lineage(cls)) {
+      for (const b of this.classAttributes.get(c)?.get(attr) ?? []) {
+        const kind = this.bindingKind(b);
+        if (kind === "mock") return "mock";
+        if (kind === "patcher") result = "patcher";
+      }
+    }
+    return result;
+  }
+
+  // ---- values ----
+
+  /** What `with X as m` binds m to: the mock a `patch(...)` creates; anything else is unknown. */
+  private contextValueKind(cm: SyntaxNode, scope: Scope): ValueKind {
+    if (cm.type !== "call") return "unknown";
+    const info = this.callsByStart.get(cm.startIndex);
+    if (info?.kind !== "patch") return "unknown";
+    return this.patchResult(info, scope);
+  }
+
+  /** What a `patch`-family call gives to `with ... as`, `mocker.patch(...)` or `.start()`. */
+  private patchResult(info: MockCall, scope: Scope): ValueKind {
+    const { call, api } = info;
+    if (!isMockCreatingPatch(api) || api === "patch.multiple") return "other";
+    const args = this.args(call);
+    const newArg = patchArgument(args, api, "new");
+    if (newArg === "unknown") return "unknown";
+    if (newArg !== "absent" && !this.isDefault(newArg)) return this.valueKind(newArg, scope, newArg.startIndex);
+    const factory = patchArgument(args, api, "new_callable");
+    if (factory === "unknown") return "unknown";
+    if (factory !== "absent") return this.isMockFactory(factory, scope) ? "mock" : "unknown";
+    return "mock";
+  }
+
+  /** What an expression evaluates to, as far as the linter can see. */
+  valueKind(node: SyntaxNode, scope: Scope, offset: number): ValueKind {
+    let expr = node;
+    while (expr.type === "parenthesized_expression") {
+      const inner = expr.namedChildren.find((c) => c.type !== "comment");
+      if (!inner) break;
+      expr = inner;
+    }
+    if (LITERAL_TYPES.has(expr.type)) return "other";
+    if (expr.type === "identifier") return this.isMockName(expr.text, scope, offset) ? "mock" : "unknown";
+    if (expr.type !== "call") return "unknown";
+    const info = this.callsByStart.get(expr.startIndex);
+    if (!info) return "unknown";
+    if (info.kind === "constructor") return "mock";
+    if (info.kind === "patch") {
+      const result = this.patchResult(info, scope);
+      if (info.viaMocker) return result === "patcher" ? "unknown" : result;
+      return result === "mock" ? "patcher" : "other";
+    }
+    const object = expr.childForFieldName("function")?.childForFieldName("object");
+    return object && this.referenceKind(object, scope, offset) === "patcher" ? "mock" : "unknown";
+  }
+
+  /** The kind of what `X` in `X.start()` refers to: a patch call, a name, or `self.<attr>`. */
+  private referenceKind(node: SyntaxNode, scope: Scope, offset: number): ValueKind {
+    if (node.type === "call") return this.valueKind(node, scope, offset);
+    if (node.type === "identifier") {
+      this.rootNames.add(node.text);
+      return this.nameKind(node.text, scope, offset);
+    }
+    if (node.type === "attribute") {
+      const object = node.childForFieldName("object");
+      const attr = node.childForFieldName("attribute");
+      if (object?.type === "identifier" && (object.text === "self" || object.text === "cls") && attr) {
+        const cls = this.enclosingClass(scope);
+        if (cls) return this.classAttributeKind(cls, attr.text);
+      }
+    }
+    return "unknown";
+  }
+
+  /** `.start()` calls that start a mock-creating patcher. */
+  startedMocks(): MockCall[] {
+    return this.starts.filter(({ call, scope }) => this.valueKind(call, scope, call.startIndex) === "mock");
+  }
+
+  /** Whether a call runs at module scope: not in a function, lambda or class body. */
+  atModuleScope(info: MockCall): boolean {
+    if (info.scope !== this.module) return false;
+    for (let n = info.call.parent; n; n = n.parent) if (n.type === "lambda") return false;
+    return true;
+  }
+
+  // ---- roots ----
+
+  /**
+   * Parameters that `@patch` decorators inject, bottom-up, then the class's `@patch` decorators for
+   * `test*` methods; they fill the first positional parameters after `self`. A patch given `new`
+   * injects none; `patch.multiple` passes its `DEFAULT` attributes by keyword.
+   */
+  private injectedParameters(fn: FunctionInfo): Map<string, ValueKind> {
+    const cached = this.injected.get(fn);
+    if (cached) return cached;
+    const result = new Map<string, ValueKind>();
+    this.injected.set(fn, result);
+    const decorators = [...fn.decorators].reverse();
+    if (fn.cls && fn.name.startsWith("test")) decorators.push(...[...fn.cls.decorators].reverse());
+    const slots: ValueKind[] = [];
+    for (const d of decorators) {
+      if (d.type !== "call") continue;
+      const info = this.callsByStart.get(d.startIndex);
+      if (info?.kind !== "patch" || info.viaMocker || !isMockCreatingPatch(info.api)) continue;
+      const args = this.args(d);
+      const factory = patchArgument(args, info.api, "new_callable");
+      const kind: ValueKind = factory === "absent" ? "mock" : factory !== "unknown" && this.isMockFactory(factory, this.module) ? "mock" : "unknown";
+      if (info.api === "patch.multiple") {
+        const own = PATCH_PARAMS["patch.multiple"] ?? [];
+        for (const [key, value] of args.keywords) if (!own.includes(key) && this.isDefault(value)) result.set(key, kind);
+        continue;
+      }
+      const newArg = patchArgument(args, info.api, "new");
+      if (newArg !== "absent" && newArg !== "unknown" && !this.isDefault(newArg)) continue;
+      slots.push(kind);
+    }
+    if (slots.length === 0 && result.size === 0) return result;
+    const isStatic = fn.decorators.some((d) => d.type === "identifier" && d.text === "staticmethod");
+    const positional = positionalParameters(fn.node.childForFieldName("parameters"));
+    const params = fn.cls && !isStatic ? positional.slice(1) : positional;
+    slots.forEach((kind, i) => {
+      const param = params[i];
+      if (param !== undefined && !result.has(param)) result.set(param, kind);
+    });
+    return result;
+  }
+
+  /** The names and `self.<attr>`s that mock calls are bound to, and the parameters `@patch` injects. */
+  private collectRoots(): void {
+    const decorated = new Set<number>();
+    for (const info of [...this.constructors, ...this.patches, ...this.starts]) {
+      const parent = info.call.parent;
+      if (!parent) continue;
+      if (parent.type === "decorator") {
+        decorated.add(info.call.startIndex);
+        continue;
+      }
+      let node: SyntaxNode = info.call;
+      let p: SyntaxNode | null = parent;
+      if (p.type === "expression_list" || p.type === "tuple") {
+        node = p;
+        p = p.parent;
+      }
+      while (p?.type === "assignment" && p.childForFieldName("right")?.startIndex === node.startIndex) {
+        const left = p.childForFieldName("left");
+        if (left) this.noteTarget(left, info);
+        node = p;
+        p = p.parent;
+      }
+      if (parent.type === "as_pattern" && parent.parent?.type === "with_item") {
+        const alias = parent.childForFieldName("alias")?.namedChildren.find((c) => c.type !== "comment");
+        if (alias) this.noteTarget(alias, info, true);
+      }
+    }
+    if (decorated.size === 0) return;
+    const hasPatch = (decorators: SyntaxNode[]) => decorators.some((d) => decorated.has(d.startIndex));
+    for (const fn of this.ctx.model.functions) {
+      if (!hasPatch(fn.decorators) && !(fn.cls && fn.name.startsWith("test") && hasPatch(fn.cls.decorators))) continue;
+      for (const name of this.injectedParameters(fn).keys()) this.rootNames.add(name);
+    }
+  }
+
+  /** Records what an assignment or `with` target of a mock call names. */
+  private noteTarget(target: SyntaxNode, info: MockCall, context = false): void {
+    if (target.type === "identifier") {
+      this.rootNames.add(target.text);
+      return;
+    }
+    if (target.type === "pattern_list" || target.type === "tuple_pattern") {
+      for (const c of target.namedChildren) if (c.type === "identifier") this.rootNames.add(c.text);
+      return;
+    }
+    if (target.type !== "attribute") return;
+    const object = target.childForFieldName("object");
+    const attr = target.childForFieldName("attribute")?.text;
+    if (object?.type !== "identifier" || (object.text !== "self" && object.text !== "cls") || attr === undefined) return;
+    const cls = this.enclosingClass(info.scope);
+    if (!cls) return;
+    this.addClassAttribute(cls, attr, { offset: target.startIndex, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
+  }
+
+  private addClassAttribute(cls: ClassInfo, attr: string, binding: Binding): void {
+    let attrs = this.classAttributes.get(cls);
+    if (!attrs) this.classAttributes.set(cls, (attrs = new Map()));
+    const list = attrs.get(attr);
+    if (list) list.push(binding);
+    else attrs.set(attr, [binding]);
+  }
+
+  // ---- chains ----
+
+  /**
+   * Attribute chains on mocks, with their depth: each attribute after the root is a link, a call in
+   * the chain is one (its `return_value`), a subscript ends the chain, and so does a mock API name
+   * other than `return_value` (what follows is not a child mock) or a link set in the same scope to
+   * something not seen to be a mock (`m.a.return_value = []`); a trailing call and a trailing mock
+   * API name are not counted.
+   */
+  chains(): MockChain[] {
+    if (this.scopes.length === 0 && this.callsByStart.size === 0 && !MOCK_NAMED.test(this.text)) return [];
+    const text = this.text;
+    const need = this.maxDepth + 1;
+    const bases = new Set<number>();
+    const consider = (base: number) => {
+      if (bases.has(base)) return;
+      bases.add(base);
+    };
+    // Names bound to mocks and injected parameters, where they start a chain.
+    if (this.rootNames.size > 0) {
+      const re = new RegExp(`(?<![\\w.])(?:${[...this.rootNames].map(escapeRegExp).join("|")})(?![\\w])`, "g");
+      for (const m of text.matchAll(re)) if (dottedStart(text, m.index) === m.index) consider(m.index);
+    }
+    // `self.<attr>` bound to mocks.
+    const attrs = new Set<string>();
+    for (const map of this.classAttributes.values()) for (const a of map.keys()) attrs.add(a);
+    if (attrs.size > 0) {
+      const re = new RegExp(`(?<![\\w.])(?:self|cls)\\s*\\.\\s*(?:${[...attrs].map(escapeRegExp).join("|")})(?![\\w])`, "g");
+      for (const m of text.matchAll(re)) consider(m.index);
+    }
+    // `mock_*` names and attributes: the chain starts at the name the dotted prefix starts with.
+    MOCK_NAMED.lastIndex = 0;
+    for (const m of text.matchAll(MOCK_NAMED)) {
+      const base = dottedStart(text, m.index);
+      if (base !== undefined) consider(base);
+    }
+    const result: MockChain[] = [];
+    for (const base of [...bases].sort((a, b) => a - b)) {
+      const nameEnd = identifierEnd(text, base);
+      const scan = scanLinks(text, nameEnd);
+      if (scan.links < need) continue;
+      const chain = this.chainFrom(base, nameEnd, scan.end);
+      if (chain) result.push(chain);
+    }
+    return result;
+  }
+
+  /** The outermost attribute/call node of the chain whose base name spans `[base, nameEnd)`. */
+  private outermost(base: number, nameEnd: number, scanEnd: number): SyntaxNode | undefined {
+    const guess = this.nodeAt(base, scanEnd);
+    if ((guess.type === "attribute" || guess.type === "call") && guess.startIndex === base) return guess;
+    // The text scan ran past the chain (a newline between statements): climb from the name instead.
+    let cur = this.nodeAt(base, nameEnd);
+    if (cur.type !== "identifier" || cur.startIndex !== base) return undefined;
+    for (let p = cur.parent; p && (p.type === "attribute" || p.type === "call") && p.startIndex === base; p = p.parent) cur = p;
+    return cur.type === "identifier" ? undefined : cur;
+  }
+
+  private chainFrom(base: number, nameEnd: number, scanEnd: number): MockChain | undefined {
+    const outer = this.outermost(base, nameEnd, scanEnd);
+    if (!outer) return undefined;
+    const links: SyntaxNode[] = [];
+    let bottom: SyntaxNode | null = outer;
+    while (bottom && (bottom.type === "attribute" || bottom.type === "call")) {
+      links.push(bottom);
+      bottom = bottom.type === "attribute" ? bottom.childForFieldName("object") : bottom.childForFieldName("function");
+    }
+    if (bottom?.type !== "identifier") return undefined;
+    links.reverse();
+    const scope = this.scopeAt(base);
+    const names = links.map((l) => (l.type === "attribute" ? l.childForFieldName("attribute")?.text : undefined));
+    const rootLinks = this.rootLength(bottom, names, links, scope);
+    if (rootLinks === undefined) return undefined;
+    const counted: number[] = [];
+    let cut = false;
+    let prefix: string | undefined = this.text.slice(base, nameEnd);
+    for (let i = 0; i < rootLinks; i++) prefix = names[i] !== undefined && prefix !== undefined ? `${prefix}.${names[i]}` : undefined;
+    for (let i = rootLinks; i < links.length; i++) {
+      counted.push(i);
+      const name = names[i];
+      prefix = name !== undefined && prefix !== undefined ? `${prefix}.${name}` : undefined;
+      if (name !== undefined && name !== "return_value" && isMockApiAttribute(name)) {
+        cut = true;
+        break;
+      }
+      if (prefix !== undefined && this.holdsNonMock(prefix, scope, (links[i] as SyntaxNode).startIndex)) {
+        cut = true;
+        break;
+      }
+    }
+    if (!cut) while (counted.length > 0 && names[counted[counted.length - 1] as number] === undefined) counted.pop();
+    const lastName = counted.length > 0 ? names[counted[counted.length - 1] as number] : undefined;
+    if (lastName !== undefined && isMockApiAttribute(lastName)) counted.pop();
+    const depth = counted.length;
+    if (depth <= this.maxDepth) return undefined;
+    let text = bottom.text;
+    for (let i = 0; i < rootLinks; i++) text += `.${names[i] ?? ""}`;
+    for (const i of counted) text += names[i] === undefined ? "()" : `.${names[i]}`;
+    const last = links[counted[counted.length - 1] as number] as SyntaxNode;
+    return { start: base, end: last.endIndex, text, depth };
+  }
+
+  /** How many links the mock root takes: 0 for a mock name, 1 for `self.<mock>`, n for `a.b.mock_x`; undefined: no mock root. */
+  private rootLength(base: SyntaxNode, names: (string | undefined)[], links: SyntaxNode[], scope: Scope): number | undefined {
+    const baseName = base.text;
+    if (this.isMockName(baseName, scope, base.startIndex)) return 0;
+    const first = names[0];
+    if ((baseName === "self" || baseName === "cls") && first !== undefined) {
+      const cls = this.enclosingClass(scope);
+      const kind = cls ? this.classAttributeKind(cls, first) : "unknown";
+      if (kind === "mock" || isMockNamed(first)) return 1;
+    }
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (name === undefined) return undefined;
+      if (isMockNamed(name)) {
+        // `mock.mock_open` names the mock module's function, not a mock.
+        if (mockApiName(this.ctx.model.resolver.resolve(links[i])) !== undefined) return undefined;
+        return i + 1;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether the chain `prefix` (as `m.a.return_value`) was last set, before `offset` and in the
+   * chain's scope or one around it, to something the linter cannot see is a mock (`= []`,
+   * `= real_app`): past that point the chain is on that value, not on a child mock.
+   */
+  private holdsNonMock(prefix: string, scope: Scope, offset: number): boolean {
+    const pattern = new RegExp(`(?<![\\w.])${prefix.split(".").map(escapeRegExp).join("\\s*\\.\\s*")}\\s*=(?!=)`, "g");
+    const text = this.text;
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.kind === "class" && s !== scope) continue;
+      pattern.lastIndex = s.start;
+      let last: { start: number; end: number } | undefined;
+      for (let m = pattern.exec(text); m && m.index < offset && m.index < s.end; m = pattern.exec(text)) {
+        if (this.scopeAt(m.index) === s) last = { start: m.index, end: m.index + m[0].length };
+      }
+      if (!last) continue;
+      const targetEnd = skipSpaceBack(text, last.end - 1);
+      const target = this.nodeAt(last.start, targetEnd);
+      const assignment = target.parent;
+      if (target.type !== "attribute" || assignment?.type !== "assignment" || assignment.childForFieldName("left")?.startIndex !== target.startIndex) continue;
+      let value = assignment.childForFieldName("right");
+      while (value?.type === "assignment") value = value.childForFieldName("right");
+      if (!value) continue;
+      return !this.refersToMock(value, s, last.start);
+    }
+    return false;
+  }
+
+  /** A value the linter can see is a mock: a mock-creating call, a mock name, `self.<mock>`. */
+  private refersToMock(value: SyntaxNode, scope: Scope, offset: number): boolean {
+    if (value.type === "attribute") {
+      const object = value.childForFieldName("object");
+      const attr = value.childForFieldName("attribute")?.text;
+      if (object?.type === "identifier" && (object.text === "self" || object.text === "cls") && attr !== undefined) {
+        const cls = this.enclosingClass(scope);
+        return (cls !== undefined && this.classAttributeKind(cls, attr) === "mock") || isMockNamed(attr);
+      }
+      return false;
+    }
+    return this.valueKind(value, scope, offset) === "mock";
+  }
+}
+
+/** The naming convention: `mock_client` (but not the mock API's own `mock_calls`). */
+function isMockNamed(name: string): boolean {
+  return name.startsWith("mock_") && name.length > 5 && !MOCK_API.has(name);
+}
+
+/** Parameters that take positional arguments, in order (up to `*`, `*args` or `**kwargs`). */
+function positionalParameters(parameters: SyntaxNode | null): string[] {
+  const names: string[] = [];
+  for (const p of parameters?.namedChildren ?? []) {
+    if (p.type === "list_splat_pattern" || p.type === "keyword_separator" || p.type === "dictionary_splat_pattern") break;
+    if (p.type === "identifier") names.push(p.text);
+    else if (p.type === "default_parameter" || p.type === "typed_default_parameter") {
+      const name = p.childForFieldName("name");
+      if (name?.type === "identifier") names.push(name.text);
+    } else if (p.type === "typed_parameter") {
+      const first = p.namedChild(0);
+      if (first?.type === "identifier") names.push(first.text);
+    }
+  }
+  return names;
+}
+
+const cache = new WeakMap<FileContext, MockAnalysis>();
+
+/** The file's mock analysis, built once and shared by MEM201–MEM204. */
+export function mockAnalysis(ctx: FileContext): MockAnalysis {
+  let analysis = cache.get(ctx);
+  if (!analysis) {
+    analysis = new MockAnalysis(ctx, ctx.options.maxMockChainDepth);
+    cache.set(ctx, analysis);
+  }
+  return analysis;
+}

@@ -1,0 +1,441 @@
+import path from "node:path";
+import fg from "fast-glob";
+import { DEFAULT_EXCLUDED_DIRS } from "../../discover.js";
+import type { PytestConfig, PytestConfigKind } from "../../config/pytest-config.js";
+import type { FilePytestFacts } from "../../engine/facts.js";
+import { LineIndex } from "../../engine/lines.js";
+import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
+import { compileQuery, type SyntaxNode, type Tree } from "../../engine/parser.js";
+import { dottedText } from "../../engine/resolver.js";
+import type { FileContext, ReportOptions, Rule, SuiteContext } from "../../engine/rule.js";
+import { callArguments, stringValue } from "../../engine/syntax.js";
+import type { TextFile } from "../../engine/types.js";
+
+/**
+ * Shared analysis of MEM4xx/MEM5xx: pytest marks and where they apply, marker registrations, xdist
+ * hooks, pyplot figures; and the suite side: which files share a pytest configuration, and findings
+ * pointing into that configuration file.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** Module-level `name = pytest.importorskip("module")`: `name` is that module. */
+function importorskipAliases(model: ModuleModel): Map<string, string> {
+  let aliases = aliasCache.get(model);
+  if (aliases) return aliases;
+  aliases = new Map();
+  for (const [name, value] of model.moduleAssignments) {
+    if (value.type !== "call") continue;
+    if (model.resolver.resolve(value.childForFieldName("function")) !== "pytest.importorskip") continue;
+    const module = stringValue(callArguments(value).positional[0]);
+    if (module) aliases.set(name, module);
+  }
+  aliasCache.set(model, aliases);
+  return aliases;
+}
+const aliasCache = new WeakMap<ModuleModel, Map<string, string>>();
+
+/** Resolves a name or attribute chain through imports, and through `x = pytest.importorskip("m")`. */
+export function resolveName(model: ModuleModel, node: SyntaxNode | null | undefined): string | undefined {
+  if (!node) return undefined;
+  const resolved = model.resolver.resolve(node);
+  if (resolved !== undefined) return resolved;
+  const text = dottedText(node);
+  if (text === undefined) return undefined;
+  const dot = text.indexOf(".");
+  const root = dot === -1 ? text : text.slice(0, dot);
+  const module = importorskipAliases(model).get(root);
+  return module === undefined ? undefined : module + (dot === -1 ? "" : text.slice(dot));
+}
+
+/** The text of a string literal, or of implicitly concatenated literals; undefined for anything else. */
+export function literalText(node: SyntaxNode | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === "string") return stringValue(node);
+  if (node.type !== "concatenated_string") return undefined;
+  let text = "";
+  for (const part of node.namedChildren) {
+    if (part.type === "comment") continue;
+    const value = stringValue(part);
+    if (value === undefined) return undefined;
+    text += value;
+  }
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Marks
+
+export interface MarkUse {
+  /** The mark's name: `performance` for `pytest.mark.performance`. */
+  name: string;
+  /** The `pytest.mark.NAME` attribute chain. */
+  node: SyntaxNode;
+}
+
+const markQuery = compileQuery(`
+(attribute object: (attribute object: (identifier) @root attribute: (identifier) @mid (#eq? @mid "mark")) attribute: (identifier) @name) @chain
+(attribute object: (identifier) @root (#eq? @root "mark") attribute: (identifier) @name) @chain
+`);
+
+const markCache = new WeakMap<Tree, MarkUse[]>();
+
+/** Every `pytest.mark.NAME` (through any import of pytest or of `pytest.mark`), in source order. */
+export function markUses(tree: Tree, model: ModuleModel): MarkUse[] {
+  let uses = markCache.get(tree);
+  if (uses) return uses;
+  uses = [];
+  // Matching every attribute chain costs a crossing into JavaScript per match: skip files that cannot hold a mark.
+  for (const match of /\bmark\s*\./.test(tree.rootNode.text) ? markQuery.matches(tree.rootNode) : []) {
+    const chain = match.captures.find((c) => c.name === "chain")?.node;
+    const name = match.captures.find((c) => c.name === "name")?.node.text;
+    if (!chain || !name) continue;
+    if (model.resolver.resolve(chain) === `pytest.mark.${name}`) uses.push({ name, node: chain });
+  }
+  uses.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  markCache.set(tree, uses);
+  return uses;
+}
+
+function within(inner: SyntaxNode, outer: SyntaxNode): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/**
+ * The marks written in some mark expressions (decorators, `pytestmark` values). A name bound at module
+ * level to a mark (`perf = pytest.mark.performance`, then `@perf`) counts as that mark.
+ */
+export function marksIn(tree: Tree, model: ModuleModel, exprs: readonly SyntaxNode[]): MarkUse[] {
+  const uses = markUses(tree, model);
+  if (uses.length === 0 || exprs.length === 0) return [];
+  const ranges: SyntaxNode[] = [];
+  for (const expr of exprs) {
+    ranges.push(expr);
+    const target = expr.type === "call" ? expr.childForFieldName("function") : expr;
+    if (target?.type === "identifier") {
+      const bound = model.moduleAssignments.get(target.text);
+      if (bound) ranges.push(bound);
+    }
+  }
+  return uses.filter((u) => ranges.some((r) => within(u.node, r)));
+}
+
+/** The mark expressions of a class's own decorators and its `pytestmark` attribute. */
+function ownClassMarkExprs(cls: ClassInfo): SyntaxNode[] {
+  const exprs = [...cls.decorators];
+  const pytestmark = cls.attributes.get("pytestmark");
+  if (pytestmark) exprs.push(pytestmark);
+  return exprs;
+}
+
+/** Where the marks of a test function or class come from, nearest first. */
+export interface MarkSources {
+  /** The function's or class's own decorators (and a class's `pytestmark`). */
+  own: SyntaxNode[];
+  /** Enclosing classes and same-file base classes (their decorators and `pytestmark`). */
+  classes: SyntaxNode[];
+  /** The module's `pytestmark`. */
+  module: SyntaxNode[];
+}
+
+function moduleMarkExprs(model: ModuleModel): SyntaxNode[] {
+  const pytestmark = model.moduleAssignments.get("pytestmark");
+  return pytestmark ? [pytestmark] : [];
+}
+
+function classChainExprs(ctx: FileContext, start: ClassInfo | undefined, skipFirstOwn: boolean): SyntaxNode[] {
+  const exprs: SyntaxNode[] = [];
+  for (let c = start; c; c = c.parentClass) {
+    for (const k of ctx.collection.lineage(c)) {
+      if (skipFirstOwn && k === start) continue;
+      exprs.push(...ownClassMarkExprs(k));
+    }
+  }
+  return exprs;
+}
+
+export function functionMarkSources(ctx: FileContext, fn: FunctionInfo): MarkSources {
+  return { own: [...fn.decorators], classes: classChainExprs(ctx, fn.cls, false), module: moduleMarkExprs(ctx.model) };
+}
+
+export function classMarkSources(ctx: FileContext, cls: ClassInfo): MarkSources {
+  return { own: ownClassMarkExprs(cls), classes: classChainExprs(ctx, cls, true), module: moduleMarkExprs(ctx.model) };
+}
+
+export function allSources(s: MarkSources): SyntaxNode[] {
+  return [...s.own, ...s.classes, ...s.module];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+const PYPLOT_MODULES = ["matplotlib.pyplot", "matplotlib.pylab", "pylab"];
+const FIGURE_CREATORS = new Set(["figure", "subplots", "subplot", "subplot_mosaic"]);
+
+const figureQuery = compileQuery(`
+(call function: [(identifier) @fname (attribute attribute: (identifier) @fname)] (#any-of? @fname "figure" "subplots" "subplot" "subplot_mosaic" "close")) @figure_call
+`);
+const pytestCallQuery = compileQuery(`
+(call function: (attribute attribute: (identifier) @method (#any-of? @method "add_marker" "applymarker" "addinivalue_line"))) @pytest_call
+`);
+
+export interface FigureCalls {
+  /** `plt.figure()`, `plt.subplots()`, `plt.subplot()`, `plt.subplot_mosaic()`. */
+  creates: SyntaxNode[];
+  /** `plt.close(...)` calls; `all` for `plt.close("all")`. */
+  closes: { node: SyntaxNode; all: boolean }[];
+}
+
+interface CallFacts extends FigureCalls {
+  pytestCalls: { method: string; node: SyntaxNode }[];
+}
+
+const callCache = new WeakMap<Tree, CallFacts>();
+
+function pyplotFunction(model: ModuleModel, callee: SyntaxNode | null): string | undefined {
+  const qualified = resolveName(model, callee);
+  if (qualified === undefined) return undefined;
+  for (const module of PYPLOT_MODULES) if (qualified.startsWith(module + ".")) return qualified.slice(module.length + 1);
+  return undefined;
+}
+
+function callFacts(tree: Tree, model: ModuleModel): CallFacts {
+  let facts = callCache.get(tree);
+  if (facts) return facts;
+  facts = { creates: [], closes: [], pytestCalls: [] };
+  // Each query match crosses into JavaScript: run a query only on files whose text can hold what it looks for.
+  const text = tree.rootNode.text;
+  if (text.includes("pyplot") || text.includes("pylab")) {
+    for (const match of figureQuery.matches(tree.rootNode)) {
+      const figureCall = match.captures.find((c) => c.name === "figure_call")?.node;
+      if (!figureCall) continue;
+      const fn = pyplotFunction(model, figureCall.childForFieldName("function"));
+      if (fn === "close") {
+        const args = callArguments(figureCall);
+        const target = args.positional[0] ?? args.keywords.get("fig");
+        facts.closes.push({ node: figureCall, all: literalText(target) === "all" });
+      } else if (fn !== undefined && FIGURE_CREATORS.has(fn)) {
+        facts.creates.push(figureCall);
+      }
+    }
+  }
+  if (text.includes("add_marker") || text.includes("applymarker") || text.includes("addinivalue_line")) {
+    for (const match of pytestCallQuery.matches(tree.rootNode)) {
+      const pytestCall = match.captures.find((c) => c.name === "pytest_call")?.node;
+      const method = match.captures.find((c) => c.name === "method")?.node.text;
+      if (pytestCall && method) facts.pytestCalls.push({ method, node: pytestCall });
+    }
+  }
+  callCache.set(tree, facts);
+  return facts;
+}
+
+export function figureCalls(tree: Tree, model: ModuleModel): FigureCalls {
+  return callFacts(tree, model);
+}
+
+/** Whether a function's body calls `plt.close("all")`. */
+export function closesAllFigures(tree: Tree, model: ModuleModel, fn: FunctionInfo): boolean {
+  return callFacts(tree, model).closes.some((c) => c.all && within(c.node, fn.node));
+}
+
+/** Module-level functions that run around every test below a conftest.py: autouse fixtures and `pytest_runtest_*` hooks. */
+function runsAroundEveryTest(fn: FunctionInfo): boolean {
+  return fn.fixture?.autouse === true || fn.name.startsWith("pytest_runtest_");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-file facts
+
+const BUILTIN_MARKS = new Set(["skip", "skipif", "xfail", "parametrize", "usefixtures", "filterwarnings"]);
+
+/** The name pytest registers for a `markers` line: the text before `:`, then before `(`. */
+export function markerName(line: string): string {
+  return (line.split(":")[0] ?? "").split("(")[0]?.trim() ?? "";
+}
+
+const factsCache = new WeakMap<Tree, FilePytestFacts>();
+
+/** What one file tells about the suite (computed once per parse). */
+export function filePytestFacts(tree: Tree, model: ModuleModel): FilePytestFacts {
+  let facts = factsCache.get(tree);
+  if (facts) return facts;
+  facts = { marks: new Map(), addedMarks: new Set(), registeredMarkers: new Set(), unreadableRegistration: false, autoNumWorkersHook: false, closesAllFigures: false };
+  const uses = markUses(tree, model);
+  for (const use of uses) if (!facts.marks.has(use.name)) facts.marks.set(use.name, use.node.startIndex);
+  const calls = callFacts(tree, model);
+  for (const { method, node } of calls.pytestCalls) {
+    const args = callArguments(node);
+    if (method === "addinivalue_line") {
+      const key = literalText(args.positional[0]);
+      if (key === undefined) {
+        if (args.positional.length > 0 || args.hasSplat) facts.unreadableRegistration = true;
+        continue;
+      }
+      if (key !== "markers") continue;
+      const line = literalText(args.positional[1] ?? args.keywords.get("line"));
+      if (line === undefined) facts.unreadableRegistration = true;
+      else facts.registeredMarkers.add(markerName(line));
+      continue;
+    }
+    // add_marker / applymarker: a mark name as a string, or a mark object.
+    const first = args.positional[0] ?? args.keywords.get("marker");
+    if (!first) continue;
+    const name = literalText(first);
+    if (name !== undefined) {
+      facts.addedMarks.add(name);
+      if (!facts.marks.has(name)) facts.marks.set(name, first.startIndex);
+    }
+    for (const use of uses) if (within(use.node, first)) facts.addedMarks.add(use.name);
+  }
+  facts.autoNumWorkersHook = model.topLevelFunctions.has("pytest_xdist_auto_num_workers");
+  for (const fn of model.topLevelFunctions.values()) {
+    if (runsAroundEveryTest(fn) && closesAllFigures(tree, model, fn)) facts.closesAllFigures = true;
+  }
+  factsCache.set(tree, facts);
+  return facts;
+}
+
+const recorded = new WeakSet<FileContext>();
+
+/** Adds a checked file's facts to the suite facts (once per lint of the file; each fix pass re-records). */
+export function recordPytestFacts(ctx: FileContext): FilePytestFacts {
+  const facts = filePytestFacts(ctx.tree, ctx.model);
+  if (!recorded.has(ctx)) {
+    recorded.add(ctx);
+    ctx.facts.notePytestFile(ctx.file.path, ctx.isConftest, facts);
+  }
+  return facts;
+}
+
+/** Facts of the conftest.py files above a file (nearest first); each parsed once per run. */
+export function conftestFacts(ctx: FileContext): { path: string; facts: FilePytestFacts }[] {
+  return ctx.project.conftestsAbove(ctx.file.path).map((c) => ({ path: c.file.path, facts: filePytestFacts(c.tree, c.collection.model) }));
+}
+
+export function isBuiltinMark(name: string): boolean {
+  return BUILTIN_MARKS.has(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The suite: files grouped by the pytest configuration that applies to them
+
+export interface SuiteFile {
+  path: string;
+  isConftest: boolean;
+  facts: FilePytestFacts;
+}
+
+export interface ConfigGroup {
+  config: PytestConfig;
+  /** The configuration file, for findings pointing into it. */
+  file: TextFile;
+  /** Checked files under this configuration, and the conftest.py files above them, each once. */
+  files: SuiteFile[];
+}
+
+const groupCache = new WeakMap<SuiteContext, ConfigGroup[]>();
+const textFileCache = new WeakMap<PytestConfig, TextFile>();
+
+export function configTextFile(config: PytestConfig): TextFile {
+  let file = textFileCache.get(config);
+  if (!file) {
+    file = { path: config.path, text: config.text, lines: new LineIndex(config.text) };
+    textFileCache.set(config, file);
+  }
+  return file;
+}
+
+/** The checked files grouped by the pytest configuration that applies to each (files without one are left out). */
+export function configGroups(ctx: SuiteContext): ConfigGroup[] {
+  const cached = groupCache.get(ctx);
+  if (cached) return cached;
+  const groups = new Map<string, ConfigGroup & { seen: Set<string> }>();
+  for (const filePath of ctx.files) {
+    let config: PytestConfig | undefined;
+    try {
+      config = ctx.project.pytestConfigFor(filePath);
+    } catch {
+      continue; // a malformed configuration is reported once by the run
+    }
+    if (!config) continue;
+    let group = groups.get(config.path);
+    if (!group) {
+      group = { config, file: configTextFile(config), files: [], seen: new Set() };
+      groups.set(config.path, group);
+    }
+    const add = (p: string, isConftest: boolean, compute: () => FilePytestFacts | undefined) => {
+      if (group.seen.has(p)) return;
+      const facts = ctx.facts.pytestFiles.get(p) ?? compute();
+      if (!facts) return;
+      group.seen.add(p);
+      group.files.push({ path: p, isConftest, facts });
+    };
+    add(filePath, path.basename(filePath) === "conftest.py", () => undefined);
+    for (const conftest of ctx.project.conftestsAbove(filePath)) {
+      add(conftest.file.path, true, () => filePytestFacts(conftest.tree, conftest.collection.model));
+    }
+  }
+  // A configuration file named on the command line with none of its test files: what its conftest.py files tell.
+  for (const configPath of ctx.configFiles) {
+    let config: PytestConfig | null;
+    try {
+      config = ctx.project.pytestConfigs.inDir(path.dirname(configPath));
+    } catch {
+      continue;
+    }
+    if (!config || config.path !== configPath || groups.has(config.path)) continue;
+    const group = { config, file: configTextFile(config), files: [] as SuiteFile[], seen: new Set<string>() };
+    groups.set(config.path, group);
+    for (const conftestPath of conftestsBelow(path.dirname(configPath))) {
+      const analyzed = ctx.project.conftest(conftestPath);
+      if (analyzed) group.files.push({ path: conftestPath, isConftest: true, facts: ctx.facts.pytestFiles.get(conftestPath) ?? filePytestFacts(analyzed.tree, analyzed.collection.model) });
+    }
+  }
+  const result = [...groups.values()].map(({ seen: _seen, ...g }) => g);
+  groupCache.set(ctx, result);
+  return result;
+}
+
+/** Every conftest.py under a folder, skipping the folders discovery skips. */
+function conftestsBelow(dir: string): string[] {
+  return fg.sync("**/conftest.py", { cwd: dir, absolute: true, dot: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`) }).map((p) => path.resolve(p)).sort();
+}
+
+/** A path relative to the configuration's folder, `/`-separated, for messages. */
+export function relativeToConfig(config: PytestConfig, file: string): string {
+  return path.relative(path.dirname(config.path), file).split(path.sep).join("/") || path.basename(file);
+}
+
+/** The span of a 1-based line without its indentation and trailing blanks. */
+export function lineSpan(file: TextFile, line: number): { start: number; end: number } {
+  const line0 = Math.max(0, Math.min(line - 1, file.lines.lineCount - 1));
+  const start = file.lines.lineStart(line0);
+  const text = file.lines.lineText(line0);
+  const indent = text.length - text.trimStart().length;
+  return { start: start + indent, end: start + text.trimEnd().length };
+}
+
+const NOQA_LINE = /^[#;]+\s*noqa(?::\s*(?<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?/i;
+
+/**
+ * A configuration finding is suppressed by a full-line `# noqa: CODE` comment (`;` also in ini files)
+ * directly above its line; never by an inline comment, which pytest's ini parser keeps in the value.
+ */
+export function suppressedInConfig(file: TextFile, kind: PytestConfigKind, line: number, code: string): boolean {
+  if (line < 2) return false;
+  const above = file.lines.lineText(line - 2).trim();
+  if (!above.startsWith("#") && !(above.startsWith(";") && kind !== "pytest.toml" && kind !== "pyproject.toml")) return false;
+  const m = NOQA_LINE.exec(above);
+  if (!m) return false;
+  const codes = m.groups?.["codes"];
+  if (!codes) return true;
+  return codes.split(/[,\s]+/).some((c) => c.toUpperCase() === code);
+}
+
+/** Reports a finding on a line of a configuration file, unless a `# noqa` line above suppresses it. */
+export function reportConfigLine<M extends string>(ctx: SuiteContext, rule: Rule<M>, group: ConfigGroup, line: number, opts: ReportOptions<M>): void {
+  if (suppressedInConfig(group.file, group.config.kind, line, rule.meta.code)) return;
+  ctx.report(rule, group.file, lineSpan(group.file, line), opts);
+}
