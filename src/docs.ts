@@ -43,7 +43,10 @@ export function ruleMarkdown(rule: Rule): string {
     parts.push(`- \`${name}\` (${o.type}, default ${o.default}): ${o.description}`);
   }
   if (m.options.length > 0) parts.push("");
-  parts.push("## Suppression", "", `\`# noqa: ${m.code}\` on the line of the finding, \`# pytest-memlint: disable=${m.code}\` at the top of a file, or \`per-file-ignores\` in the configuration.`, "");
+  const suppression = m.code.startsWith("MEM5")
+    ? `A full-line \`# noqa: ${m.code}\` comment directly above the offending line of the pytest configuration file (never an inline comment, which pytest's ini parser keeps as part of the value), or \`per-file-ignores\` on the configuration file's path.`
+    : `\`# noqa: ${m.code}\` on the line of the finding, \`# pytest-memlint: disable=${m.code}\` at the top of a file, or \`per-file-ignores\` in the configuration.`;
+  parts.push("## Suppression", "", suppression, "");
   return parts.join("\n");
 }
 

@@ -206,8 +206,10 @@ export function isMarked(ctx: FileContext, test: FunctionInfo, marker: string): 
 }
 
 function markFix(ctx: FileContext, test: FunctionInfo, marker: string): Fix | null {
-  const pytestBinding = ctx.model.resolver.resolveName("pytest");
-  if (pytestBinding !== undefined && pytestBinding !== "pytest") return null;
+  const resolver = ctx.model.resolver;
+  const pytestBinding = resolver.resolveName("pytest");
+  // `pytest` bound to something else (an alias, an assignment): the mark could not be written as `pytest.mark`.
+  if ((pytestBinding !== undefined || resolver.bindsAtModuleLevel("pytest")) && pytestBinding !== "pytest") return null;
   const defStart = test.node.startIndex;
   const lineStart = ctx.file.lines.lineStart(ctx.file.lines.lineOf(defStart));
   const indent = indentOfLine(ctx.file, defStart);

@@ -1,5 +1,4 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import { dottedText } from "../engine/resolver.js";
 import type { FileContext, Rule } from "../engine/rule.js";
 import { argument, mockAnalysis, type Arg } from "./shared/mocks.js";
 
@@ -49,7 +48,7 @@ const rule: Rule<"missing" | "autospec"> = {
   },
   checkFile(ctx: FileContext) {
     const analysis = mockAnalysis(ctx);
-    for (const { call, api } of analysis.constructors) {
+    for (const { call, api, callee } of analysis.constructors) {
       const args = analysis.args(call);
       if (api === "create_autospec") {
         // create_autospec always has a spec, which `accept-spec` accepts.
@@ -62,8 +61,7 @@ const rule: Rule<"missing" | "autospec"> = {
       const specSet = given(argument(args, "spec_set", SPEC_SET_POSITION[api]));
       if (specSet !== "no") continue;
       if (ctx.options.acceptSpec && given(argument(args, "spec", 0)) !== "no") continue;
-      const callee = call.childForFieldName("function");
-      ctx.report(rule, call, { messageId: "missing", data: { name: `${(callee && dottedText(callee)) ?? api}()` } });
+      ctx.report(rule, call, { messageId: "missing", data: { name: `${callee ?? api}()` } });
     }
   },
 };

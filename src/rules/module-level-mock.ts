@@ -1,4 +1,3 @@
-import { dottedText } from "../engine/resolver.js";
 import type { FileContext, Rule } from "../engine/rule.js";
 import { mockAnalysis } from "./shared/mocks.js";
 
@@ -27,11 +26,10 @@ const rule: Rule<"module"> = {
   checkFile(ctx: FileContext) {
     if (!ctx.isTestFile) return;
     const analysis = mockAnalysis(ctx);
-    const calls = [...analysis.constructors, ...analysis.startedMocks()].filter((c) => c.scope.kind === "module");
+    const calls = [...analysis.constructors, ...analysis.startedMocks()].filter((c) => analysis.atModuleScope(c));
     calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
-    for (const { call } of calls) {
-      const callee = call.childForFieldName("function");
-      const name = `${(callee && dottedText(callee)) ?? "patch(...).start"}()`;
+    for (const { call, callee } of calls) {
+      const name = `${callee ?? "patch(...).start"}()`;
       ctx.report(rule, call, { messageId: "module", data: { name } });
     }
   },

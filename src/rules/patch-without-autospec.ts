@@ -1,5 +1,4 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import { dottedText } from "../engine/resolver.js";
 import type { FileContext, Rule } from "../engine/rule.js";
 import { isMockCreatingPatch, mockAnalysis, patchArgument, type MockAnalysis, type MockCall } from "./shared/mocks.js";
 
@@ -54,9 +53,7 @@ const rule: Rule<"plain"> = {
     const analysis = mockAnalysis(ctx);
     for (const patch of analysis.patches) {
       if (!isMockCreatingPatch(patch.api) || createsPlainMock(analysis, patch) !== true) continue;
-      const callee = patch.call.childForFieldName("function");
-      const name = (callee && dottedText(callee)) ?? patch.api;
-      ctx.report(rule, patch.call, { messageId: "plain", data: { name } });
+      ctx.report(rule, patch.call, { messageId: "plain", data: { name: patch.callee ?? patch.api } });
     }
   },
 };

@@ -93,6 +93,8 @@ const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*(?:#.*)?$/gm;
 const MOCK_NAMED = /(?<![\w])mock_\w+/g;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
+/** `a.b.c =` (not `==`) in the text: an assignment to an attribute chain. */
+const ATTRIBUTE_TARGET = /(?<![\w.])([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*=(?!=)/g;
 
 /** Arguments of a call, looked up by keyword or position: the node, absent, or unknown (behind a splat). */
 export type Arg = SyntaxNode | "absent" | "unknown";
@@ -243,7 +245,8 @@ export class MockAnalysis {
   readonly patches: MockCall[] = [];
   /** `.start()` calls (of anything: whether the object is a patcher is decided lazily). */
   private readonly starts: MockCall[] = [];
-  private readonly callsByStart = new Map<number, MockCall>();
+  /** Every call found, by `nodeKey` (a call and the call of its result start at the same offset). */
+  private readonly callsByKey = new Map<string, MockCall>();
   private readonly scopes: Scope[] = [];
   private readonly functionScopes = new Map<FunctionInfo, Scope>();
   private readonly text: string;
@@ -254,14 +257,18 @@ export class MockAnalysis {
   private readonly classAttributes = new Map<ClassInfo, Map<string, Binding[]>>();
   /** Names bound to a mock call somewhere, or injected by `@patch`: the chain roots worth following. */
   private readonly rootNames = new Set<string>();
-  private readonly argsCache = new Map<number, CallArguments>();
+  private readonly argsCache = new Map<string, CallArguments>();
   private readonly evaluating = new Set<Binding>();
   private readonly resolveCache = new Map<string, string | undefined>();
+  private analysed = false;
+  /** Attribute chains assigned somewhere (`m.a.return_value = x`), by their text without spaces: offsets. */
+  private attributeTargets: Map<string, number[]> | undefined;
 
   constructor(private readonly ctx: FileContext, private readonly maxDepth: number) {
     this.text = ctx.file.text;
     this.module = { kind: "module", parent: undefined, start: 0, end: Number.MAX_SAFE_INTEGER, bodyStart: 0, fn: undefined, cls: undefined };
     if (!QUICK_CHECK.test(this.text) && !this.hasAliases()) return;
+    this.analysed = true;
     this.buildScopes();
     this.scanCalls();
     this.collectRoots();
@@ -368,18 +375,19 @@ export class MockAnalysis {
       const call = this.nodeAt(s, paren + 1);
       if (call.type !== "call") continue;
       const start = call.startIndex;
-      if (this.callsByStart.has(start)) continue;
+      const key = nodeKey(call);
+      if (this.callsByKey.has(key)) continue;
       const callee = text.slice(start, calleeEnd).replace(/\s|\\/g, "");
       const dotted = DOTTED.test(callee) ? callee : undefined;
       const scope = this.scopeAt(start);
       if (word === "start" && callee.endsWith(".start")) {
         const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start" };
         this.starts.push(info);
-        this.callsByStart.set(start, info);
+        this.callsByKey.set(key, info);
         continue;
       }
       if (dotted === undefined) continue;
-      const qualified = this.resolveCalleeText(dotted, scope, start);
+      const qualified = this.resolveCalleeText(dotted, scope);
       const api = mockApiName(qualified);
       if (api === undefined || qualified === undefined) continue;
       const viaMocker = qualified.startsWith("pytest_mock.");
@@ -391,15 +399,16 @@ export class MockAnalysis {
         info = { call, api, callee: dotted, viaMocker, scope, kind: "patch" };
         this.patches.push(info);
       }
-      if (info) this.callsByStart.set(start, info);
+      if (info) this.callsByKey.set(key, info);
     }
   }
 
   args(call: SyntaxNode): CallArguments {
-    let args = this.argsCache.get(call.startIndex);
+    const key = nodeKey(call);
+    let args = this.argsCache.get(key);
     if (!args) {
       args = callArguments(call);
-      this.argsCache.set(call.startIndex, args);
+      this.argsCache.set(key, args);
     }
     return args;
   }
@@ -409,13 +418,13 @@ export class MockAnalysis {
    * by something other than an import (a parameter, an assignment, a local class): then it is not
    * ours. A parameter named like a pytest-mock fixture (`mocker`) is that fixture.
    */
-  private resolveCalleeText(dotted: string, scope: Scope, offset: number): string | undefined {
+  private resolveCalleeText(dotted: string, scope: Scope): string | undefined {
     const dot = dotted.indexOf(".");
     const root = dot === -1 ? dotted : dotted.slice(0, dot);
     for (let s: Scope | undefined = scope; s && s !== this.module; s = s.parent) {
       if (s.kind === "class" && s !== scope) continue;
       const bindings = this.bindingsIn(s, root);
-      if (!bindings || bindings.every((b) => b.offset > offset && s === scope && b.parameter === false && false)) continue;
+      if (!bindings) continue;
       if (MOCKER_FIXTURES.has(root) && bindings.every((b) => b.parameter)) break;
       return undefined;
     }
@@ -432,7 +441,7 @@ export class MockAnalysis {
   private resolveCallee(node: SyntaxNode | null, scope: Scope): string | undefined {
     if (!node) return undefined;
     const text = dottedText(node);
-    return text === undefined ? undefined : this.resolveCalleeText(text, scope, node.startIndex);
+    return text === undefined ? undefined : this.resolveCalleeText(text, scope);
   }
 
   /** `unittest.mock.DEFAULT` (also `mock.DEFAULT`, `mocker.DEFAULT`). */
@@ -478,7 +487,7 @@ export class MockAnalysis {
       } else if (/\bfor\s+[\w\s,()[\]]*$/.test(before) && /^[\w\s,()[\]]*\bin\b/.test(text.slice(o, o + 200))) {
         const scope = this.scopeAt(o);
         add(scope, { offset: o, value: undefined, scope, kind: "unknown", parameter: false, context: false });
-      } else if ((next === "=" && text[after + 1] !== "=") || (next === ":" && text[after + 1] === "=") || next === "," || (next === ":" && /^\s*$/.test(before)) || next === ")") {
+      } else if ((next === "=" && text[after + 1] !== "=") || (next === ":" && text[after + 1] === "=") || next === "," || (next === ":" && /^\s*$/.test(before))) {
         this.bindAssigned(o, name, add);
       }
     }
@@ -593,7 +602,7 @@ export class MockAnalysis {
   /** What `with X as m` binds m to: the mock a `patch(...)` creates; anything else is unknown. */
   private contextValueKind(cm: SyntaxNode, scope: Scope): ValueKind {
     if (cm.type !== "call") return "unknown";
-    const info = this.callsByStart.get(cm.startIndex);
+    const info = this.callsByKey.get(nodeKey(cm));
     if (info?.kind !== "patch") return "unknown";
     return this.patchResult(info, scope);
   }
@@ -623,7 +632,7 @@ export class MockAnalysis {
     if (LITERAL_TYPES.has(expr.type)) return "other";
     if (expr.type === "identifier") return this.isMockName(expr.text, scope, offset) ? "mock" : "unknown";
     if (expr.type !== "call") return "unknown";
-    const info = this.callsByStart.get(expr.startIndex);
+    const info = this.callsByKey.get(nodeKey(expr));
     if (!info) return "unknown";
     if (info.kind === "constructor") return "mock";
     if (info.kind === "patch") {
@@ -682,7 +691,7 @@ export class MockAnalysis {
     const slots: ValueKind[] = [];
     for (const d of decorators) {
       if (d.type !== "call") continue;
-      const info = this.callsByStart.get(d.startIndex);
+      const info = this.callsByKey.get(nodeKey(d));
       if (info?.kind !== "patch" || info.viaMocker || !isMockCreatingPatch(info.api)) continue;
       const args = this.args(d);
       const factory = patchArgument(args, info.api, "new_callable");
@@ -709,12 +718,12 @@ export class MockAnalysis {
 
   /** The names and `self.<attr>`s that mock calls are bound to, and the parameters `@patch` injects. */
   private collectRoots(): void {
-    const decorated = new Set<number>();
+    const decorated = new Set<string>();
     for (const info of [...this.constructors, ...this.patches, ...this.starts]) {
       const parent = info.call.parent;
       if (!parent) continue;
       if (parent.type === "decorator") {
-        decorated.add(info.call.startIndex);
+        decorated.add(nodeKey(info.call));
         continue;
       }
       let node: SyntaxNode = info.call;
@@ -735,7 +744,7 @@ export class MockAnalysis {
       }
     }
     if (decorated.size === 0) return;
-    const hasPatch = (decorators: SyntaxNode[]) => decorators.some((d) => decorated.has(d.startIndex));
+    const hasPatch = (decorators: SyntaxNode[]) => decorators.some((d) => decorated.has(nodeKey(d)));
     for (const fn of this.ctx.model.functions) {
       if (!hasPatch(fn.decorators) && !(fn.cls && fn.name.startsWith("test") && hasPatch(fn.cls.decorators))) continue;
       for (const name of this.injectedParameters(fn).keys()) this.rootNames.add(name);
@@ -779,7 +788,7 @@ export class MockAnalysis {
    * API name are not counted.
    */
   chains(): MockChain[] {
-    if (this.scopes.length === 0 && this.callsByStart.size === 0 && !MOCK_NAMED.test(this.text)) return [];
+    if (!this.analysed) return [];
     const text = this.text;
     const need = this.maxDepth + 1;
     const bases = new Set<number>();
@@ -899,26 +908,43 @@ export class MockAnalysis {
    * `= real_app`): past that point the chain is on that value, not on a child mock.
    */
   private holdsNonMock(prefix: string, scope: Scope, offset: number): boolean {
-    const pattern = new RegExp(`(?<![\\w.])${prefix.split(".").map(escapeRegExp).join("\\s*\\.\\s*")}\\s*=(?!=)`, "g");
-    const text = this.text;
+    const offsets = this.assignedAttributes().get(prefix);
+    if (!offsets) return false;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (s.kind === "class" && s !== scope) continue;
-      pattern.lastIndex = s.start;
-      let last: { start: number; end: number } | undefined;
-      for (let m = pattern.exec(text); m && m.index < offset && m.index < s.end; m = pattern.exec(text)) {
-        if (this.scopeAt(m.index) === s) last = { start: m.index, end: m.index + m[0].length };
+      let last: number | undefined;
+      for (const o of offsets) if (o < offset && o >= s.start && o < s.end && this.scopeAt(o) === s) last = o;
+      if (last === undefined) continue;
+      const target = this.nodeAt(last, last + 1);
+      let node: SyntaxNode | null = target;
+      // Climb from the name to the attribute node that is the assignment's left side.
+      while (node && node.type !== "assignment") {
+        const parent: SyntaxNode | null = node.parent;
+        if (parent?.type === "assignment") break;
+        node = parent;
       }
-      if (!last) continue;
-      const targetEnd = skipSpaceBack(text, last.end - 1);
-      const target = this.nodeAt(last.start, targetEnd);
-      const assignment = target.parent;
-      if (target.type !== "attribute" || assignment?.type !== "assignment" || assignment.childForFieldName("left")?.startIndex !== target.startIndex) continue;
+      const assignment = node?.parent;
+      if (!node || assignment?.type !== "assignment" || assignment.childForFieldName("left")?.startIndex !== node.startIndex) continue;
       let value = assignment.childForFieldName("right");
       while (value?.type === "assignment") value = value.childForFieldName("right");
       if (!value) continue;
-      return !this.refersToMock(value, s, last.start);
+      return !this.refersToMock(value, s, last);
     }
     return false;
+  }
+
+  /** Every `a.b.c = ...` in the file, found once in the text. */
+  private assignedAttributes(): Map<string, number[]> {
+    if (this.attributeTargets) return this.attributeTargets;
+    const result = new Map<string, number[]>();
+    for (const m of this.text.matchAll(ATTRIBUTE_TARGET)) {
+      const key = (m[1] ?? "").replace(/\s|\\/g, "");
+      const list = result.get(key);
+      if (list) list.push(m.index);
+      else result.set(key, [m.index]);
+    }
+    this.attributeTargets = result;
+    return result;
   }
 
   /** A value the linter can see is a mock: a mock-creating call, a mock name, `self.<mock>`. */
@@ -934,6 +960,11 @@ export class MockAnalysis {
     }
     return this.valueKind(value, scope, offset) === "mock";
   }
+}
+
+/** Identifies a node by its span (a call and the call of its result share their start). */
+function nodeKey(node: SyntaxNode): string {
+  return `${node.startIndex}:${node.endIndex}`;
 }
 
 /** The naming convention: `mock_client` (but not the mock API's own `mock_calls`). */
