@@ -60,7 +60,7 @@ describe("mock rules", () => {
     const findings = await lint({ "test_a.py": src }, { select: ["MEM203"] });
     expect(findings.map((f) => [f.line, f.column])).toEqual([
       [6, 5],
-      [7, 3_005],
+      [7, 6_005],
     ]);
     expect(findings[0]?.message).toContain("is 20000 levels deep");
   });

@@ -1,6 +1,9 @@
 import type { FileContext, Rule } from "../engine/rule.js";
 import { chainCalculator, fileFixtures } from "./shared/fixtures.js";
 
+/** The most fixture names a message lists. */
+const MAX_SHOWN = 8;
+
 const rule: Rule<"deep"> = {
   meta: {
     code: "MEM306",
@@ -31,7 +34,8 @@ const rule: Rule<"deep"> = {
       if (fixture.deps.length === 0) continue;
       const { depth, steps } = chains.chain(fixture);
       if (depth <= max) continue;
-      const chain = [fixture.name, ...steps.map((s) => s.name)].join(" → ");
+      const names = [fixture.name, ...steps.map((s) => s.name)];
+      const chain = names.length > MAX_SHOWN ? [...names.slice(0, MAX_SHOWN - 1), `… (${names.length - MAX_SHOWN} more)`, names[names.length - 1]].join(" → ") : names.join(" → ");
       ctx.report(rule, fixture.fn.nameNode, { messageId: "deep", data: { name: fixture.name, depth, max, chain } });
     }
   },

@@ -4,11 +4,21 @@ import { addModuleImport } from "../fix/python-text.js";
 import { parameterNames } from "../engine/syntax.js";
 
 const gcUseQuery = compileQuery(`((attribute object: (identifier) @gc) (#eq? @gc "gc"))`);
-const localGcImportQuery = compileQuery(`
-(import_statement name: (dotted_name) @name (#eq? @name "gc"))
-(import_statement name: (aliased_import alias: (identifier) @name (#eq? @name "gc")))
-(import_from_statement name: (dotted_name) @name (#eq? @name "gc"))
-(import_from_statement name: (aliased_import alias: (identifier) @name (#eq? @name "gc")))
+// Every way a function can bind the name `gc` locally (then `gc.x` there is that local, not the module).
+const localGcBindingQuery = compileQuery(`
+(import_statement name: (dotted_name) @b (#eq? @b "gc"))
+(import_statement name: (aliased_import alias: (identifier) @b (#eq? @b "gc")))
+(import_from_statement name: (dotted_name) @b (#eq? @b "gc"))
+(import_from_statement name: (aliased_import alias: (identifier) @b (#eq? @b "gc")))
+(assignment left: (identifier) @b (#eq? @b "gc"))
+(assignment left: (pattern_list (identifier) @b (#eq? @b "gc")))
+(assignment left: (tuple_pattern (identifier) @b (#eq? @b "gc")))
+(augmented_assignment left: (identifier) @b (#eq? @b "gc"))
+(for_statement left: (identifier) @b (#eq? @b "gc"))
+(for_statement left: (pattern_list (identifier) @b (#eq? @b "gc")))
+(for_in_clause left: (identifier) @b (#eq? @b "gc"))
+(as_pattern_target (identifier) @b (#eq? @b "gc"))
+(named_expression name: (identifier) @b (#eq? @b "gc"))
 `);
 
 /** Functions (innermost first) enclosing a node. */
@@ -41,12 +51,12 @@ const rule: Rule<"missing"> = {
   checkFile(ctx: FileContext) {
     if (!ctx.file.text.includes("gc")) return;
     if (ctx.model.resolver.bindsAtModuleLevel("gc")) return;
-    const localImports = localGcImportQuery.captures(ctx.root).map((c) => c.node);
+    const localBindings = localGcBindingQuery.captures(ctx.root).map((c) => c.node.startIndex);
     for (const { node } of gcUseQuery.captures(ctx.root)) {
       const functions = enclosingFunctions(node);
       const boundLocally = functions.some(
         (fn) =>
-          localImports.some((imp) => imp.startIndex >= fn.startIndex && imp.endIndex <= fn.endIndex) ||
+          localBindings.some((at) => at >= fn.startIndex && at < fn.endIndex) ||
           parameterNames(fn.childForFieldName("parameters")).includes("gc"),
       );
       if (boundLocally) continue;

@@ -38,8 +38,10 @@ const rule: Rule<"missing"> = {
 function groupFix(ctx: FileContext, cls: ClassInfo) {
   const group = expandGroupName(ctx.options.xdistGroupName, ctx.file.path, cls.name);
   if (groupNameProblem(group) !== undefined) return null;
-  const pytestBinding = ctx.model.resolver.resolveName("pytest");
-  if (pytestBinding !== undefined && pytestBinding !== "pytest") return null;
+  // The decorator needs `pytest` bound at module level (an import inside a function does not count).
+  const resolver = ctx.model.resolver;
+  const pytestBinding = resolver.bindsAtModuleLevel("pytest") ? resolver.resolveName("pytest") : undefined;
+  if (resolver.bindsAtModuleLevel("pytest") && pytestBinding !== "pytest") return null;
   const classKeyword = cls.node.startIndex;
   const lineStart = ctx.file.lines.lineStart(ctx.file.lines.lineOf(classKeyword));
   const indent = indentOfLine(ctx.file, classKeyword);

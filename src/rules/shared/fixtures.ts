@@ -1,5 +1,5 @@
 import type { Collection } from "../../engine/collection.js";
-import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
+import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
 import type { Project } from "../../engine/project.js";
 import type { FileContext } from "../../engine/rule.js";
@@ -111,8 +111,7 @@ export function requestedNames(fn: FunctionInfo): string[] {
     if (p.type === "identifier") names.push(p.text);
     else if (p.type === "typed_parameter") {
       const first = p.namedChild(0);
-      if (first?.type === "identifier") names.push(first.text);
-      else names.push("*"); // *args: typed; keeps the position of the bound first argument right
+      if (first?.type === "identifier") names.push(first.text); // else `*args: T`, `**kwargs: T`: not requested
     } else if (p.type === "list_splat_pattern" || p.type === "dictionary_splat_pattern" || p.type === "keyword_separator" || p.type === "positional_separator") {
       continue;
     } else if (p.type === "default_parameter" || p.type === "typed_default_parameter") {
@@ -122,7 +121,7 @@ export function requestedNames(fn: FunctionInfo): string[] {
   }
   const isStatic = fn.decorators.some((d) => d.type === "identifier" && d.text === "staticmethod");
   if (fn.cls && !isStatic) names.shift();
-  return names.filter((n) => n !== "*" && n !== "=");
+  return names.filter((n) => n !== "=");
 }
 
 /**
@@ -130,7 +129,7 @@ export function requestedNames(fn: FunctionInfo): string[] {
  * conftest.py files are parsed once per run by the Project.
  */
 export class FixtureResolver {
-  private readonly conftestModules: ModuleFixtures[] | undefined;
+  private readonly conftestModules: ModuleFixtures[];
   private readonly conftestsOfConftest = new Map<string, ModuleFixtures[]>();
 
   constructor(
@@ -146,7 +145,7 @@ export class FixtureResolver {
 
   /** The conftest.py files above a module, nearest first. */
   conftestsFor(mod: ModuleFixtures): ModuleFixtures[] {
-    if (mod === this.own) return this.conftestModules ?? [];
+    if (mod === this.own) return this.conftestModules;
     let list = this.conftestsOfConftest.get(mod.path);
     if (!list) {
       list = this.conftestsAbove(mod.path);

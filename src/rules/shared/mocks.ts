@@ -93,6 +93,12 @@ const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*(?:#.*)?$/gm;
 const MOCK_NAMED = /(?<![\w])mock_\w+/g;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
+/** The targets of an assignment that ends a line's text: `a = self.b: T = ` (before a call). */
+const ASSIGNMENT_PREFIX = /(?:^|;)\s*((?:[A-Za-z_][\w.]*[ \t]*(?::[^=]+?)?[ \t]*=[ \t]*)+)$/;
+/** `a, b = ` at the start of a line: the names an unpacking assignment binds. */
+const TUPLE_TARGETS = /^\s*\(?\s*((?:[A-Za-z_]\w*\s*,\s*)+[A-Za-z_]\w*)\s*,?\s*\)?\s*=(?!=)/;
+/** `as name` (or `as self.attr`) right after a call: a `with` item. */
+const WITH_ALIAS = /^\s*as\s+([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)?)/;
 /** `a.b.c =` (not `==`) in the text: an assignment to an attribute chain. */
 const ATTRIBUTE_TARGET = /(?<![\w.])([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*=(?!=)/g;
 
@@ -716,63 +722,62 @@ export class MockAnalysis {
     return result;
   }
 
-  /** The names and `self.<attr>`s that mock calls are bound to, and the parameters `@patch` injects. */
+  /**
+   * The names and `self.<attr>`s that mock calls are bound to (read from the text around each call:
+   * `name = <call>`, `a = self.b: T = <call>`, `<call> as name`), and the parameters `@patch` injects.
+   * The names found are candidates: what a name refers to is decided from all its bindings.
+   */
   private collectRoots(): void {
-    const decorated = new Set<string>();
+    const text = this.text;
+    let decorators = false;
     for (const info of [...this.constructors, ...this.patches, ...this.starts]) {
-      const parent = info.call.parent;
-      if (!parent) continue;
-      if (parent.type === "decorator") {
-        decorated.add(nodeKey(info.call));
+      const start = info.call.startIndex;
+      const before = text.slice(text.lastIndexOf("\n", start - 1) + 1, start);
+      if (/^\s*@\s*$/.test(before)) {
+        decorators = true;
         continue;
       }
-      let node: SyntaxNode = info.call;
-      let p: SyntaxNode | null = parent;
-      if (p.type === "expression_list" || p.type === "tuple") {
-        node = p;
-        p = p.parent;
+      const assigned = ASSIGNMENT_PREFIX.exec(before);
+      if (assigned) {
+        for (const part of (assigned[1] ?? "").split("=")) {
+          const target = (part.split(":")[0] ?? "").replace(/\s/g, "");
+          if (target !== "") this.noteTarget(target, info, false);
+        }
+      } else {
+        // `a, b = Mock(), Mock()`: the names are candidates; their bindings pair them with their values.
+        const unpacked = TUPLE_TARGETS.exec(before);
+        for (const name of unpacked?.[1]?.split(",") ?? []) this.rootNames.add(name.trim());
       }
-      while (p?.type === "assignment" && p.childForFieldName("right")?.startIndex === node.startIndex) {
-        const left = p.childForFieldName("left");
-        if (left) this.noteTarget(left, info);
-        node = p;
-        p = p.parent;
-      }
-      if (parent.type === "as_pattern" && parent.parent?.type === "with_item") {
-        const alias = parent.childForFieldName("alias")?.namedChildren.find((c) => c.type !== "comment");
-        if (alias) this.noteTarget(alias, info, true);
-      }
+      const end = info.call.endIndex;
+      const alias = WITH_ALIAS.exec(text.slice(end, end + 200));
+      if (alias) this.noteTarget((alias[1] ?? "").replace(/\s/g, ""), info, true);
     }
-    if (decorated.size === 0) return;
-    const hasPatch = (decorators: SyntaxNode[]) => decorators.some((d) => decorated.has(nodeKey(d)));
+    if (!decorators) return;
     for (const fn of this.ctx.model.functions) {
-      if (!hasPatch(fn.decorators) && !(fn.cls && fn.name.startsWith("test") && hasPatch(fn.cls.decorators))) continue;
+      if (fn.decorators.length === 0 && !(fn.cls && fn.cls.decorators.length > 0)) continue;
       for (const name of this.injectedParameters(fn).keys()) this.rootNames.add(name);
     }
   }
 
-  /** Records what an assignment or `with` target of a mock call names. */
-  private noteTarget(target: SyntaxNode, info: MockCall, context = false): void {
-    if (target.type === "identifier") {
-      this.rootNames.add(target.text);
+  /** Records what a mock call is bound to: a name, or `self.<attr>` of the enclosing class. */
+  private noteTarget(target: string, info: MockCall, context: boolean): void {
+    if (/^[A-Za-z_]\w*$/.test(target)) {
+      this.rootNames.add(target);
+      // A class-body `attr = Mock()` is `self.attr` in the methods.
+      if (info.scope.kind === "class" && info.scope.cls) {
+        this.addClassAttribute(info.scope.cls, target, { offset: info.call.startIndex, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
+      }
       return;
     }
-    if (target.type === "pattern_list" || target.type === "tuple_pattern") {
-      for (const c of target.namedChildren) if (c.type === "identifier") this.rootNames.add(c.text);
-      return;
-    }
-    if (target.type !== "attribute") return;
-    const object = target.childForFieldName("object");
-    const attr = target.childForFieldName("attribute")?.text;
-    if (object?.type !== "identifier" || (object.text !== "self" && object.text !== "cls") || attr === undefined) return;
-    const cls = this.enclosingClass(info.scope);
-    if (!cls) return;
-    this.addClassAttribute(cls, attr, { offset: target.startIndex, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
+    const attr = /^(?:self|cls)\.([A-Za-z_]\w*)$/.exec(target)?.[1];
+    const cls = attr !== undefined ? this.enclosingClass(info.scope) : undefined;
+    if (attr === undefined || !cls) return;
+    this.addClassAttribute(cls, attr, { offset: info.call.startIndex, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
   }
 
   private addClassAttribute(cls: ClassInfo, attr: string, binding: Binding): void {
     let attrs = this.classAttributes.get(cls);
-    if (!attrs) this.classAttributes.set(cls, (attrs = new Map()));
+    if (!attrs) this.classAttributes.set(cls, (attrs = new Map<string, Binding[]>()));
     const list = attrs.get(attr);
     if (list) list.push(binding);
     else attrs.set(attr, [binding]);
@@ -837,6 +842,17 @@ export class MockAnalysis {
   }
 
   private chainFrom(base: number, nameEnd: number, scanEnd: number): MockChain | undefined {
+    // Decide from the text whether the chain can have a mock root before asking the tree about it.
+    const scope = this.scopeAt(base);
+    const baseName = this.text.slice(base, nameEnd);
+    if (!this.isMockName(baseName, scope, base)) {
+      const region = this.text.slice(nameEnd, scanEnd);
+      const isSelf = baseName === "self" || baseName === "cls";
+      const first = isSelf ? /^\s*\.\s*([A-Za-z_]\w*)/.exec(region)?.[1] : undefined;
+      const cls = first !== undefined ? this.enclosingClass(scope) : undefined;
+      const selfMock = first !== undefined && cls !== undefined && this.classAttributeKind(cls, first) === "mock";
+      if (!selfMock && !/\.\s*mock_/.test(region)) return undefined;
+    }
     const outer = this.outermost(base, nameEnd, scanEnd);
     if (!outer) return undefined;
     const links: SyntaxNode[] = [];
@@ -847,7 +863,6 @@ export class MockAnalysis {
     }
     if (bottom?.type !== "identifier") return undefined;
     links.reverse();
-    const scope = this.scopeAt(base);
     const names = links.map((l) => (l.type === "attribute" ? l.childForFieldName("attribute")?.text : undefined));
     const rootLinks = this.rootLength(bottom, names, links, scope);
     if (rootLinks === undefined) return undefined;

@@ -169,12 +169,15 @@ function repeatCandidates(ctx: FileContext): Repeat[] {
   REPEAT_TEXT.lastIndex = 0;
   for (let m = REPEAT_TEXT.exec(text); m; m = REPEAT_TEXT.exec(text)) {
     const bracket = m[0].length === 1 ? m.index : m.index + m[0].length - 1;
+    // The text tells most subscripts, calls and parenthesised expressions apart; a bracket too far away
+    // to match in the text is left to the tree.
     const other = matchingBracket(text, bracket);
-    if (other < 0) continue;
-    const open = Math.min(bracket, other);
-    const close = Math.max(bracket, other);
-    if (!opensLiteral(text, open)) continue;
-    if (text[open] === "(" && !hasTopLevelComma(text, open, close)) continue;
+    if (other >= 0) {
+      const open = Math.min(bracket, other);
+      const close = Math.max(bracket, other);
+      if (!opensLiteral(text, open)) continue;
+      if (text[open] === "(" && !hasTopLevelComma(text, open, close)) continue;
+    }
     // Confirm in the tree: the bracket belongs to a list or tuple that is an operand of `*`.
     const seq = ctx.root.descendantForIndex(bracket, bracket + 1).parent;
     if (!seq || (seq.type !== "list" && seq.type !== "tuple")) continue;
