@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { splitCodes } from "./config/selection.js";
@@ -13,6 +14,13 @@ const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "ju
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(2);
+}
+
+function parseJobs(value: string | undefined): number {
+  if (value === undefined) return 1;
+  if (!/^\d+$/.test(value.trim())) fail(`--jobs takes a whole number (0 for one per CPU), not '${value}'`);
+  const n = Number(value);
+  return n === 0 ? os.availableParallelism() : n;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -45,10 +53,13 @@ async function main(argv: string[]): Promise<number> {
           .option("stdin-filename", { type: "string", describe: "Read the source from standard input, reported under this name" })
           .option("statistics", { type: "boolean", default: false, describe: "Show counts per rule and the files with the most findings instead of the findings" })
           .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
-          .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" }),
+          .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" })
+          .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default 1)" })
+          .option("no-cache", { type: "boolean", default: false, describe: "Accepted for compatibility: pytest-memlint keeps no cache, every run reads every file" }),
       async (args) => {
         if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
         const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
+        const jobs = parseJobs(args.jobs);
         exitCode = await run(
           {
             paths: args.paths.map(String),
@@ -72,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
             statistics: args.statistics,
             baseline: args.baseline,
             writeBaseline: args.writeBaseline,
+            jobs,
           },
           {
             stdout: (t) => process.stdout.write(t),

@@ -338,3 +338,24 @@ describe("rules", () => {
     expect(bad.stderr.trim()).toBe("error: unknown rule 'MEM999' (see 'pytest-memlint rules')");
   });
 });
+
+describe("--jobs", () => {
+  it("worker threads give the same findings, errors and fixes as one thread", () => {
+    const files: Record<string, string | Buffer> = { "pytest.ini": "[pytest]\naddopts = -n auto\n" };
+    for (let i = 0; i < 40; i++) files[`tests/test_m${String(i).padStart(2, "0")}.py`] = MOCK_CLASS.replace("TestClient", `TestClient${i}`) + "\n\ndef test_gc():\n    gc.collect()\n";
+    files["tests/test_zz_binary.py"] = Buffer.from([0, 1, 2]);
+    const one = makeTree(files);
+    const two = makeTree(files);
+    const a = cli(["--no-config", "--format", "json"], { cwd: one });
+    const b = cli(["--no-config", "--format", "json", "--jobs", "2"], { cwd: two });
+    expect(b.code).toBe(a.code);
+    expect(b.stderr).toBe(a.stderr);
+    expect(b.stdout).toBe(a.stdout);
+    expect(parseFindings(a.stdout).length).toBeGreaterThan(120);
+    const fixA = cli(["--no-config", "--fix", "--jobs", "1"], { cwd: one });
+    const fixB = cli(["--no-config", "--fix", "-j", "2"], { cwd: two });
+    expect(fixB.stdout).toBe(fixA.stdout);
+    for (const rel of Object.keys(files)) expect(fs.readFileSync(path.join(two, rel)).equals(fs.readFileSync(path.join(one, rel))), rel).toBe(true);
+    expect(cli(["--no-config", "--jobs", "many"], { cwd: one }).code).toBe(2);
+  });
+});

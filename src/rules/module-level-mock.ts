@@ -10,11 +10,11 @@ const rule: Rule<"module"> = {
     enabledByDefault: true,
     summary: "A mock is created at module scope of a test file.",
     messages: {
-      module: "`{name}` creates a mock at module scope: it lives for the whole session and keeps every call made on it",
+      module: "`{name}` creates a mock when the module is imported: it lives for the whole session and keeps every call made on it",
     },
     docs: {
       whatItDoes:
-        "Checks for mocks created at module scope of a test file (a file matching `python_files`, or a `conftest.py`): a call to `Mock`, `MagicMock`, `AsyncMock`, `NonCallableMock`, `NonCallableMagicMock` or `create_autospec`, or a mock-creating `patch(...).start()`, anywhere the module's own code runs it at import time: a module-level statement, a decorator or a default value of a module-level function (`@patch(\"x\", MagicMock())`), a `parametrize` argument. A mock created inside a function, a lambda or a class body is not at module scope.",
+        "Checks for mocks created at module scope of a test file (a file matching `python_files`, or a `conftest.py`): a call to `Mock`, `MagicMock`, `AsyncMock`, `NonCallableMock`, `NonCallableMagicMock` or `create_autospec`, or a mock-creating `patch(...).start()`, that runs when pytest imports the file: a module-level statement, a decorator or a default value (`@patch(\"x\", MagicMock())`, a `parametrize` argument), and the body of a class defined at module level (a class attribute, the `parametrize` of a method), which runs at import too and keeps what it creates as long as the class lives. A mock created inside a function or a lambda is created when it is called, and is not flagged.",
       whyIsThisBad:
         "A module-level mock is created once, when pytest imports the file, and lives until the session ends. It is shared by every test that touches it, so call records and child mocks accumulate across the whole run in each xdist worker, and state leaks from one test into the next.",
       example: "from unittest.mock import MagicMock\n\nclient = MagicMock()\n\n\ndef test_fetch():\n    assert fetch(client)\n",

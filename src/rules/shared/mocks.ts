@@ -92,6 +92,8 @@ const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 /** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
 const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*(?:#.*)?$/gm;
 const MOCK_NAMED = /(?<![\w])mock_\w+/g;
+/** A name not read as an attribute (`x` in `x.y`, not `y`). */
+const IDENTIFIER = /(?<![\w.])[A-Za-z_]\w*/g;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 /** The targets of an assignment that ends a line's text: `a = self.b: T = ` (before a call). */
 const ASSIGNMENT_PREFIX = /(?:^|;)\s*((?:[A-Za-z_][\w.]*[ \t]*(?::[^=]+?)?[ \t]*=[ \t]*)+)$/;
@@ -201,10 +203,15 @@ function skipBalanced(text: string, i: number): number {
   return -1;
 }
 
-/** Links (attributes and calls) that follow a name in the text, and where the last one ends. */
-function scanLinks(text: string, from: number): { links: number; end: number } {
-  let links = 0;
-  let end = from;
+/** A link of a chain: an attribute (its name) or a call (no name), and where it ends. */
+interface Link {
+  name: string | undefined;
+  end: number;
+}
+
+/** The links (attributes and calls) that follow a name in the text, up to a subscript or anything else. */
+function scanLinks(text: string, from: number): Link[] {
+  const links: Link[] = [];
   let i = from;
   while (true) {
     const j = skipSpace(text, i);
@@ -213,16 +220,16 @@ function scanLinks(text: string, from: number): { links: number; end: number } {
       const k = skipSpace(text, j + 1);
       const e = identifierEnd(text, k);
       if (e === k) break;
-      links++;
-      end = i = e;
+      links.push({ name: text.slice(k, e), end: e });
+      i = e;
     } else if (ch === "(") {
       const e = skipBalanced(text, j);
       if (e < 0) break;
-      links++;
-      end = i = e;
+      links.push({ name: undefined, end: e });
+      i = e;
     } else break;
   }
-  return { links, end };
+  return links;
 }
 
 /** The start of the dotted name that an identifier at `i` ends (`a.b.c` for `c`); undefined when its root is not a name. */
@@ -269,6 +276,7 @@ export class MockAnalysis {
   private analysed = false;
   /** Attribute chains assigned somewhere (`m.a.return_value = x`), by their text without spaces: offsets. */
   private attributeTargets: Map<string, number[]> | undefined;
+  private identifierIndex: Map<string, number[]> | undefined;
 
   constructor(private readonly ctx: FileContext, private readonly maxDepth: number) {
     this.text = ctx.file.text;
@@ -473,14 +481,13 @@ export class MockAnalysis {
       if (list) list.push(b);
       else result.set(scope, [b]);
     };
-    for (const [fn, scope] of this.functionScopes) {
-      if (!fn.params.includes(name)) continue;
+    for (const fn of this.functionsWithParameter(name)) {
+      const scope = this.functionScopes.get(fn);
+      if (!scope) continue;
       add(scope, { offset: scope.start, value: undefined, scope, kind: this.injectedParameters(fn).get(name) ?? "unknown", parameter: true, context: false });
     }
     const text = this.text;
-    const re = new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?![\\w])`, "g");
-    for (const m of text.matchAll(re)) {
-      const o = m.index;
+    for (const o of this.occurrences(name)) {
       const after = skipSpace(text, o + name.length);
       const next = text[after];
       const lineStart = text.lastIndexOf("\n", o - 1) + 1;
@@ -498,6 +505,38 @@ export class MockAnalysis {
       }
     }
     return result;
+  }
+
+  private parameterIndex: Map<string, FunctionInfo[]> | undefined;
+
+  /** The functions that have a parameter of this name. */
+  private functionsWithParameter(name: string): FunctionInfo[] {
+    if (!this.parameterIndex) {
+      const index = new Map<string, FunctionInfo[]>();
+      for (const fn of this.functionScopes.keys()) {
+        for (const param of new Set(fn.params)) {
+          const list = index.get(param);
+          if (list) list.push(fn);
+          else index.set(param, [fn]);
+        }
+      }
+      this.parameterIndex = index;
+    }
+    return this.parameterIndex.get(name) ?? [];
+  }
+
+  /** Where a name occurs in the text (not after a dot), from one pass over the text for every name. */
+  private occurrences(name: string): number[] {
+    if (!this.identifierIndex) {
+      const index = new Map<string, number[]>();
+      for (const m of this.text.matchAll(IDENTIFIER)) {
+        const list = index.get(m[0]);
+        if (list) list.push(m.index);
+        else index.set(m[0], [m.index]);
+      }
+      this.identifierIndex = index;
+    }
+    return this.identifierIndex.get(name) ?? [];
   }
 
   private bindingsIn(scope: Scope, name: string): Binding[] | undefined {
@@ -673,9 +712,12 @@ export class MockAnalysis {
     return this.starts.filter(({ call, scope }) => this.valueKind(call, scope, call.startIndex) === "mock");
   }
 
-  /** Whether a call runs at module scope: not in a function, lambda or class body. */
+  /**
+   * Whether a call runs when the module is imported: at module level or in a class body at module
+   * level (with the decorators and default values there), not in a function or lambda body.
+   */
   atModuleScope(info: MockCall): boolean {
-    if (info.scope !== this.module) return false;
+    for (let s: Scope | undefined = info.scope; s && s !== this.module; s = s.parent) if (s.kind !== "class") return false;
     for (let n = info.call.parent; n; n = n.parent) if (n.type === "lambda") return false;
     return true;
   }
@@ -802,10 +844,7 @@ export class MockAnalysis {
       bases.add(base);
     };
     // Names bound to mocks and injected parameters, where they start a chain.
-    if (this.rootNames.size > 0) {
-      const re = new RegExp(`(?<![\\w.])(?:${[...this.rootNames].map(escapeRegExp).join("|")})(?![\\w])`, "g");
-      for (const m of text.matchAll(re)) if (dottedStart(text, m.index) === m.index) consider(m.index);
-    }
+    for (const name of this.rootNames) for (const o of this.occurrences(name)) if (dottedStart(text, o) === o) consider(o);
     // `self.<attr>` bound to mocks.
     const attrs = new Set<string>();
     for (const map of this.classAttributes.values()) for (const a of map.keys()) attrs.add(a);
@@ -814,7 +853,6 @@ export class MockAnalysis {
       for (const m of text.matchAll(re)) consider(m.index);
     }
     // `mock_*` names and attributes: the chain starts at the name the dotted prefix starts with.
-    MOCK_NAMED.lastIndex = 0;
     for (const m of text.matchAll(MOCK_NAMED)) {
       const base = dottedStart(text, m.index);
       if (base !== undefined) consider(base);
@@ -822,95 +860,89 @@ export class MockAnalysis {
     const result: MockChain[] = [];
     for (const base of [...bases].sort((a, b) => a - b)) {
       const nameEnd = identifierEnd(text, base);
-      const scan = scanLinks(text, nameEnd);
-      if (scan.links < need) continue;
-      const chain = this.chainFrom(base, nameEnd, scan.end);
+      const links = scanLinks(text, nameEnd);
+      if (links.length < need) continue;
+      const chain = this.chainFrom(base, nameEnd, links);
       if (chain) result.push(chain);
     }
     return result;
   }
 
-  /** The outermost attribute/call node of the chain whose base name spans `[base, nameEnd)`. */
-  private outermost(base: number, nameEnd: number, scanEnd: number): SyntaxNode | undefined {
+  /**
+   * The links of the chain whose base name spans `[base, nameEnd)`. The text scan gives them when
+   * the tree agrees on where the chain ends; otherwise (a newline between two statements, a
+   * construct the scan does not follow) they are read from the tree.
+   */
+  private chainLinks(base: number, nameEnd: number, scanned: Link[]): Link[] | undefined {
+    const scanEnd = scanned[scanned.length - 1]?.end ?? nameEnd;
     const guess = this.nodeAt(base, scanEnd);
-    if ((guess.type === "attribute" || guess.type === "call") && guess.startIndex === base) return guess;
-    // The text scan ran past the chain (a newline between statements): climb from the name instead.
-    let cur = this.nodeAt(base, nameEnd);
-    if (cur.type !== "identifier" || cur.startIndex !== base) return undefined;
-    for (let p = cur.parent; p && (p.type === "attribute" || p.type === "call") && p.startIndex === base; p = p.parent) cur = p;
-    return cur.type === "identifier" ? undefined : cur;
+    if ((guess.type === "attribute" || guess.type === "call") && guess.startIndex === base && guess.endIndex === scanEnd) return scanned;
+    let outer = this.nodeAt(base, nameEnd);
+    if (outer.type !== "identifier" || outer.startIndex !== base) return undefined;
+    for (let p = outer.parent; p && (p.type === "attribute" || p.type === "call") && p.startIndex === base; p = p.parent) outer = p;
+    const links: Link[] = [];
+    for (let n: SyntaxNode | null = outer; n && (n.type === "attribute" || n.type === "call"); ) {
+      const attribute: boolean = n.type === "attribute";
+      links.push({ name: attribute ? n.childForFieldName("attribute")?.text : undefined, end: n.endIndex });
+      n = attribute ? n.childForFieldName("object") : n.childForFieldName("function");
+    }
+    return links.reverse();
   }
 
-  private chainFrom(base: number, nameEnd: number, scanEnd: number): MockChain | undefined {
+  private chainFrom(base: number, nameEnd: number, scanned: Link[]): MockChain | undefined {
     // Decide from the text whether the chain can have a mock root before asking the tree about it.
     const scope = this.scopeAt(base);
     const baseName = this.text.slice(base, nameEnd);
-    if (!this.isMockName(baseName, scope, base)) {
-      const region = this.text.slice(nameEnd, scanEnd);
-      const isSelf = baseName === "self" || baseName === "cls";
-      const first = isSelf ? /^\s*\.\s*([A-Za-z_]\w*)/.exec(region)?.[1] : undefined;
-      const cls = first !== undefined ? this.enclosingClass(scope) : undefined;
-      const selfMock = first !== undefined && cls !== undefined && this.classAttributeKind(cls, first) === "mock";
-      if (!selfMock && !/\.\s*mock_/.test(region)) return undefined;
-    }
-    const outer = this.outermost(base, nameEnd, scanEnd);
-    if (!outer) return undefined;
-    const links: SyntaxNode[] = [];
-    let bottom: SyntaxNode | null = outer;
-    while (bottom && (bottom.type === "attribute" || bottom.type === "call")) {
-      links.push(bottom);
-      bottom = bottom.type === "attribute" ? bottom.childForFieldName("object") : bottom.childForFieldName("function");
-    }
-    if (bottom?.type !== "identifier") return undefined;
-    links.reverse();
-    const names = links.map((l) => (l.type === "attribute" ? l.childForFieldName("attribute")?.text : undefined));
-    const rootLinks = this.rootLength(bottom, names, links, scope);
+    const rootLinks = this.rootLength(baseName, base, scanned, scope);
     if (rootLinks === undefined) return undefined;
-    const counted: number[] = [];
+    const links = this.chainLinks(base, nameEnd, scanned);
+    if (!links || (links !== scanned && this.rootLength(baseName, base, links, scope) !== rootLinks)) return undefined;
+    // The links after the root, cut after the first mock API name that is not `return_value`, or
+    // after a prefix set to something not seen to be a mock (`m.a.return_value = []`).
+    const counted: Link[] = [];
     let cut = false;
-    let prefix: string | undefined = this.text.slice(base, nameEnd);
-    for (let i = 0; i < rootLinks; i++) prefix = names[i] !== undefined && prefix !== undefined ? `${prefix}.${names[i]}` : undefined;
-    for (let i = rootLinks; i < links.length; i++) {
-      counted.push(i);
-      const name = names[i];
+    let prefix: string | undefined = baseName;
+    for (let i = 0; i < rootLinks; i++) prefix = links[i]?.name !== undefined && prefix !== undefined ? `${prefix}.${links[i]?.name}` : undefined;
+    for (const link of links.slice(rootLinks)) {
+      counted.push(link);
+      const name = link.name;
       prefix = name !== undefined && prefix !== undefined ? `${prefix}.${name}` : undefined;
       if (name !== undefined && name !== "return_value" && isMockApiAttribute(name)) {
         cut = true;
         break;
       }
-      if (prefix !== undefined && this.holdsNonMock(prefix, scope, (links[i] as SyntaxNode).startIndex)) {
+      if (prefix !== undefined && this.holdsNonMock(prefix, scope, base)) {
         cut = true;
         break;
       }
     }
-    if (!cut) while (counted.length > 0 && names[counted[counted.length - 1] as number] === undefined) counted.pop();
-    const lastName = counted.length > 0 ? names[counted[counted.length - 1] as number] : undefined;
+    if (!cut) while (counted.length > 0 && counted[counted.length - 1]?.name === undefined) counted.pop();
+    const lastName = counted[counted.length - 1]?.name;
     if (lastName !== undefined && isMockApiAttribute(lastName)) counted.pop();
     const depth = counted.length;
-    if (depth <= this.maxDepth) return undefined;
-    let text = bottom.text;
-    for (let i = 0; i < rootLinks; i++) text += `.${names[i] ?? ""}`;
-    for (const i of counted) text += names[i] === undefined ? "()" : `.${names[i]}`;
-    const last = links[counted[counted.length - 1] as number] as SyntaxNode;
-    return { start: base, end: last.endIndex, text, depth };
+    const last = counted[counted.length - 1];
+    if (depth <= this.maxDepth || !last) return undefined;
+    let text = baseName;
+    for (const link of [...links.slice(0, rootLinks), ...counted]) text += link.name === undefined ? "()" : `.${link.name}`;
+    return { start: base, end: last.end, text, depth };
   }
 
   /** How many links the mock root takes: 0 for a mock name, 1 for `self.<mock>`, n for `a.b.mock_x`; undefined: no mock root. */
-  private rootLength(base: SyntaxNode, names: (string | undefined)[], links: SyntaxNode[], scope: Scope): number | undefined {
-    const baseName = base.text;
-    if (this.isMockName(baseName, scope, base.startIndex)) return 0;
-    const first = names[0];
+  private rootLength(baseName: string, base: number, links: Link[], scope: Scope): number | undefined {
+    if (this.isMockName(baseName, scope, base)) return 0;
+    const first = links[0]?.name;
     if ((baseName === "self" || baseName === "cls") && first !== undefined) {
       const cls = this.enclosingClass(scope);
-      const kind = cls ? this.classAttributeKind(cls, first) : "unknown";
-      if (kind === "mock" || isMockNamed(first)) return 1;
+      if ((cls && this.classAttributeKind(cls, first) === "mock") || isMockNamed(first)) return 1;
     }
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
+    let dotted = baseName;
+    for (let i = 0; i < links.length; i++) {
+      const name = links[i]?.name;
       if (name === undefined) return undefined;
+      dotted += `.${name}`;
       if (isMockNamed(name)) {
         // `mock.mock_open` names the mock module's function, not a mock.
-        if (mockApiName(this.ctx.model.resolver.resolve(links[i])) !== undefined) return undefined;
+        if (mockApiName(this.resolveCalleeText(dotted, scope)) !== undefined) return undefined;
         return i + 1;
       }
     }

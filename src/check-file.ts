@@ -1,0 +1,106 @@
+import path from "node:path";
+import { createTwoFilesPatch } from "diff";
+import { analyzeText, FileError, readSource, type AnalyzedFile } from "./engine/analyze.js";
+import { collectionRules } from "./engine/collection.js";
+import type { SuiteFacts } from "./engine/facts.js";
+import { lintAnalyzed, lintText, type LintSettings } from "./engine/lint.js";
+import type { Project } from "./engine/project.js";
+import { canEncode, decodeSource, encodeSource } from "./engine/source.js";
+import type { Finding } from "./engine/types.js";
+import { ConfigError } from "./config/errors.js";
+import { isPytestConfigFileName, PytestConfigError, type PytestConfig } from "./config/pytest-config.js";
+import { isApplicable, runFixLoop } from "./fix/apply.js";
+import { writeFileAtomicallySync } from "./fix/write.js";
+import { displayPath } from "./report/paths.js";
+
+/** What checking one file needs: the run's settings and the caches shared by the files of one thread. */
+export interface CheckEnv {
+  cwd: string;
+  fix: boolean;
+  unsafeFixes: boolean;
+  diff: boolean;
+  settings: LintSettings;
+  project: Project;
+  facts: SuiteFacts;
+}
+
+export interface FileResult {
+  /** `skipped`: not a test file; `config`: a pytest configuration named on the command line (for MEM5xx). */
+  kind: "checked" | "skipped" | "config" | "failed";
+  findings: Finding[];
+  /** Fixes applied (or that --diff would apply). */
+  fixed: number;
+  wroteFile: boolean;
+  /** Lines for standard error (without the `error: ` prefix). */
+  errors: string[];
+  diff?: string;
+  /** With source given on standard input and --fix: the fixed bytes. */
+  fixedSource?: Buffer;
+}
+
+function result(kind: FileResult["kind"], errors: string[] = []): FileResult {
+  return { kind, findings: [], fixed: 0, wroteFile: false, errors };
+}
+
+/** Reads, lints and (with --fix or --diff) fixes one file. Never throws for bad input: it says so in `errors`. */
+export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, given?: Buffer): FileResult {
+  const errors: string[] = [];
+  let pytestConfig: PytestConfig | undefined;
+  try {
+    pytestConfig = env.project.pytestConfigFor(filePath);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    errors.push(e instanceof PytestConfigError ? `${displayPath(env.cwd, e.path)}${e.line !== undefined ? `:${e.line}` : ""}: ${e.detail}` : e.message);
+    pytestConfig = undefined;
+  }
+  const base = path.basename(filePath);
+  // A pytest configuration file named on the command line (pre-commit passes changed files): for the MEM5xx rules, never read as Python.
+  if (explicit && !given && isPytestConfigFileName(base)) return result("config", errors);
+  // Found in a folder (not named): only test files by the applicable `python_files`, and conftest.py.
+  if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return result("skipped", errors);
+  let analyzed: AnalyzedFile;
+  try {
+    const source = given ? decodeGiven(filePath, given) : readSource(filePath);
+    analyzed = analyzeText(filePath, source, source.text, pytestConfig, explicit);
+  } catch (e) {
+    if (!(e instanceof FileError)) throw e;
+    errors.push(`${displayPath(env.cwd, e.path)}: ${e.message}`);
+    return result("failed", errors);
+  }
+  const { settings, project, facts } = env;
+  const first = lintAnalyzed(analyzed, settings, project, facts);
+  for (const c of first.crashes) errors.push(`${displayPath(env.cwd, c.path)}: ${c.message}`);
+  const unchanged: FileResult = { kind: "checked", findings: first.findings, fixed: 0, wroteFile: false, errors };
+  if (!env.fix && !env.diff) return unchanged;
+  const original = analyzed.file.text;
+  if (first.syntaxErrors > 0 || !first.findings.some((f) => isApplicable(f.fix, env.unsafeFixes))) return unchanged;
+  const loop = runFixLoop(original, env.unsafeFixes, {
+    lint: (text) => (text === original ? first : lintText(analyzed, text, settings, project, facts, explicit).result),
+    canWrite: (text) => canEncode(analyzed.source, text),
+  });
+  for (const p of loop.problems) errors.push(`${displayPath(env.cwd, filePath)}: ${p}`);
+  const fixed = [...loop.fixedByCode.values()].reduce((a, b) => a + b, 0);
+  if (loop.text === original) return unchanged;
+  if (env.diff) {
+    const rel = displayPath(env.cwd, filePath);
+    return { ...unchanged, fixed, diff: createTwoFilesPatch(`a/${rel}`, `b/${rel}`, original, loop.text, undefined, undefined, { context: 3 }) };
+  }
+  const final = lintText(analyzed, loop.text, settings, project, facts, explicit).result;
+  const bytes = encodeSource(analyzed.source, loop.text);
+  if (given) return { kind: "checked", findings: final.findings, fixed, wroteFile: false, errors, fixedSource: bytes };
+  try {
+    writeFileAtomicallySync(filePath, bytes);
+  } catch (e) {
+    errors.push(`${displayPath(env.cwd, filePath)}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"}); left unchanged`);
+    return unchanged;
+  }
+  return { kind: "checked", findings: final.findings, fixed, wroteFile: true, errors };
+}
+
+function decodeGiven(filePath: string, bytes: Buffer) {
+  try {
+    return decodeSource(bytes);
+  } catch (e) {
+    throw new FileError(filePath, (e as Error).message);
+  }
+}

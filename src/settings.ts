@@ -1,0 +1,50 @@
+import { openBaselines, type BaselineSetup } from "./baseline.js";
+import { resolveConfig } from "./config/load.js";
+import { DEFAULT_OPTIONS, type RuleOptions } from "./config/options.js";
+import { compilePathRules, configWhere, type PathRules } from "./config/per-file-ignores.js";
+import { selectCodes } from "./config/selection.js";
+import type { LintSettings } from "./engine/lint.js";
+import type { RunOptions } from "./run-options.js";
+import { validateGroupTemplate } from "./rules/shared/group-name.js";
+
+export interface RunSettings {
+  lint: LintSettings;
+  pathRules: PathRules;
+  baselines: BaselineSetup;
+}
+
+/**
+ * Everything a run derives from its configuration file and flags. Throws ConfigError or UsageError
+ * (one line for the user). Worker threads call it too, so they lint with the same settings.
+ */
+export function resolveRunSettings(opts: RunOptions): RunSettings {
+  const config = resolveConfig(opts.cwd, opts.config, opts.noConfig);
+  const where = config.path ? configWhere(config.path) : "configuration";
+  const values = config.values;
+  const options: RuleOptions = {
+    ...DEFAULT_OPTIONS,
+    xdistGroupName: opts.xdistGroupName ?? values["xdist-group-name"] ?? DEFAULT_OPTIONS.xdistGroupName,
+    classHygieneScope: values["class-hygiene-scope"] ?? DEFAULT_OPTIONS.classHygieneScope,
+    acceptSpec: values["accept-spec"] ?? DEFAULT_OPTIONS.acceptSpec,
+    maxMockChainDepth: values["max-mock-chain-depth"] ?? DEFAULT_OPTIONS.maxMockChainDepth,
+    maxTestData: values["max-test-data"] ?? DEFAULT_OPTIONS.maxTestData,
+    maxArrayElements: values["max-array-elements"] ?? DEFAULT_OPTIONS.maxArrayElements,
+    memoryMarker: values["memory-marker"] ?? DEFAULT_OPTIONS.memoryMarker,
+    heavyConstructors: values["heavy-constructors"] ?? DEFAULT_OPTIONS.heavyConstructors,
+    closeableConstructors: values["closeable-constructors"] ?? DEFAULT_OPTIONS.closeableConstructors,
+    heavyModules: values["heavy-modules"] ?? DEFAULT_OPTIONS.heavyModules,
+    maxFixtureChain: values["max-fixture-chain"] ?? DEFAULT_OPTIONS.maxFixtureChain,
+    maxWorkers: values["max-workers"] ?? DEFAULT_OPTIONS.maxWorkers,
+  };
+  validateGroupTemplate(options.xdistGroupName, opts.xdistGroupName !== undefined ? "--xdist-group-name" : where);
+  const enabled = selectCodes([
+    { select: values.select, extendSelect: values["extend-select"], ignore: values.ignore, where, label: (key) => `${where}: key '${key}'` },
+    { select: opts.select, extendSelect: opts.extendSelect, ignore: opts.ignore, where: "command line", label: (key) => `--${key}` },
+  ]);
+  const pathRules = compilePathRules(values, config.path);
+  return {
+    lint: { enabled, options, ignoredCodes: pathRules.active ? (p) => pathRules.ignoredCodes(p) : undefined },
+    pathRules,
+    baselines: openBaselines(opts, values.baseline, config.path),
+  };
+}

@@ -1,0 +1,63 @@
+/** A worker thread of `--jobs N`: checks batches of files with the run's settings and sends plain data back. */
+import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
+import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
+import { Project } from "./engine/project.js";
+import type { Fix, Severity } from "./engine/types.js";
+import type { RunOptions } from "./run-options.js";
+import { resolveRunSettings } from "./settings.js";
+
+export interface WorkerTask {
+  opts: RunOptions;
+  files: { path: string; explicit: boolean }[];
+}
+
+export interface PlainFinding {
+  code: string;
+  name: string;
+  severity: Severity;
+  message: string;
+  start: number;
+  end: number;
+  fix: Fix | null;
+}
+
+export interface PlainFileResult extends Omit<FileResult, "findings" | "fixedSource"> {
+  path: string;
+  findings: PlainFinding[];
+  /** The text the findings point into (only when there are findings). */
+  text?: string;
+}
+
+export interface WorkerResult {
+  files: PlainFileResult[];
+  /** Per-file facts for the suite rules, as `SuiteFacts.notePytestFile` takes them. */
+  pytestFacts: [string, boolean, FilePytestFacts][];
+}
+
+let env: CheckEnv | undefined;
+
+export default function checkBatch(task: WorkerTask): WorkerResult {
+  if (!env) {
+    const settings = resolveRunSettings(task.opts);
+    env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project: new Project(), facts: new SuiteFacts() };
+  }
+  const files: PlainFileResult[] = [];
+  const pytestFacts: [string, boolean, FilePytestFacts][] = [];
+  for (const file of task.files) {
+    const r = checkFile(file.path, file.explicit, env);
+    const text = r.findings[0]?.file.text;
+    files.push({
+      path: file.path,
+      kind: r.kind,
+      fixed: r.fixed,
+      wroteFile: r.wroteFile,
+      errors: r.errors,
+      ...(r.diff !== undefined ? { diff: r.diff } : {}),
+      ...(text !== undefined ? { text } : {}),
+      findings: r.findings.map((f) => ({ code: f.code, name: f.name, severity: f.severity, message: f.message, start: f.start, end: f.end, fix: f.fix })),
+    });
+    const facts = env.facts.pytestFiles.get(file.path);
+    if (facts) pytestFacts.push([file.path, file.path.endsWith("conftest.py"), facts]);
+  }
+  return { files, pytestFacts };
+}
