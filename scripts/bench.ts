@@ -6,8 +6,11 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { discover } from "../src/discover.js";
+import { collectionRules } from "../src/engine/collection.js";
+import { Project } from "../src/engine/project.js";
 import { decodeSource } from "../src/engine/source.js";
 import { parse } from "../src/engine/parser.js";
 import { run } from "../src/run.js";
@@ -22,7 +25,17 @@ interface PhaseResult {
 }
 
 async function phase(name: string, dir: string): Promise<PhaseResult> {
-  const files = discover([dir], { cwd: process.cwd() }).files.map((f) => f.path);
+  // The files the linter checks: test files by the applicable `python_files`, and conftest.py.
+  const project = new Project();
+  const files = discover([dir], { cwd: process.cwd() }).files.map((f) => f.path).filter((file) => {
+    const base = path.basename(file);
+    if (base === "conftest.py") return true;
+    try {
+      return collectionRules(project.pytestConfigFor(file)).isTestFileName(base);
+    } catch {
+      return collectionRules(undefined).isTestFileName(base);
+    }
+  });
   let bytes = 0;
   const start = process.hrtime.bigint();
   let findings: number | undefined;
@@ -40,6 +53,7 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
     }
   } else {
     for (const file of files) bytes += fs.statSync(file).size;
+    // The lint phase discovers and filters the same files itself.
     let out = "";
     await run(
       { paths: [dir], cwd: process.cwd(), fix: false, unsafeFixes: false, diff: false, format: "json", exitZero: true, noConfig: true, quiet: true, color: "never" },

@@ -21,6 +21,8 @@ const localGcBindingQuery = compileQuery(`
 (named_expression name: (identifier) @b (#eq? @b "gc"))
 `);
 
+const GC_USE_RE = /(?:^|[^\w.])gc\s*\./m;
+
 /** Functions (innermost first) enclosing a node. */
 function enclosingFunctions(node: SyntaxNode): SyntaxNode[] {
   const result: SyntaxNode[] = [];
@@ -49,7 +51,8 @@ const rule: Rule<"missing"> = {
     options: [],
   },
   checkFile(ctx: FileContext) {
-    if (!ctx.file.text.includes("gc")) return;
+    // Most files never write `gc.`: skip the queries (each walks the whole tree) for them.
+    if (!GC_USE_RE.test(ctx.file.text)) return;
     if (ctx.model.resolver.bindsAtModuleLevel("gc")) return;
     const localBindings = localGcBindingQuery.captures(ctx.root).map((c) => c.node.startIndex);
     for (const { node } of gcUseQuery.captures(ctx.root)) {

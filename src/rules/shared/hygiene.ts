@@ -1,5 +1,6 @@
-import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
-import { mockConstructorName, patchName, MOCKER_FIXTURES } from "../../engine/resolver.js";
+import type { SyntaxNode } from "../../engine/parser.js";
+import { MOCKER_FIXTURES } from "../../engine/resolver.js";
+import { mockAnalysis } from "./mocks.js";
 import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements } from "../../engine/syntax.js";
@@ -12,39 +13,40 @@ export interface HygieneFacts {
   functionsCallingGcCollect: Set<FunctionInfo>;
 }
 
-const callQuery = compileQuery("(call function: [(identifier) (attribute)] @callee) @call");
-const INTERESTING_LAST_NAMES = new Set(["Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "create_autospec", "patch", "object", "dict", "multiple", "collect"]);
-
 const cache = new WeakMap<FileContext, HygieneFacts>();
+const COLLECT_RE = /\bcollect\s*\(/g;
 
 export function hygieneFacts(ctx: FileContext): HygieneFacts {
   let facts = cache.get(ctx);
   if (facts) return facts;
-  const mockCalls: number[] = [];
-  const gcCalls: number[] = [];
-  const resolver = ctx.model.resolver;
-  for (const match of callQuery.matches(ctx.root)) {
-    const callee = match.captures.find((c) => c.name === "callee")?.node;
-    const call = match.captures.find((c) => c.name === "call")?.node;
-    if (!callee || !call) continue;
-    const text = callee.text;
-    const last = text.slice(text.lastIndexOf(".") + 1);
-    // Resolving an attribute chain crosses into native code per link: only resolve callees that can matter
-    // (a known last name, or a plain name that an import may have aliased).
-    if (!INTERESTING_LAST_NAMES.has(last) && callee.type !== "identifier") continue;
-    if (text === "gc.collect" || (last === "collect" && resolver.resolve(callee) === "gc.collect")) {
-      gcCalls.push(call.startIndex);
-      continue;
-    }
-    const qualified = resolver.resolve(callee);
-    if (mockConstructorName(qualified) !== undefined || patchName(qualified) !== undefined) mockCalls.push(call.startIndex);
-  }
+  // The mock analysis shared with MEM2xx already knows every call that creates or patches a mock.
+  const mocks = mockAnalysis(ctx);
+  const mockCalls = [...mocks.constructors, ...mocks.patches].map((c) => c.call.startIndex);
   facts = {
     mockCreatingClasses: innermostOwners(ctx.model.classes, mockCalls),
-    functionsCallingGcCollect: innermostOwners(ctx.model.functions, gcCalls),
+    functionsCallingGcCollect: innermostOwners(ctx.model.functions, gcCollectCalls(ctx)),
   };
   cache.set(ctx, facts);
   return facts;
+}
+
+/**
+ * Offsets of `gc.collect()` calls (or of `collect()` imported from gc). Found in the text and
+ * confirmed in the tree, so a whole-tree query is not needed and strings and comments never count.
+ */
+function gcCollectCalls(ctx: FileContext): number[] {
+  const offsets: number[] = [];
+  const text = ctx.file.text;
+  for (const m of text.matchAll(COLLECT_RE)) {
+    const name = ctx.root.descendantForIndex(m.index);
+    if (name.type !== "identifier") continue;
+    const callee = name.parent?.type === "attribute" ? name.parent : name;
+    const call = callee.parent;
+    if (call?.type !== "call" || call.childForFieldName("function")?.startIndex !== callee.startIndex) continue;
+    const calleeText = callee.text.replace(/\s+/g, "");
+    if (calleeText === "gc.collect" || ctx.model.resolver.resolve(callee) === "gc.collect") offsets.push(call.startIndex);
+  }
+  return offsets;
 }
 
 /**

@@ -74,24 +74,32 @@ export interface MarkUse {
   node: SyntaxNode;
 }
 
-const markQuery = compileQuery(`
-(attribute object: (attribute object: (identifier) @root attribute: (identifier) @mid (#eq? @mid "mark")) attribute: (identifier) @name) @chain
-(attribute object: (identifier) @root (#eq? @root "mark") attribute: (identifier) @name) @chain
-`);
+const MARK_RE = /\bmark\s*\.\s*[A-Za-z_]/g;
 
 const markCache = new WeakMap<Tree, MarkUse[]>();
 
-/** Every `pytest.mark.NAME` (through any import of pytest or of `pytest.mark`), in source order. */
+/**
+ * Every `pytest.mark.NAME` (through any import of pytest or of `pytest.mark`), in source order.
+ * Found in the text and confirmed in the tree (a whole-tree query costs about a third of a parse).
+ */
 export function markUses(tree: Tree, model: ModuleModel): MarkUse[] {
   let uses = markCache.get(tree);
   if (uses) return uses;
   uses = [];
-  // Matching every attribute chain costs a crossing into JavaScript per match: skip files that cannot hold a mark.
-  for (const match of /\bmark\s*\./.test(tree.rootNode.text) ? markQuery.matches(tree.rootNode) : []) {
-    const chain = match.captures.find((c) => c.name === "chain")?.node;
-    const name = match.captures.find((c) => c.name === "name")?.node.text;
-    if (!chain || !name) continue;
-    if (model.resolver.resolve(chain) === `pytest.mark.${name}`) uses.push({ name, node: chain });
+  const root = tree.rootNode;
+  for (const m of root.text.matchAll(MARK_RE)) {
+    const mark = root.descendantForIndex(m.index);
+    if (mark.type !== "identifier" || mark.text !== "mark") continue;
+    const parent = mark.parent;
+    if (parent?.type !== "attribute") continue;
+    let chain: SyntaxNode | null;
+    if (parent.childForFieldName("object")?.startIndex === mark.startIndex) chain = parent; // mark.NAME
+    else {
+      chain = parent.parent; // <pytest>.mark.NAME
+      if (chain?.type !== "attribute" || chain.childForFieldName("object")?.startIndex !== parent.startIndex) continue;
+    }
+    const name = chain.childForFieldName("attribute")?.text;
+    if (name && model.resolver.resolve(chain) === `pytest.mark.${name}`) uses.push({ name, node: chain });
   }
   uses.sort((a, b) => a.node.startIndex - b.node.startIndex);
   markCache.set(tree, uses);
