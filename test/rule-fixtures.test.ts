@@ -5,6 +5,7 @@
  *   <case>.args       optional CLI arguments (default `--select <CODE>`)
  *   <case>.fixed      optional: the expected text after `--fix` (a folder of expected files for folder cases);
  *                     the fixed files must parse with Python's own parser, and a second --fix changes nothing.
+ *                     Without it, `--fix` must leave the case byte for byte unchanged.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -76,7 +77,16 @@ for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() :
       });
 
       const fixedPath = `${casePath}.fixed`;
-      if (fs.existsSync(fixedPath)) {
+      if (!fs.existsSync(fixedPath)) {
+        it(`${name}: --fix leaves it byte for byte unchanged`, async () => {
+          const { cwd, copied } = stage();
+          const files = isDir ? listFiles(copied).map((rel) => path.join(copied, rel)) : [copied];
+          const before = files.map((f) => fs.readFileSync(f));
+          const r = await check({ cwd, fix: true, format: "text", ...withConfig(cwd) });
+          expect(r.stderr).toBe("");
+          files.forEach((f, i) => expect(fs.readFileSync(f).equals(before[i] as Buffer), f).toBe(true));
+        });
+      } else {
         it(`${name}: --fix gives the expected text, parses, and converges`, async () => {
           const { cwd, copied } = stage();
           const first = await check({ cwd, fix: true, format: "text", ...withConfig(cwd) });
