@@ -74,10 +74,13 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   if (!env.fix && !env.diff) return unchanged;
   const original = analyzed.file.text;
   if (first.syntaxErrors > 0 || !first.findings.some((f) => isApplicable(f.fix, env.unsafeFixes))) return unchanged;
-  const loop = runFixLoop(original, env.unsafeFixes, {
-    lint: (text) => (text === original ? first : lintText(analyzed, text, settings, project, facts, explicit).result),
-    canWrite: (text) => canEncode(analyzed.source, text),
-  });
+  // The loop lints every text it makes; the last one linted is usually the final text, reused below.
+  let last = { text: original, result: first };
+  const lintOnce = (text: string) => {
+    if (text !== last.text) last = { text, result: lintText(analyzed, text, settings, project, facts, explicit).result };
+    return last.result;
+  };
+  const loop = runFixLoop(original, env.unsafeFixes, { lint: lintOnce, canWrite: (text) => canEncode(analyzed.source, text) });
   for (const p of loop.problems) errors.push(`${displayPath(env.cwd, filePath)}: ${p}`);
   const fixed = [...loop.fixedByCode.values()].reduce((a, b) => a + b, 0);
   if (loop.text === original) return unchanged;
@@ -85,7 +88,7 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
     const rel = displayPath(env.cwd, filePath);
     return { ...unchanged, fixed, diff: createTwoFilesPatch(`a/${rel}`, `b/${rel}`, original, loop.text, undefined, undefined, { context: 3 }) };
   }
-  const final = lintText(analyzed, loop.text, settings, project, facts, explicit).result;
+  const final = lintOnce(loop.text);
   const bytes = encodeSource(analyzed.source, loop.text);
   if (given) return { kind: "checked", findings: final.findings, fixed, wroteFile: false, errors, fixedSource: bytes };
   try {
