@@ -1,11 +1,11 @@
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { analyzeText, FileError, readSource, type AnalyzedFile } from "./engine/analyze.js";
+import { analyzeText, decodeBytes, FileError, readSource, type AnalyzedFile } from "./engine/analyze.js";
 import { collectionRules } from "./engine/collection.js";
 import type { SuiteFacts } from "./engine/facts.js";
 import { lintAnalyzed, lintText, type LintSettings } from "./engine/lint.js";
 import type { Project } from "./engine/project.js";
-import { canEncode, decodeSource, encodeSource } from "./engine/source.js";
+import { canEncode, encodeSource } from "./engine/source.js";
 import type { Finding } from "./engine/types.js";
 import { ConfigError } from "./config/errors.js";
 import { isPytestConfigFileName, PytestConfigError, type PytestConfig } from "./config/pytest-config.js";
@@ -60,7 +60,7 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return result("skipped", errors);
   let analyzed: AnalyzedFile;
   try {
-    const source = given ? decodeGiven(filePath, given) : readSource(filePath);
+    const source = given ? decodeBytes(filePath, given) : readSource(filePath);
     analyzed = analyzeText(filePath, source, source.text, pytestConfig, explicit);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
@@ -98,12 +98,4 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
     return unchanged;
   }
   return { kind: "checked", findings: final.findings, fixed, wroteFile: true, errors };
-}
-
-function decodeGiven(filePath: string, bytes: Buffer) {
-  try {
-    return decodeSource(bytes);
-  } catch (e) {
-    throw new FileError(filePath, (e as Error).message);
-  }
 }

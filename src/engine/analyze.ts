@@ -32,6 +32,11 @@ export function readSource(filePath: string): SourceText {
   } catch (e) {
     throw new FileError(filePath, describeFsError(e));
   }
+  return decodeBytes(filePath, bytes);
+}
+
+/** Decodes a file's bytes; a file that cannot be decoded is a FileError naming it. */
+export function decodeBytes(filePath: string, bytes: Buffer): SourceText {
   try {
     return decodeSource(bytes);
   } catch (e) {

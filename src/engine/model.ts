@@ -1,6 +1,6 @@
 import type { SyntaxNode, Tree } from "./parser.js";
 import { Resolver, dottedText } from "./resolver.js";
-import { callArguments, isTrueLiteral, parameterNames, stringValue, listElements, statements } from "./syntax.js";
+import { callArguments, isTrueLiteral, parameterNames, stringValue, statements } from "./syntax.js";
 
 export interface ClassInfo {
   node: SyntaxNode;
@@ -250,11 +250,6 @@ export class ModuleModel {
       return info;
     }
     return undefined;
-  }
-
-  /** Mark expressions applied by a module-level or class-body `pytestmark = ...`. */
-  static pytestmarkElements(value: SyntaxNode | undefined): SyntaxNode[] {
-    return value ? listElements(value) : [];
   }
 }
 

@@ -36,12 +36,7 @@ export class Project {
   }
 
   private boundary(filePath: string): string {
-    let config: PytestConfig | undefined;
-    try {
-      config = this.pytestConfigFor(filePath);
-    } catch {
-      config = undefined;
-    }
+    const config = this.safeConfig(filePath);
     if (config) return path.dirname(config.path);
     let dir = path.dirname(path.resolve(filePath));
     for (;;) {
@@ -69,6 +64,7 @@ export class Project {
     return analyzed;
   }
 
+  /** The configuration, or none when it is malformed (reported where the file is checked). */
   private safeConfig(filePath: string): PytestConfig | undefined {
     try {
       return this.pytestConfigFor(filePath);

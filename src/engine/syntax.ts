@@ -2,6 +2,21 @@ import type { SyntaxNode } from "./parser.js";
 
 /** Helpers for reading Python syntax nodes. */
 
+/**
+ * The call whose callee ends with the identifier at `offset` (`name(...)` or `obj.name(...)`), for
+ * rules that find candidate names in the text and confirm them in the tree. Undefined when that
+ * spot is not a callee's name (a string, a comment, an argument, `name.attr(...)`).
+ */
+export function callNamedAt(root: SyntaxNode, offset: number): { call: SyntaxNode; callee: SyntaxNode; name: SyntaxNode } | undefined {
+  const name = root.descendantForIndex(offset, offset + 1);
+  if (name.type !== "identifier") return undefined;
+  const parent = name.parent;
+  const callee = parent?.type === "attribute" && parent.childForFieldName("attribute")?.startIndex === name.startIndex ? parent : name;
+  const call = callee.parent;
+  if (call?.type !== "call" || call.childForFieldName("function")?.startIndex !== callee.startIndex) return undefined;
+  return { call, callee, name };
+}
+
 export interface CallArguments {
   positional: SyntaxNode[];
   keywords: Map<string, SyntaxNode>;

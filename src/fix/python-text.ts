@@ -36,11 +36,8 @@ export function fileIndentUnit(text: string): string {
   return m[1].startsWith("\t") ? "\t" : m[1];
 }
 
-/**
- * An edit inserting whole lines before the line holding `offset`. On the last line of a file that does
- * not end with a newline, a line ending is added first.
- */
-export function insertLinesBefore(file: TextFile, lineStart: number, linesToInsert: string[], eol: string): Edit {
+/** An edit inserting whole lines at a line start. */
+export function insertLinesBefore(lineStart: number, linesToInsert: string[], eol: string): Edit {
   return { start: lineStart, end: lineStart, content: linesToInsert.map((l) => l + eol).join("") };
 }
 
@@ -102,7 +99,7 @@ export function addModuleImport(file: TextFile, root: SyntaxNode, statement: str
     point = importInsertionPoint(root);
     insertionPoints.set(file, point);
   }
-  if (point.before) return insertLinesBefore(file, file.lines.lineStart(file.lines.lineOf(point.before.startIndex)), [statement], eol);
+  if (point.before) return insertLinesBefore(file.lines.lineStart(file.lines.lineOf(point.before.startIndex)), [statement], eol);
   const edit = point.after ? insertLinesAfter(file, point.after.endIndex, [statement], eol) : { start: 0, end: 0, content: statement + eol };
   // Directly above code (not a blank line): keep one blank line between the import and the code.
   if (edit.start < file.text.length && !isBlankLine(file.lines, file.lines.lineOf(edit.start)) && edit.content.endsWith(eol)) edit.content += eol;

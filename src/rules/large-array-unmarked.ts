@@ -2,7 +2,7 @@ import { constantsOf, rangeCount, type ConstantEvaluator } from "../engine/const
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import type { FileContext, Rule } from "../engine/rule.js";
-import { callArguments, listElements, type CallArguments } from "../engine/syntax.js";
+import { callArguments, callNamedAt, listElements, type CallArguments } from "../engine/syntax.js";
 import type { Fix } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { enclosingFunctions } from "./shared/test-data.js";
@@ -125,13 +125,8 @@ function allocationCalls(root: SyntaxNode, text: string): { call: SyntaxNode; ca
   const result: { call: SyntaxNode; callee: SyntaxNode }[] = [];
   ALLOCATION_TEXT.lastIndex = 0;
   for (let m = ALLOCATION_TEXT.exec(text); m; m = ALLOCATION_TEXT.exec(text)) {
-    const name = root.descendantForIndex(m.index, m.index + 1);
-    if (name.type !== "identifier") continue;
-    let callee = name;
-    const parent = name.parent;
-    if (parent?.type === "attribute" && parent.childForFieldName("attribute")?.startIndex === name.startIndex) callee = parent;
-    const call = callee.parent;
-    if (call?.type === "call" && call.childForFieldName("function")?.startIndex === callee.startIndex) result.push({ call, callee });
+    const found = callNamedAt(root, m.index);
+    if (found) result.push({ call: found.call, callee: found.callee });
   }
   return result;
 }

@@ -300,10 +300,6 @@ export function chainCalculator(ctx: FileContext): ChainCalculator {
   return attached(ctx, CHAINS, () => new ChainCalculator(fixtureResolver(ctx)));
 }
 
-export function isWithin(node: SyntaxNode, outer: SyntaxNode): boolean {
-  return node.startIndex >= outer.startIndex && node.endIndex <= outer.endIndex;
-}
-
 const callQuery = compileQuery("(call function: [(identifier) (attribute)] @callee) @call");
 
 export interface CallSite {

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from "../../engine/parser.js";
 import { MOCKER_FIXTURES } from "../../engine/resolver.js";
 import { mockAnalysis } from "./mocks.js";
+import { callNamedAt } from "../../engine/syntax.js";
 import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements } from "../../engine/syntax.js";
@@ -38,11 +39,9 @@ function gcCollectCalls(ctx: FileContext): number[] {
   const offsets: number[] = [];
   const text = ctx.file.text;
   for (const m of text.matchAll(COLLECT_RE)) {
-    const name = ctx.root.descendantForIndex(m.index);
-    if (name.type !== "identifier") continue;
-    const callee = name.parent?.type === "attribute" ? name.parent : name;
-    const call = callee.parent;
-    if (call?.type !== "call" || call.childForFieldName("function")?.startIndex !== callee.startIndex) continue;
+    const found = callNamedAt(ctx.root, m.index);
+    if (!found) continue;
+    const { call, callee } = found;
     const calleeText = callee.text.replace(/\s+/g, "");
     if (calleeText === "gc.collect" || ctx.model.resolver.resolve(callee) === "gc.collect") offsets.push(call.startIndex);
   }

@@ -2,6 +2,7 @@ import { constantsOf, type ConstantEvaluator } from "../../engine/constants.js";
 import type { FunctionInfo } from "../../engine/model.js";
 import type { SyntaxNode } from "../../engine/parser.js";
 import type { FileContext } from "../../engine/rule.js";
+import { callNamedAt } from "../../engine/syntax.js";
 import { attached, callsIn, nameMatcher } from "./fixtures.js";
 
 /**
@@ -85,10 +86,10 @@ function rangeConsumers(ctx: FileContext): SyntaxNode[] {
   const text = ctx.file.text;
   RANGE_CALL_TEXT.lastIndex = 0;
   for (let m = RANGE_CALL_TEXT.exec(text); m; m = RANGE_CALL_TEXT.exec(text)) {
-    const name = ctx.root.descendantForIndex(m.index);
-    if (name.type !== "identifier" || name.text !== "range") continue;
-    const call = name.parent;
-    if (call?.type !== "call" || call.childForFieldName("function")?.startIndex !== name.startIndex) continue;
+    const found = callNamedAt(ctx.root, m.index);
+    // `range(...)` itself, not `obj.range(...)`.
+    if (!found || found.callee !== found.name || found.name.text !== "range") continue;
+    const { call } = found;
     let parent = call.parent;
     if (parent?.type === "for_in_clause" && parent.childForFieldName("right")?.startIndex === call.startIndex) {
       const comprehension = parent.parent;
