@@ -8,6 +8,7 @@ import { VERSION } from "./meta.js";
 import type { OutputFormat } from "./report/types.js";
 import { RULES } from "./rules/index.js";
 import { run } from "./run.js";
+import { runReportCommand } from "./suite-report/command.js";
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
 
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     .scriptName("pytest-memlint")
     // `--no-config` and `--no-cache` are flags of their own, not negations of `--config`/`--cache`.
     .parserConfiguration({ "boolean-negation": false })
-    .usage("$0 [check] [PATH ...]\n$0 rules [CODE]")
+    .usage("$0 [check] [PATH ...]\n$0 rules [CODE]\n$0 report [PATH ...]")
     .command(
       ["check [paths..]", "$0 [paths..]"],
       "Check pytest suites for patterns that get xdist workers OOM-killed",
@@ -91,6 +92,22 @@ async function main(argv: string[]): Promise<number> {
             isTTY: process.stdout.isTTY === true,
           },
         );
+      },
+    )
+    .command(
+      "report [paths..]",
+      "Suite memory report: fixtures, folders, top risks, xdist setup (estimates from the code)",
+      (y) =>
+        y
+          .positional("paths", { type: "string", array: true, default: [] as string[], describe: "Files or folders (default: .)" })
+          .option("html", { type: "string", describe: "Write a self-contained HTML report to FILE" })
+          .option("markdown", { type: "string", describe: "Write a Markdown report to FILE" })
+          .option("format", { choices: ["text", "json"] as const, default: "text" as const, describe: "Standard output: the summary (text) or the whole report (json)" })
+          .option("config", { type: "string", describe: "Configuration file to use" })
+          .option("no-config", { type: "boolean", default: false, describe: "Use no configuration file" }),
+      async (args) => {
+        const io = { stdout: (t: string | Buffer) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), isTTY: process.stdout.isTTY === true };
+        exitCode = await runReportCommand({ paths: args.paths.map(String), cwd: process.cwd(), format: args.format, html: args.html, markdown: args.markdown, config: args.config, noConfig: args.noConfig }, io);
       },
     )
     .command(

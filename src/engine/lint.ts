@@ -26,6 +26,8 @@ export interface LintResult {
   findings: Finding[];
   syntaxErrors: number;
   crashes: RuleCrash[];
+  /** What the rules saw of the file (the suite report reads its caches; not kept past the file's check). */
+  context: FileContext;
 }
 
 /** Runs MEM000 and every enabled file rule on one analysed file, then drops suppressed findings. */
@@ -49,7 +51,7 @@ export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, pro
     }
   }
   findings.push(...ctx.findings);
-  return { findings: dropSuppressed(findings, analyzed, settings), syntaxErrors: problems.length, crashes };
+  return { findings: dropSuppressed(findings, analyzed, settings), syntaxErrors: problems.length, crashes, context: ctx };
 }
 
 /** Drops findings silenced by `per-file-ignores` or by the file's suppression comments. */

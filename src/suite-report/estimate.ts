@@ -1,0 +1,541 @@
+import { constantsOf, rangeCount, type ConstantEvaluator } from "../engine/constants.js";
+import type { FunctionInfo, ModuleModel } from "../engine/model.js";
+import type { SyntaxNode } from "../engine/parser.js";
+import { callArguments, docstringStatement, listElements, stringValue, type CallArguments } from "../engine/syntax.js";
+import { nameMatcher } from "../rules/shared/fixtures.js";
+import { heavyConstructorCost } from "./heavy-costs.js";
+
+/**
+ * Size estimates of the data a piece of code builds, from constant expressions only (nothing is run):
+ * CPython object sizes on a 64-bit build for lists, tuples, ints, floats, strings and bytes; numpy and
+ * torch arrays by element count times the dtype's item size; a fixed documented cost per heavy
+ * constructor (see heavy-costs.ts). A length that cannot be read makes the estimate unknown
+ * (undefined); elements whose size cannot be read make it a lower bound.
+ */
+
+export interface SizeEstimate {
+  bytes: number;
+  /** Some parts could not be sized: the real size is larger. */
+  lowerBound: boolean;
+  /** How the figure was made, for the reader. */
+  how: string;
+}
+
+/** CPython 3.11+ object sizes (64-bit), as `sys.getsizeof` reports them. */
+export const PY_SIZES = {
+  int: 28,
+  float: 24,
+  complex: 32,
+  pointer: 8,
+  listHeader: 56,
+  tupleHeader: 40,
+  strAsciiHeader: 49,
+  bytesHeader: 33,
+  /** A dict of up to 5 keys; each key past that adds about `dictPerKey`. */
+  smallDict: 184,
+  dictPerKey: 42,
+  /** A set of up to 4 items; each item past that adds about `setPerItem`. */
+  smallSet: 216,
+  setPerItem: 40,
+  range: 48,
+  numpyHeader: 112,
+  torchHeader: 72,
+} as const;
+
+/** Item sizes of numpy and torch dtypes, by their last name or string form. */
+const DTYPE_BYTES: Record<string, number> = {
+  bool: 1, bool_: 1, bool8: 1, int8: 1, uint8: 1, byte: 1, ubyte: 1, i1: 1, u1: 1, b1: 1, "?": 1, quint8: 1, qint8: 1,
+  int16: 2, uint16: 2, short: 2, ushort: 2, float16: 2, half: 2, bfloat16: 2, i2: 2, u2: 2, f2: 2, e: 2,
+  int32: 4, uint32: 4, intc: 4, uintc: 4, float32: 4, single: 4, i4: 4, u4: 4, f4: 4, f: 4, qint32: 4,
+  int64: 8, uint64: 8, int_: 8, intp: 8, uintp: 8, long: 8, longlong: 8, float64: 8, double: 8, float_: 8, complex64: 8,
+  i8: 8, u8: 8, f8: 8, d: 8, c8: 8,
+  complex128: 16, cdouble: 16, complex_: 16, c16: 16, longdouble: 16, float128: 16,
+};
+
+interface ArrayKind {
+  library: "numpy" | "torch";
+  /** Element count from the call's arguments. */
+  count: (args: CallArguments, c: ConstantEvaluator) => number | undefined;
+  /** Where the dtype may be given besides `dtype=`: a positional index. */
+  dtypeAt?: number;
+  /** The dtype when none is given: a name, or "fill"/"arange" to infer it from the values. */
+  defaultDtype: string;
+}
+
+function arg(args: CallArguments, position: number, keyword: string): SyntaxNode | undefined {
+  return args.keywords.get(keyword) ?? args.positional[position];
+}
+
+const shapeAt =
+  (position: number, keyword: string) =>
+  (args: CallArguments, c: ConstantEvaluator): number | undefined =>
+    c.shapeSize(arg(args, position, keyword));
+
+/** `np.random.rand(d0, d1, ...)`, `torch.zeros(2, 3)`, `torch.zeros((2, 3))`, `torch.zeros(size=(2, 3))`. */
+function dims(args: CallArguments, c: ConstantEvaluator): number | undefined {
+  const size = args.keywords.get("size");
+  if (size) return c.shapeSize(size);
+  if (args.positional.length === 0 || args.hasSplat) return undefined;
+  if (args.positional.length === 1) return c.shapeSize(args.positional[0]);
+  let product = 1;
+  for (const a of args.positional) {
+    const n = c.int(a);
+    if (n === undefined || n < 0) return undefined;
+    product *= n;
+  }
+  return product;
+}
+
+function arangeCount(stopKeyword: string) {
+  return (args: CallArguments, c: ConstantEvaluator): number | undefined => {
+    const p = args.positional.map((a) => c.number(a));
+    if (p.some((v) => v === undefined)) return undefined;
+    const kw = (name: string) => {
+      const node = args.keywords.get(name);
+      return node ? c.number(node) : null;
+    };
+    let start: number | undefined | null = kw("start");
+    let stop: number | undefined | null = kw(stopKeyword);
+    let step: number | undefined | null = kw("step");
+    if (p.length === 1 && stop === null) [start, stop] = [start ?? 0, p[0]];
+    else if (p.length >= 2) [start, stop, step] = [p[0], p[1], p.length >= 3 ? p[2] : step];
+    start ??= 0;
+    step ??= 1;
+    if (start === undefined || stop === undefined || stop === null || step === undefined) return undefined;
+    return rangeCount(start, stop, step);
+  };
+}
+
+function eye(nKeyword: string, mKeyword: string) {
+  return (args: CallArguments, c: ConstantEvaluator): number | undefined => {
+    const n = c.int(arg(args, 0, nKeyword));
+    if (n === undefined || n < 0) return undefined;
+    const mNode = arg(args, 1, mKeyword);
+    const m = mNode ? c.int(mNode) : n;
+    return m === undefined || m < 0 ? undefined : n * m;
+  };
+}
+
+const ARRAYS: Record<string, ArrayKind> = {
+  "numpy.zeros": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 1, defaultDtype: "float64" },
+  "numpy.ones": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 1, defaultDtype: "float64" },
+  "numpy.empty": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 1, defaultDtype: "float64" },
+  "numpy.full": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 2, defaultDtype: "fill" },
+  "numpy.arange": { library: "numpy", count: arangeCount("stop"), defaultDtype: "arange" },
+  "numpy.linspace": { library: "numpy", count: (a, c) => (arg(a, 2, "num") ? c.int(arg(a, 2, "num")) : 50), defaultDtype: "float64" },
+  "numpy.eye": { library: "numpy", count: eye("N", "M"), defaultDtype: "float64" },
+  "numpy.identity": { library: "numpy", count: (a, c) => { const n = c.int(arg(a, 0, "n")); return n === undefined ? undefined : n * n; }, defaultDtype: "float64" },
+  "numpy.random.rand": { library: "numpy", count: dims, defaultDtype: "float64" },
+  "numpy.random.randn": { library: "numpy", count: dims, defaultDtype: "float64" },
+  "numpy.random.random": { library: "numpy", count: shapeAt(0, "size"), defaultDtype: "float64" },
+  "numpy.random.random_sample": { library: "numpy", count: shapeAt(0, "size"), defaultDtype: "float64" },
+  "numpy.random.standard_normal": { library: "numpy", count: shapeAt(0, "size"), defaultDtype: "float64" },
+  "numpy.random.normal": { library: "numpy", count: shapeAt(2, "size"), defaultDtype: "float64" },
+  "numpy.random.uniform": { library: "numpy", count: shapeAt(2, "size"), defaultDtype: "float64" },
+  "numpy.random.randint": { library: "numpy", count: shapeAt(2, "size"), defaultDtype: "int64" },
+  "torch.zeros": { library: "torch", count: dims, defaultDtype: "float32" },
+  "torch.ones": { library: "torch", count: dims, defaultDtype: "float32" },
+  "torch.empty": { library: "torch", count: dims, defaultDtype: "float32" },
+  "torch.rand": { library: "torch", count: dims, defaultDtype: "float32" },
+  "torch.randn": { library: "torch", count: dims, defaultDtype: "float32" },
+  "torch.full": { library: "torch", count: shapeAt(0, "size"), defaultDtype: "fill" },
+  "torch.arange": { library: "torch", count: arangeCount("end"), defaultDtype: "arange" },
+  "torch.randint": { library: "torch", count: (a, c) => c.shapeSize(a.keywords.get("size") ?? a.positional[a.positional.length - 1]), defaultDtype: "int64" },
+  "torch.eye": { library: "torch", count: eye("n", "m"), defaultDtype: "float32" },
+};
+
+const MATERIALISERS = new Set(["builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "numpy.array", "numpy.asarray"]);
+
+/** What the estimator needs of a file: its constants and name resolution, and the heavy constructors configured. */
+export interface EstimateEnv {
+  consts: ConstantEvaluator;
+  resolve: (node: SyntaxNode | null | undefined) => string | undefined;
+  heavyConstructors: readonly string[];
+}
+
+export function estimateEnv(model: ModuleModel, heavyConstructors: readonly string[]): EstimateEnv {
+  return { consts: constantsOf(model), resolve: (n) => model.resolver.resolve(n), heavyConstructors };
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${Math.round(value)} B` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** The item size of a dtype expression (`np.float32`, `"f4"`, `torch.half`, `float`), or undefined. */
+export function dtypeBytes(env: EstimateEnv, node: SyntaxNode | undefined): { name: string; bytes: number } | undefined {
+  if (!node) return undefined;
+  const literal = stringValue(node);
+  let name: string | undefined;
+  if (literal !== undefined) name = literal.replace(/^[<>=|]/, "");
+  else {
+    const qualified = env.resolve(node) ?? node.text;
+    const last = qualified.slice(qualified.lastIndexOf(".") + 1);
+    if (qualified === "builtins.float" || last === "float") name = env.resolve(node)?.startsWith("torch.") ? "float32" : "float64";
+    else if (qualified === "builtins.int" || last === "int") name = env.resolve(node)?.startsWith("torch.") ? "int32" : "int64";
+    else if (qualified === "builtins.bool") name = "bool";
+    else if (qualified === "builtins.complex") name = "complex128";
+    else name = last;
+  }
+  const bytes = DTYPE_BYTES[name];
+  return bytes === undefined ? undefined : { name, bytes };
+}
+
+function inferredDtype(env: EstimateEnv, kind: ArrayKind, args: CallArguments): { name: string; bytes: number } | undefined {
+  const torch = kind.library === "torch";
+  const floatName = torch ? "float32" : "float64";
+  if (kind.defaultDtype === "fill") {
+    const fill = arg(args, 1, "fill_value");
+    if (!fill) return undefined;
+    if (fill.type === "true" || fill.type === "false") return { name: "bool", bytes: 1 };
+    const v = env.consts.evaluate(fill);
+    if (v?.kind === "int") return { name: "int64", bytes: 8 };
+    if (v?.kind === "float") return { name: floatName, bytes: torch ? 4 : 8 };
+    return undefined;
+  }
+  if (kind.defaultDtype === "arange") {
+    const values = [...args.positional, ...args.keywords.values()].map((n) => env.consts.evaluate(n));
+    if (values.some((v) => v === undefined)) return undefined;
+    return values.some((v) => v?.kind === "float") ? { name: floatName, bytes: torch ? 4 : 8 } : { name: "int64", bytes: 8 };
+  }
+  const bytes = DTYPE_BYTES[kind.defaultDtype];
+  return bytes === undefined ? undefined : { name: kind.defaultDtype, bytes };
+}
+
+/** A numpy/torch allocation: element count times the item size of its dtype, plus the array header. */
+function arrayEstimate(env: EstimateEnv, qualified: string, call: SyntaxNode): SizeEstimate | undefined | null {
+  const kind = ARRAYS[qualified];
+  if (!kind) return null;
+  const args = callArguments(call);
+  const n = kind.count(args, env.consts);
+  if (n === undefined || n < 0) return undefined;
+  const dtypeNode = args.keywords.get("dtype") ?? (kind.dtypeAt !== undefined ? args.positional[kind.dtypeAt] : undefined);
+  const dtype = dtypeNode ? dtypeBytes(env, dtypeNode) : inferredDtype(env, kind, args);
+  if (!dtype) return undefined;
+  const header = kind.library === "numpy" ? PY_SIZES.numpyHeader : PY_SIZES.torchHeader;
+  const short = qualified.replace(/^numpy\./, "np.");
+  return { bytes: header + n * dtype.bytes, lowerBound: false, how: `${short}: ${count(n)} × ${dtype.name} (${dtype.bytes} B)` };
+}
+
+function utf8Length(text: string): { chars: number; perChar: number; header: number } {
+  let max = 0;
+  for (const ch of text) max = Math.max(max, ch.codePointAt(0) ?? 0);
+  const chars = [...text].length;
+  if (max < 128) return { chars, perChar: 1, header: PY_SIZES.strAsciiHeader };
+  if (max < 256) return { chars, perChar: 1, header: 73 };
+  if (max < 65536) return { chars, perChar: 2, header: 74 };
+  return { chars, perChar: 4, header: 76 };
+}
+
+/** A `str` or `bytes` literal: its header plus its characters (an f-string: its literal parts, a lower bound). */
+function stringEstimate(node: SyntaxNode): SizeEstimate | undefined {
+  if (node.type === "concatenated_string") {
+    let bytes = 0;
+    let lowerBound = false;
+    for (const part of node.namedChildren) {
+      const e = part.type === "string" ? stringEstimate(part) : undefined;
+      if (!e) return undefined;
+      bytes += e.bytes;
+      lowerBound ||= e.lowerBound;
+    }
+    return { bytes, lowerBound, how: "string literal" };
+  }
+  const start = node.namedChildren.find((c) => c.type === "string_start")?.text ?? node.text.slice(0, 1);
+  const prefix = start.replace(/['"]/g, "").toLowerCase();
+  let content = "";
+  let interpolated = false;
+  for (const child of node.namedChildren) {
+    if (child.type === "string_content") content += child.text;
+    else if (child.type === "escape_sequence") content += "x";
+    else if (child.type === "interpolation") interpolated = true;
+  }
+  if (prefix.includes("b")) return { bytes: PY_SIZES.bytesHeader + Buffer.byteLength(content, "latin1"), lowerBound: false, how: "bytes literal" };
+  const s = utf8Length(content);
+  return { bytes: s.header + s.chars * s.perChar, lowerBound: interpolated, how: interpolated ? "f-string (literal parts)" : "string literal" };
+}
+
+/** The per-iteration size of a comprehension's body; loop variables over `range` are ints. */
+function elementEstimate(env: EstimateEnv, body: SyntaxNode, loopInts: ReadonlySet<string>): SizeEstimate | undefined {
+  const node = unwrap(body);
+  if (node.type === "identifier" && loopInts.has(node.text)) return { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
+  // A literal string in the body is one constant object shared by every element.
+  if (node.type === "string" && !node.namedChildren.some((c) => c.type === "interpolation")) return { bytes: 0, lowerBound: false, how: "shared str" };
+  if (node.type === "none" || node.type === "true" || node.type === "false") return { bytes: 0, lowerBound: false, how: "shared constant" };
+  const v = env.consts.evaluate(node);
+  if (v?.kind === "int") return { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
+  if (v?.kind === "float") return { bytes: PY_SIZES.float, lowerBound: false, how: "float" };
+  if (node.type === "binary_operator" || node.type === "unary_operator") {
+    // Arithmetic on loop ints and constants gives a new number each time.
+    const ids = node.descendantsOfType("identifier").map((n) => n.text);
+    if (ids.length > 0 && ids.every((id) => loopInts.has(id)) && !node.descendantsOfType("float").length) return { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
+  }
+  return estimateInner(env, node, loopInts);
+}
+
+function unwrap(node: SyntaxNode): SyntaxNode {
+  let cur = node;
+  while (cur.type === "parenthesized_expression" && cur.namedChildCount === 1) cur = cur.namedChild(0) ?? cur;
+  return cur;
+}
+
+/** Elements of a list/tuple/set literal: pointers plus each element's own size (unknown ones make a lower bound). */
+function elementsSum(env: EstimateEnv, items: SyntaxNode[], loopInts: ReadonlySet<string>): { bytes: number; lowerBound: boolean } {
+  let bytes = 0;
+  let lowerBound = false;
+  for (const item of items) {
+    const e = elementEstimate(env, item, loopInts);
+    if (e) {
+      bytes += e.bytes;
+      lowerBound ||= e.lowerBound;
+    } else if (item.type !== "identifier") lowerBound = true; // a name refers to an object built elsewhere
+  }
+  return { bytes, lowerBound };
+}
+
+function containerHeader(type: string, n: number): number {
+  if (type === "list" || type === "list_comprehension") return PY_SIZES.listHeader + PY_SIZES.pointer * n;
+  if (type === "tuple") return PY_SIZES.tupleHeader + PY_SIZES.pointer * n;
+  if (type === "dictionary" || type === "dictionary_comprehension") return PY_SIZES.smallDict + Math.max(0, n - 5) * PY_SIZES.dictPerKey;
+  return PY_SIZES.smallSet + Math.max(0, n - 4) * PY_SIZES.setPerItem;
+}
+
+/** Length and loop variables of a comprehension whose every `for` iterates a constant `range` (no `if`). */
+function comprehensionLoops(env: EstimateEnv, node: SyntaxNode): { n: number; ints: Set<string> } | undefined {
+  let n = 1;
+  let clauses = 0;
+  const ints = new Set<string>();
+  for (const child of node.namedChildren) {
+    if (child.type === "if_clause") return undefined;
+    if (child.type !== "for_in_clause") continue;
+    clauses++;
+    const len = env.consts.rangeLength(child.childForFieldName("right"));
+    if (len === undefined) return undefined;
+    n *= len;
+    const left = child.childForFieldName("left");
+    if (left?.type === "identifier") ints.add(left.text);
+  }
+  return clauses > 0 ? { n, ints } : undefined;
+}
+
+function estimateInner(env: EstimateEnv, raw: SyntaxNode, loopInts: ReadonlySet<string>): SizeEstimate | undefined {
+  const node = unwrap(raw);
+  switch (node.type) {
+    case "string":
+    case "concatenated_string":
+      return stringEstimate(node);
+    case "integer":
+      return { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
+    case "float":
+      return { bytes: PY_SIZES.float, lowerBound: false, how: "float" };
+    case "list":
+    case "tuple":
+    case "set": {
+      const items = node.namedChildren.filter((c) => c.type !== "comment");
+      if (items.some((c) => c.type === "list_splat" || c.type === "parenthesized_list_splat")) return undefined;
+      const inner = elementsSum(env, items, loopInts);
+      return { bytes: containerHeader(node.type, items.length) + inner.bytes, lowerBound: inner.lowerBound, how: `${node.type} of ${count(items.length)}` };
+    }
+    case "dictionary": {
+      const pairs = node.namedChildren.filter((c) => c.type === "pair");
+      if (node.namedChildren.some((c) => c.type === "dictionary_splat")) return undefined;
+      const keys = elementsSum(env, pairs.map((p) => p.childForFieldName("key")).filter((k): k is SyntaxNode => k !== null), loopInts);
+      const values = elementsSum(env, pairs.map((p) => p.childForFieldName("value")).filter((k): k is SyntaxNode => k !== null), loopInts);
+      return { bytes: containerHeader("dictionary", pairs.length) + keys.bytes + values.bytes, lowerBound: keys.lowerBound || values.lowerBound, how: `dict of ${count(pairs.length)}` };
+    }
+    case "list_comprehension":
+    case "set_comprehension":
+    case "dictionary_comprehension": {
+      const loops = comprehensionLoops(env, node);
+      if (!loops) return undefined;
+      const all = new Set([...loopInts, ...loops.ints]);
+      const body = node.childForFieldName("body");
+      let per: SizeEstimate | undefined;
+      let lowerBound = false;
+      if (node.type === "dictionary_comprehension" && body?.type === "pair") {
+        const k = elementEstimate(env, body.childForFieldName("key") ?? body, all);
+        const v = elementEstimate(env, body.childForFieldName("value") ?? body, all);
+        per = { bytes: (k?.bytes ?? 0) + (v?.bytes ?? 0), lowerBound: !k || !v || k.lowerBound || v.lowerBound, how: "pair" };
+      } else if (body) per = elementEstimate(env, body, all);
+      if (!per) lowerBound = true;
+      else lowerBound = per.lowerBound;
+      const perBytes = per?.bytes ?? 0;
+      return {
+        bytes: containerHeader(node.type, loops.n) + loops.n * perBytes,
+        lowerBound,
+        how: `${node.type.replace("_comprehension", "")} of ${count(loops.n)} × ${per ? `${per.how} (${formatBytes(perBytes)} each)` : "elements of unknown size"}`,
+      };
+    }
+    case "binary_operator": {
+      if (node.childForFieldName("operator")?.type !== "*") return undefined;
+      const left = node.childForFieldName("left");
+      const right = node.childForFieldName("right");
+      if (!left || !right) return undefined;
+      const [seq, times] = isSequence(left) ? [unwrap(left), right] : isSequence(right) ? [unwrap(right), left] : [undefined, undefined];
+      if (!seq || !times) return undefined;
+      const n = env.consts.int(times);
+      if (n === undefined || n < 0) return undefined;
+      if (seq.type === "string" || seq.type === "concatenated_string") {
+        const one = stringEstimate(seq);
+        if (!one) return undefined;
+        const header = seq.text.match(/^[a-zA-Z]*/)?.[0].toLowerCase().includes("b") ? PY_SIZES.bytesHeader : PY_SIZES.strAsciiHeader;
+        return { bytes: header + (one.bytes - header) * n, lowerBound: one.lowerBound, how: `${one.how} repeated ${count(n)} times` };
+      }
+      const items = seq.namedChildren.filter((c) => c.type !== "comment");
+      if (items.some((c) => c.type === "list_splat" || c.type === "parenthesized_list_splat")) return undefined;
+      // `[x] * n` repeats references: the items are built once.
+      const inner = elementsSum(env, items, loopInts);
+      return { bytes: containerHeader(seq.type, items.length * n) + inner.bytes, lowerBound: inner.lowerBound, how: `${seq.type} of ${count(items.length * n)} (${count(items.length)} item${items.length === 1 ? "" : "s"} repeated ${count(n)} times)` };
+    }
+    case "call":
+      return callEstimate(env, node, loopInts);
+    default:
+      return undefined;
+  }
+}
+
+function isSequence(node: SyntaxNode): boolean {
+  const t = unwrap(node).type;
+  return t === "list" || t === "tuple" || t === "string" || t === "concatenated_string";
+}
+
+function callEstimate(env: EstimateEnv, call: SyntaxNode, loopInts: ReadonlySet<string>): SizeEstimate | undefined {
+  const callee = call.childForFieldName("function");
+  const qualified = env.resolve(callee);
+  if (qualified === undefined) return undefined;
+  const heavy = nameMatcher(env.heavyConstructors).match(qualified);
+  if (heavy !== undefined) {
+    const cost = heavyConstructorCost(heavy);
+    return { bytes: cost.bytes, lowerBound: false, how: `${heavy}: fixed cost ${cost.listed ? "per heavy constructor" : "for a configured heavy constructor"}` };
+  }
+  const array = arrayEstimate(env, qualified, call);
+  if (array !== null) return array;
+  if (qualified === "builtins.range") {
+    return env.consts.rangeLength(call) === undefined ? undefined : { bytes: PY_SIZES.range, lowerBound: false, how: "range (lazy)" };
+  }
+  if (qualified === "builtins.bytes" || qualified === "builtins.bytearray") {
+    const args = callArguments(call);
+    const n = args.positional.length === 1 ? env.consts.int(args.positional[0]) : undefined;
+    return n === undefined ? undefined : { bytes: PY_SIZES.bytesHeader + n, lowerBound: false, how: `${qualified.slice(9)} of ${count(n)}` };
+  }
+  if (!MATERIALISERS.has(qualified)) return undefined;
+  const args = callArguments(call);
+  const argsNode = call.childForFieldName("arguments");
+  const source = argsNode?.type === "generator_expression" ? argsNode : args.positional[0] ? unwrap(args.positional[0]) : undefined;
+  if (!source) return undefined;
+  let n: number | undefined;
+  let per: SizeEstimate | undefined;
+  if (source.type === "generator_expression") {
+    const loops = comprehensionLoops(env, source);
+    if (!loops) return undefined;
+    n = loops.n;
+    const body = source.childForFieldName("body");
+    per = body ? elementEstimate(env, body, new Set([...loopInts, ...loops.ints])) : undefined;
+  } else if (source.type === "call") {
+    n = env.consts.rangeLength(source);
+    per = { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
+  } else if (source.type === "list" || source.type === "tuple" || source.type === "list_comprehension") {
+    return estimateInner(env, source, loopInts);
+  }
+  if (n === undefined) return undefined;
+  const name = qualified.replace(/^builtins\./, "").replace(/^numpy\./, "np.");
+  if (qualified.startsWith("numpy.")) {
+    const dtype = dtypeBytes(env, args.keywords.get("dtype")) ?? { name: "int64", bytes: 8 };
+    return { bytes: PY_SIZES.numpyHeader + n * dtype.bytes, lowerBound: false, how: `${name}: ${count(n)} × ${dtype.name} (${dtype.bytes} B)` };
+  }
+  const header = name === "tuple" ? PY_SIZES.tupleHeader + PY_SIZES.pointer * n : name === "list" ? PY_SIZES.listHeader + PY_SIZES.pointer * n : containerHeader("set", n);
+  return {
+    bytes: header + n * (per?.bytes ?? 0),
+    lowerBound: !per || per.lowerBound,
+    how: `${name} of ${count(n)} × ${per ? `${per.how} (${formatBytes(per.bytes)} each)` : "elements of unknown size"}`,
+  };
+}
+
+/** The estimated size of the object an expression builds, or undefined when it cannot be told. */
+export function estimateExpression(env: EstimateEnv, node: SyntaxNode): SizeEstimate | undefined {
+  return estimateInner(env, node, new Set());
+}
+
+/** One thing a fixture builds, with its estimate. */
+export interface BuiltPart extends SizeEstimate {
+  line: number;
+}
+
+export interface BodyEstimate {
+  /** Sum of the parts that could be sized; undefined when nothing could. */
+  bytes: number | undefined;
+  lowerBound: boolean;
+  /** The largest parts, biggest first. */
+  parts: BuiltPart[];
+}
+
+const STOP_TYPES = new Set(["function_definition", "lambda", "class_definition", "decorator"]);
+const DATA_TYPES = new Set(["list", "tuple", "set", "dictionary", "list_comprehension", "set_comprehension", "dictionary_comprehension", "binary_operator", "call", "string", "concatenated_string"]);
+/** Parts below this are left out of the list (they still count in the sum). */
+const SMALL_PART = 1024;
+
+/**
+ * What a function body builds when it runs once: the outermost expressions that can be sized, directly in
+ * the body (not in nested functions or lambdas, which run only when called; not the docstring).
+ */
+export function estimateBody(env: EstimateEnv, fn: FunctionInfo): BodyEstimate {
+  const docstring = docstringStatement(fn.body);
+  const parts: BuiltPart[] = [];
+  let total = 0;
+  let lowerBound = false;
+  let any = false;
+  const stack: SyntaxNode[] = [...fn.body.namedChildren].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop() as SyntaxNode;
+    if (STOP_TYPES.has(node.type) || (docstring && node.startIndex === docstring.startIndex)) continue;
+    if (DATA_TYPES.has(node.type) && !isAssignmentTarget(node)) {
+      const e = estimateExpression(env, node);
+      if (e) {
+        any = true;
+        total += e.bytes;
+        lowerBound ||= e.lowerBound;
+        if (e.bytes >= SMALL_PART) parts.push({ ...e, line: node.startPosition.row + 1 });
+        continue;
+      }
+      if (node.type === "list_comprehension" || node.type === "set_comprehension" || node.type === "dictionary_comprehension") lowerBound = true;
+    }
+    for (let i = node.namedChildCount - 1; i >= 0; i--) {
+      const child = node.namedChild(i);
+      if (child) stack.push(child);
+    }
+  }
+  parts.sort((a, b) => b.bytes - a.bytes || a.line - b.line);
+  return { bytes: any ? total : undefined, lowerBound, parts: parts.slice(0, 5) };
+}
+
+function isAssignmentTarget(node: SyntaxNode): boolean {
+  const parent = node.parent;
+  return (parent?.type === "assignment" || parent?.type === "for_statement" || parent?.type === "for_in_clause") && parent.childForFieldName("left")?.startIndex === node.startIndex;
+}
+
+/** The number of `params=` of a fixture decorator when it is a literal list/tuple or a constant `range`; else undefined. */
+export function paramsCount(env: EstimateEnv, decorator: SyntaxNode): number | undefined {
+  const call = decorator.type === "decorator" ? decorator.namedChild(0) : decorator;
+  if (call?.type !== "call") return undefined;
+  const params = callArguments(call).keywords.get("params");
+  if (!params) return undefined;
+  const node = unwrap(params);
+  if (node.type === "list" || node.type === "tuple") {
+    const items = listElements(node);
+    return items.some((c) => c.type === "list_splat" || c.type === "parenthesized_list_splat") ? undefined : items.length;
+  }
+  if (node.type === "call") {
+    const n = env.consts.rangeLength(node);
+    if (n !== undefined) return n;
+    const inner = callArguments(node).positional[0];
+    if (env.resolve(node.childForFieldName("function")) === "builtins.list" && inner) return env.consts.rangeLength(unwrap(inner));
+  }
+  return undefined;
+}
