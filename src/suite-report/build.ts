@@ -46,6 +46,8 @@ function findingRef(f: Finding): FindingRef {
 }
 
 /** Which finding's fix addresses a fixture's memory first. */
+/** A fixture building less than this once (a few small literals) is not listed as a risk. */
+const MIN_RISK_BYTES = 1024;
 /** Risks listed (the largest). */
 const MAX_RISKS = 25;
 
@@ -184,7 +186,7 @@ export function buildReport(collected: CollectedSuite, cwd: string, paths: reado
   }
   for (const f of fixtures) folderOf(path.dirname(path.resolve(cwd, f.path))).estimatedBytes += f.totalBytes ?? 0;
   const fixtureRisks: RiskReport[] = fixtures
-    .filter((f) => f.totalBytes !== null && f.totalBytes > 0 && f.built.bytes !== null)
+    .filter((f) => f.built.bytes !== null && f.built.bytes >= MIN_RISK_BYTES && (f.totalBytes ?? 0) > 0)
     .slice(0, MAX_RISKS)
     .map((f) => ({
       kind: "fixture" as const,

@@ -37,7 +37,9 @@ export async function runReportCommand(opts: ReportCommandOptions, io: RunIO): P
   let failed = collected.errors.length > 0;
   const write = (file: string, text: string): boolean => {
     try {
-      fs.writeFileSync(path.resolve(opts.cwd, file), text);
+      const target = path.resolve(opts.cwd, file);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, text);
       return true;
     } catch (e) {
       io.stderr(`error: ${file}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"})\n`);

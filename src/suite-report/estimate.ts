@@ -182,7 +182,7 @@ export function dtypeBytes(env: EstimateEnv, node: SyntaxNode | undefined): { na
     if (qualified === "builtins.float" || last === "float") name = env.resolve(node)?.startsWith("torch.") ? "float32" : "float64";
     else if (qualified === "builtins.int" || last === "int") name = env.resolve(node)?.startsWith("torch.") ? "int32" : "int64";
     else if (qualified === "builtins.bool") name = "bool";
-    else if (qualified === "builtins.complex") name = "complex128";
+    else if (qualified === "builtins.complex" || last === "complex") name = "complex128";
     else name = last;
   }
   const bytes = DTYPE_BYTES[name];
@@ -262,20 +262,25 @@ function stringEstimate(node: SyntaxNode): SizeEstimate | undefined {
   return { bytes: s.header + s.chars * s.perChar, lowerBound: interpolated, how: interpolated ? "f-string (literal parts)" : "string literal" };
 }
 
-/** The per-iteration size of a comprehension's body; loop variables over `range` are ints. */
+/**
+ * The size an element adds to a container (or a comprehension's body, per iteration). Literal constants
+ * and names are shared objects: only the container's pointer counts. Loop variables over `range` and
+ * arithmetic on them are new ints; anything else is sized as an expression.
+ */
 function elementEstimate(env: EstimateEnv, body: SyntaxNode, loopInts: ReadonlySet<string>): SizeEstimate | undefined {
   const node = unwrap(body);
-  if (node.type === "identifier" && loopInts.has(node.text)) return { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
-  // A literal string in the body is one constant object shared by every element.
+  if (node.type === "identifier") return loopInts.has(node.text) ? { bytes: PY_SIZES.int, lowerBound: false, how: "int" } : { bytes: 0, lowerBound: false, how: "shared object" };
   if (node.type === "string" && !node.namedChildren.some((c) => c.type === "interpolation")) return { bytes: 0, lowerBound: false, how: "shared str" };
-  if (node.type === "none" || node.type === "true" || node.type === "false") return { bytes: 0, lowerBound: false, how: "shared constant" };
-  const v = env.consts.evaluate(node);
-  if (v?.kind === "int") return { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
-  if (v?.kind === "float") return { bytes: PY_SIZES.float, lowerBound: false, how: "float" };
+  if (node.type === "none" || node.type === "true" || node.type === "false" || node.type === "integer" || node.type === "float") return { bytes: 0, lowerBound: false, how: "shared constant" };
   if (node.type === "binary_operator" || node.type === "unary_operator") {
-    // Arithmetic on loop ints and constants gives a new number each time.
-    const ids = node.descendantsOfType("identifier").map((n) => n.text);
-    if (ids.length > 0 && ids.every((id) => loopInts.has(id)) && !node.descendantsOfType("float").length) return { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
+    const names = node.descendantsOfType("identifier").map((n) => n.text);
+    const v = env.consts.evaluate(node);
+    if (v && names.length === 0) return { bytes: 0, lowerBound: false, how: "shared constant" };
+    // Arithmetic on loop ints and constants makes a new number each time.
+    if (names.length > 0 && names.some((id) => loopInts.has(id)) && !node.descendantsOfType("call").length) {
+      const isFloat = node.descendantsOfType("float").length > 0 || node.descendantsOfType("/").length > 0;
+      return isFloat ? { bytes: PY_SIZES.float, lowerBound: false, how: "float" } : { bytes: PY_SIZES.int, lowerBound: false, how: "int" };
+    }
   }
   return estimateInner(env, node, loopInts);
 }
