@@ -5,7 +5,7 @@ import { SuiteFacts } from "../engine/facts.js";
 import { lintAnalyzed, type LintSettings } from "../engine/lint.js";
 import type { FunctionInfo, ModuleModel } from "../engine/model.js";
 import { Project } from "../engine/project.js";
-import { FileContext, SuiteContext } from "../engine/rule.js";
+import { SuiteContext, type FileContext } from "../engine/rule.js";
 import { suppressionsFor } from "../engine/suppress.js";
 import type { Finding } from "../engine/types.js";
 import { ConfigError } from "../config/errors.js";
