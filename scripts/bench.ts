@@ -14,6 +14,7 @@ import { Project } from "../src/engine/project.js";
 import { decodeSource } from "../src/engine/source.js";
 import { parse } from "../src/engine/parser.js";
 import { run } from "../src/run.js";
+import { chromiumOpenMs, reportPhase } from "./bench-report.js";
 
 interface PhaseResult {
   phase: string;
@@ -22,6 +23,8 @@ interface PhaseResult {
   ms: number;
   maxRssMb: number;
   findings?: number;
+  htmlBytes?: number;
+  htmlPath?: string;
 }
 
 async function phase(name: string, dir: string): Promise<PhaseResult> {
@@ -39,6 +42,11 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
   let bytes = 0;
   const start = process.hrtime.bigint();
   let findings: number | undefined;
+  if (name === "report") {
+    for (const file of files) bytes += fs.statSync(file).size;
+    const r = await reportPhase(dir);
+    return { phase: name, files: files.length, bytes, ms: r.ms, maxRssMb: r.maxRssMb, htmlBytes: r.htmlBytes, htmlPath: r.htmlPath };
+  }
   if (name === "parse") {
     let n = 0;
     for (const file of files) {
@@ -82,9 +90,9 @@ async function main(): Promise<void> {
   const rounds = roundsIndex !== -1 ? Number(args[roundsIndex + 1]) : 3;
   const dir = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--rounds") ?? "fixtures";
   const self = fileURLToPath(import.meta.url);
-  const results: Record<string, PhaseResult[]> = { parse: [], lint: [] };
+  const results: Record<string, PhaseResult[]> = { parse: [], lint: [], report: [] };
   for (let r = 0; r < rounds; r++) {
-    for (const name of ["parse", "lint"]) {
+    for (const name of ["parse", "lint", "report"]) {
       const child = spawnSync(process.execPath, [self, "--phase", name, dir], { encoding: "utf8", maxBuffer: 1 << 26 });
       if (child.status !== 0) throw new Error(`${name} phase failed: ${child.stderr}`);
       (results[name] ??= []).push(JSON.parse(child.stdout) as PhaseResult);
@@ -101,6 +109,13 @@ async function main(): Promise<void> {
     `lint (all default rules):           ${lintMs.toFixed(0)} ms, ${(files / (lintMs / 1000)).toFixed(0)} files/s, peak RSS ${Math.max(...(results["lint"] ?? []).map((p) => p.maxRssMb)).toFixed(0)} MB, ${first?.findings ?? 0} findings`,
     `ratio lint / bare parse: ${(lintMs / parseMs).toFixed(2)}`,
   ];
+  const reportMs = median((results["report"] ?? []).map((p) => p.ms));
+  const lastReport = results["report"]?.[results["report"].length - 1];
+  const open = lastReport?.htmlPath ? await chromiumOpenMs(lastReport.htmlPath) : "no HTML";
+  lines.push(
+    `report (lint + report, HTML + Markdown): ${reportMs.toFixed(0)} ms, peak RSS ${Math.max(...(results["report"] ?? []).map((p) => p.maxRssMb)).toFixed(0)} MB; ratio report / lint: ${(reportMs / lintMs).toFixed(2)}`,
+    `report HTML: ${((lastReport?.htmlBytes ?? 0) / 1e6).toFixed(2)} MB; opens in headless Chromium (to the load event): ${typeof open === "number" ? `${open.toFixed(0)} ms` : open}`,
+  );
   process.stdout.write(lines.join("\n") + "\n");
 }
 
