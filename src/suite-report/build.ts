@@ -176,7 +176,7 @@ export function buildReport(collected: CollectedSuite, cwd: string, paths: reado
   const folderOf = (dir: string): FolderReport => {
     const key = path.relative(cwd, dir).split(path.sep).join("/") || ".";
     let r = folders.get(key);
-    if (!r) folders.set(key, (r = { path: key, testFiles: 0, tests: 0, testClasses: 0, mockUsingClasses: 0, xdistGroupClasses: 0, gcTeardownClasses: 0, fixtures: 0, estimatedBytes: 0 }));
+    if (!r) folders.set(key, (r = { path: key, testFiles: 0, tests: 0, testClasses: 0, mockUsingClasses: 0, xdistGroupClasses: 0, gcTeardownClasses: 0, fixtures: 0, estimatedBytes: 0, estimatedBytesLowerBound: false }));
     return r;
   };
   for (const [dir, facts] of collected.folders) Object.assign(folderOf(dir), facts);
@@ -184,7 +184,11 @@ export function buildReport(collected: CollectedSuite, cwd: string, paths: reado
     const r = folderOf(path.dirname(f.file));
     r.fixtures++;
   }
-  for (const f of fixtures) folderOf(path.dirname(path.resolve(cwd, f.path))).estimatedBytes += f.totalBytes ?? 0;
+  for (const f of fixtures) {
+    const folder = folderOf(path.dirname(path.resolve(cwd, f.path)));
+    folder.estimatedBytes += f.totalBytes ?? 0;
+    if ((f.totalBytes ?? 0) > 0 && f.built.lowerBound) folder.estimatedBytesLowerBound = true;
+  }
   const fixtureRisks: RiskReport[] = fixtures
     .filter((f) => f.built.bytes !== null && f.built.bytes >= MIN_RISK_BYTES && (f.totalBytes ?? 0) > 0)
     .slice(0, MAX_RISKS)
@@ -221,7 +225,11 @@ export function buildReport(collected: CollectedSuite, cwd: string, paths: reado
           ? "Mark the test so it can run apart from the xdist workers, or allocate less"
           : "Build less data in the test",
   }));
-  for (const d of dataRisks) folderOf(path.dirname(path.resolve(cwd, d.path))).estimatedBytes += d.totalBytes;
+  for (const d of dataRisks) {
+    const folder = folderOf(path.dirname(path.resolve(cwd, d.path)));
+    folder.estimatedBytes += d.totalBytes;
+    if (d.lowerBound) folder.estimatedBytesLowerBound = true;
+  }
   const risks = [...fixtureRisks, ...dataRisks].sort((a, b) => b.totalBytes - a.totalBytes || a.path.localeCompare(b.path) || a.line - b.line).slice(0, MAX_RISKS);
   const folderList = [...folders.values()].sort((a, b) => a.path.localeCompare(b.path));
 

@@ -48,7 +48,7 @@ function findingLinks(findings: FindingRef[]): Cell {
   };
 }
 
-function table(id: string, caption: string, columns: Column[], rows: Cell[][], placeholder: string, minWidth = 0): string {
+function table(id: string, caption: string, columns: Column[], rows: Cell[][], placeholder: string, minWidth = 0, compact = false): string {
   const head = columns
     .map((c) => `<th scope="col"${c.numeric ? ' class="num" data-type="num"' : ""}${c.title ? ` title="${esc(c.title)}"` : ""}><button type="button">${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button></th>`)
     .join("");
@@ -58,7 +58,7 @@ function table(id: string, caption: string, columns: Column[], rows: Cell[][], p
   return `<section aria-labelledby="${id}-h">
 <h2 id="${id}-h">${esc(caption)}</h2>
 <div class="tools"><label>Filter <input type="search" data-filter="${id}" placeholder="${esc(placeholder)}" autocomplete="off"></label> <span class="count" data-count="${id}">${n(rows.length)} row${rows.length === 1 ? "" : "s"}</span></div>
-<div class="scroll"><table id="${id}" class="sortable"${minWidth > 0 ? ` style="min-width:${minWidth}px"` : ""}><thead><tr>${head}</tr></thead><tbody>
+<div class="scroll${compact ? " compact" : ""}"><table id="${id}" class="sortable"${minWidth > 0 ? ` style="min-width:${minWidth}px"` : ""}><thead><tr>${head}</tr></thead><tbody>
 ${body}
 </tbody></table></div>
 </section>`;
@@ -74,7 +74,7 @@ function chart(report: SuiteReport): string {
     .map((f, i) => {
       const y = i * rowHeight;
       const pct = f.estimatedBytes > 0 ? Math.max(0.5, (f.estimatedBytes / max) * 100) : 0;
-      const value = f.estimatedBytes > 0 ? `≈ ${formatBytes(f.estimatedBytes)}` : "0 B";
+      const value = f.estimatedBytes > 0 ? `${f.estimatedBytesLowerBound ? "≥" : "≈"} ${formatBytes(f.estimatedBytes)}` : "0 B";
       return `<g class="bar" data-folder="${esc(f.path)}"><title>${esc(`${f.path}: ${value} (estimate)`)}</title><text x="0" y="${y + 13}" class="label">${esc(f.path)} <tspan class="value">${esc(value)}</tspan></text><rect x="0" y="${y + 18}" width="${pct.toFixed(2)}%" height="14" rx="2"></rect></g>`;
     })
     .join("\n");
@@ -106,6 +106,7 @@ h2{font-size:1.25em;margin:1.6em 0 .4em;padding-bottom:.2em;border-bottom:1px so
 .tools input{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;width:min(320px,70vw)}
 .count{color:var(--muted);font-size:.9em}
 .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:6px}
+.scroll.compact{max-width:640px}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 td{overflow-wrap:break-word}
@@ -222,7 +223,7 @@ export function htmlReport(report: SuiteReport): string {
       { label: "Fixtures", numeric: true },
       { label: "Estimated memory", numeric: true },
     ],
-    report.folders.map((f) => [text(f.path), num(f.testFiles), num(f.tests), num(f.testClasses), num(f.mockUsingClasses), num(f.xdistGroupClasses), num(f.gcTeardownClasses), num(f.fixtures), bytesCell(f.estimatedBytes, false)]),
+    report.folders.map((f) => [text(f.path), num(f.testFiles), num(f.tests), num(f.testClasses), num(f.mockUsingClasses), num(f.xdistGroupClasses), num(f.gcTeardownClasses), num(f.fixtures), bytesCell(f.estimatedBytes, f.estimatedBytesLowerBound)]),
     "folder…",
     720,
   );
@@ -271,6 +272,8 @@ export function htmlReport(report: SuiteReport): string {
           [{ label: "Rule" }, { label: "Name" }, { label: "Count", numeric: true }],
           report.findingCounts.map((c) => [{ html: `<a class="rule" href="${esc(c.url)}">${esc(c.code)}</a>`, sort: c.code }, text(c.name), num(c.count)]),
           "rule…",
+          0,
+          true,
         );
   return `<!doctype html>
 <html lang="en">

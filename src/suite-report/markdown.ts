@@ -86,7 +86,7 @@ export function markdownReport(report: SuiteReport): string {
   out += "## Folders\n\n";
   out += table(
     ["Folder", "Test files", "Tests", "Test classes", "Mock-using classes", "With xdist_group", "With gc.collect() teardown", "Fixtures", "Estimated memory"],
-    report.folders.map((f) => [cell(f.path), n(f.testFiles), n(f.tests), n(f.testClasses), n(f.mockUsingClasses), n(f.xdistGroupClasses), n(f.gcTeardownClasses), n(f.fixtures), bytesText(f.estimatedBytes)]),
+    report.folders.map((f) => [cell(f.path), n(f.testFiles), n(f.tests), n(f.testClasses), n(f.mockUsingClasses), n(f.xdistGroupClasses), n(f.gcTeardownClasses), n(f.fixtures), bytesText(f.estimatedBytes, f.estimatedBytesLowerBound)]),
     ["l", "r", "r", "r", "r", "r", "r", "r", "r"],
   );
   out += "\n## Fixtures\n\n";

@@ -66,6 +66,8 @@ export interface FolderReport {
   fixtures: number;
   /** Sum of totalBytes of the fixtures defined in the folder, plus the data its tests and test modules build. */
   estimatedBytes: number;
+  /** Some of it could not be sized: the real figure is larger. */
+  estimatedBytesLowerBound: boolean;
 }
 
 export interface RiskReport {
