@@ -24,6 +24,8 @@ interface Column {
   title?: string;
   /** Prose: kept wide enough to read instead of wrapping word by word. */
   prose?: boolean;
+  /** A path: may break anywhere. */
+  path?: boolean;
 }
 
 /** A cell: shown HTML and the value it sorts by. */
@@ -57,7 +59,7 @@ function table(id: string, caption: string, columns: Column[], rows: Cell[][], p
     .map((c) => `<th scope="col"${c.numeric ? ' class="num" data-type="num"' : ""}${c.title ? ` title="${esc(c.title)}"` : ""}><button type="button">${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button></th>`)
     .join("");
   const body = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${columns[i]?.numeric ? ' class="num"' : columns[i]?.prose ? ' class="prose"' : ""}${c.sort === "" ? "" : ` data-v="${esc(String(c.sort))}"`}>${c.html}</td>`).join("")}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td${columns[i]?.numeric ? ' class="num"' : columns[i]?.prose ? ' class="prose"' : columns[i]?.path ? ' class="path"' : ""}${c.sort === "" ? "" : ` data-v="${esc(String(c.sort))}"`}>${c.html}</td>`).join("")}</tr>`)
     .join("\n");
   return `<section aria-labelledby="${id}-h">
 <h2 id="${id}-h">${esc(caption)}</h2>
@@ -70,7 +72,8 @@ ${body}
 
 /** One bar per folder: label above its bar, widths in percent so the text stays readable on a phone. */
 function chart(report: SuiteReport): string {
-  const folders = report.folders;
+  // Largest first: on a suite with many folders the ones that matter lead.
+  const folders = [...report.folders].sort((a, b) => b.estimatedBytes - a.estimatedBytes || a.path.localeCompare(b.path));
   const max = Math.max(1, ...folders.map((f) => f.estimatedBytes));
   const rowHeight = 38;
   const height = Math.max(1, folders.length) * rowHeight + 4;
@@ -84,7 +87,7 @@ function chart(report: SuiteReport): string {
     .join("\n");
   return `<section aria-labelledby="chart-h">
 <h2 id="chart-h">Estimated memory by folder</h2>
-<p class="note">Bytes × times built of the fixtures each folder defines, plus the large data its tests build (estimates).</p>
+<p class="note">Bytes × times built of the fixtures each folder defines, plus the large data its tests build (estimates), largest first.</p>
 <svg class="chart" role="img" aria-label="Estimated memory by folder" width="100%" height="${height}">
 ${bars}
 </svg>
@@ -114,7 +117,8 @@ h2{font-size:1.25em;margin:1.6em 0 .4em;padding-bottom:.2em;border-bottom:1px so
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 td{overflow-wrap:break-word}
-td.prose{min-width:18em}
+td.prose{min-width:15em}
+td.path{overflow-wrap:anywhere;min-width:9em}
 .kind{color:var(--muted);font-size:.85em}
 td.num,th.num{text-align:right;white-space:nowrap}
 thead th{background:var(--head);position:sticky;top:0;white-space:nowrap}
@@ -199,7 +203,7 @@ export function htmlReport(report: SuiteReport): string {
   const risks = table(
     "risks",
     "Top risks",
-    [{ label: "#", numeric: true }, { label: "What" }, { label: "Where" }, { label: "Scope" }, { label: "Built once", numeric: true }, { label: "Times built", numeric: true }, { label: "Total", numeric: true, title: "Built once × times built" }, { label: "Addressed by" }, { label: "What to do", prose: true }],
+    [{ label: "#", numeric: true }, { label: "What" }, { label: "Where", path: true }, { label: "Scope" }, { label: "Built once", numeric: true }, { label: "Times built", numeric: true }, { label: "Total", numeric: true, title: "Built once × times built" }, { label: "Addressed by" }, { label: "What to do", prose: true }],
     report.risks.map((r, i) => [
       num(i + 1),
       { html: `<span class="kind">${esc(r.kind)}</span> <code>${esc(r.name)}</code>`, sort: r.name.toLowerCase() },
@@ -237,7 +241,7 @@ export function htmlReport(report: SuiteReport): string {
     "Fixtures",
     [
       { label: "Fixture" },
-      { label: "Where" },
+      { label: "Where", path: true },
       { label: "Scope" },
       { label: "Autouse" },
       { label: "Params", numeric: true },
