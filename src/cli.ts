@@ -125,6 +125,12 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(ruleMarkdown(rule));
       },
     )
+    .command(
+      "server",
+      "Run the language server (LSP) over standard input and output",
+      (y) => y.option("stdio", { type: "boolean", describe: "Accepted for LSP clients: stdio is the transport" }),
+      async () => (await import("./server/index.js")).runServer(),
+    )
     .strictOptions()
     .version(VERSION)
     .help()

@@ -1,0 +1,217 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { VERSION, TOOL_NAME } from "../meta.js";
+import { codeActions, FIX_ALL_KIND } from "./code-actions.js";
+import { DocumentLinter, type DocumentLint } from "./document-linter.js";
+import { toDiagnostic } from "./lsp-convert.js";
+
+/** Quiet time after the last keystroke before a changed document is linted again (an opened one is linted at once). */
+const CHANGE_DEBOUNCE_MS = 120;
+/** Files whose change can change the findings of other files. */
+const WATCHED_NAMES = ["conftest.py", "pyproject.toml", "pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".pytest-memlint.toml"];
+const WATCHED_GLOB = `**/{${WATCHED_NAMES.join(",")}}`;
+/** Test-only: a document holding this text makes its lint throw (to test that one bad document never stops the server). */
+const FAULT_MARKER = process.env["PYTEST_MEMLINT_TEST_SERVER_FAULT"];
+
+interface DocumentState {
+  version: number;
+  lint: DocumentLint;
+  timer?: NodeJS.Timeout;
+  /** The last problem logged for this document: the same one is not logged again on every keystroke. */
+  lastProblems: string;
+  /** Whether diagnostics were published (so that an empty list is only sent to clear them). */
+  published: boolean;
+}
+
+function filePathOf(uri: unknown): string | undefined {
+  if (typeof uri !== "string" || !uri.startsWith("file:")) return undefined;
+  try {
+    return path.resolve(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
+
+function affectsOthers(filePath: string): boolean {
+  return WATCHED_NAMES.includes(path.basename(filePath));
+}
+
+/** `pytest-memlint server`: the Language Server Protocol over stdio. Resolves never; the client's `exit` ends the process. */
+export function runServer(): void {
+  const connection = createConnection(process.stdin, process.stdout);
+  serve(connection);
+  connection.listen();
+}
+
+export function serve(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const states = new Map<string, DocumentState>();
+  const openText = new Map<string, string>();
+  const linter = new DocumentLinter((filePath) => openText.get(filePath));
+  let documentChanges = false;
+  let relintAllTimer: NodeJS.Timeout | undefined;
+  let shuttingDown = false;
+
+  const log = (message: string) => connection.console.error(`${TOOL_NAME}: ${message}`);
+  /** A handler that throws (a malformed message) is logged; the server goes on. */
+  const guard =
+    <A extends unknown[], R>(what: string, fallback: R, handler: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return handler(...args);
+      } catch (e) {
+        log(`internal error in ${what}: ${(e as Error)?.message ?? String(e)}`);
+        return fallback;
+      }
+    };
+
+  /** Lints a document now and publishes its diagnostics. One bad document is logged once and never stops the server. */
+  const lintNow = (doc: TextDocument): void => {
+    const state = states.get(doc.uri);
+    if (!state || shuttingDown) return;
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = undefined;
+    const filePath = filePathOf(doc.uri);
+    let lint: DocumentLint = { kind: "none", findings: [], problems: [] };
+    let problems: string[] = [];
+    if (filePath !== undefined) {
+      try {
+        const text = doc.getText();
+        if (FAULT_MARKER && text.includes(FAULT_MARKER)) throw new Error("injected fault (PYTEST_MEMLINT_TEST_SERVER_FAULT)");
+        lint = linter.lint(filePath, text, doc.languageId);
+        problems = lint.problems;
+      } catch (e) {
+        problems = [`${filePath}: internal error: ${(e as Error)?.message ?? String(e)}; no diagnostics for this document`];
+      }
+    }
+    const joined = problems.join("\n");
+    if (joined !== "" && joined !== state.lastProblems) log(joined);
+    state.lastProblems = joined;
+    state.version = doc.version;
+    state.lint = lint;
+    if (lint.findings.length === 0 && !state.published) return;
+    state.published = lint.findings.length > 0;
+    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: lint.findings.map((f) => toDiagnostic(doc, f)) });
+  };
+
+  const lintSoon = (doc: TextDocument): void => {
+    const state = states.get(doc.uri);
+    if (!state) return;
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => {
+      const current = documents.get(doc.uri);
+      if (current) lintNow(current);
+    }, CHANGE_DEBOUNCE_MS);
+  };
+
+  /** A conftest.py or configuration changed: forget cached facts, lint every open document again. */
+  const relintAll = (delay: number): void => {
+    if (relintAllTimer) clearTimeout(relintAllTimer);
+    relintAllTimer = setTimeout(() => {
+      relintAllTimer = undefined;
+      linter.invalidate();
+      for (const doc of documents.all()) lintNow(doc);
+    }, delay);
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    documentChanges = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      },
+      serverInfo: { name: TOOL_NAME, version: VERSION },
+    };
+  });
+
+  connection.onInitialized(() => {
+    // Clients that cannot register watchers dynamically watch what their own configuration says (see the README).
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] }).catch(() => undefined);
+  });
+
+  documents.onDidOpen(
+    guard("didOpen", undefined, ({ document }) => {
+      const filePath = filePathOf(document.uri);
+      if (filePath !== undefined) openText.set(filePath, document.getText());
+      states.set(document.uri, { version: document.version, lint: { kind: "none", findings: [], problems: [] }, lastProblems: "", published: false });
+      if (filePath !== undefined && affectsOthers(filePath)) linter.invalidate();
+      lintNow(document);
+    }),
+  );
+
+  documents.onDidChangeContent(
+    guard("didChange", undefined, ({ document }) => {
+      const state = states.get(document.uri);
+      if (!state || state.version === document.version) return; // the open itself, linted already
+      const filePath = filePathOf(document.uri);
+      if (filePath !== undefined) {
+        openText.set(filePath, document.getText());
+        if (affectsOthers(filePath)) {
+          relintAll(CHANGE_DEBOUNCE_MS);
+          return;
+        }
+      }
+      lintSoon(document);
+    }),
+  );
+
+  documents.onDidSave(
+    guard("didSave", undefined, ({ document }) => {
+      const filePath = filePathOf(document.uri);
+      if (filePath !== undefined && affectsOthers(filePath)) relintAll(0);
+      else lintNow(document);
+    }),
+  );
+
+  documents.onDidClose(
+    guard("didClose", undefined, ({ document }) => {
+      const state = states.get(document.uri);
+      if (state?.timer) clearTimeout(state.timer);
+      states.delete(document.uri);
+      const filePath = filePathOf(document.uri);
+      if (filePath !== undefined) {
+        openText.delete(filePath);
+        // The editor's unsaved text no longer counts: the file on disk does.
+        if (affectsOthers(filePath)) relintAll(0);
+      }
+      if (state?.published) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(guard("didChangeWatchedFiles", undefined, () => relintAll(20)));
+
+  connection.onCodeAction((params) => {
+    const uri: unknown = params?.textDocument?.uri;
+    if (typeof uri !== "string" || !params.range || !params.context) throw new ResponseError(ErrorCodes.InvalidParams, "textDocument/codeAction needs textDocument.uri, range and context");
+    return guard("codeAction", [], () => {
+      const doc = documents.get(uri);
+      const state = states.get(uri);
+      const filePath = filePathOf(uri);
+      if (!doc || !state || filePath === undefined) return [];
+      if (state.version !== doc.version || state.timer) lintNow(doc);
+      if (state.lint.kind !== "python" || state.lint.findings.length === 0) return [];
+      return codeActions({ doc, params, findings: state.lint.findings, fixAll: () => linter.fixAll(filePath, doc.getText(), doc.languageId), documentChanges });
+    })();
+  });
+
+  connection.onShutdown(() => {
+    shuttingDown = true;
+    if (relintAllTimer) clearTimeout(relintAllTimer);
+    for (const state of states.values()) if (state.timer) clearTimeout(state.timer);
+  });
+
+  documents.listen(connection);
+}
