@@ -66,7 +66,7 @@ export class LspClient {
   waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; stderr: ${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; published: ${JSON.stringify(this.published.map((p) => [p.uri.split("/").pop(), p.version, p.diagnostics.map((d) => d.code)]))}; log: ${JSON.stringify(this.logs)}; stderr: ${this.stderr}`)), timeoutMs);
       this.waiters.push({
         check,
         resolve: () => {

@@ -22,6 +22,8 @@ const CHANGE_DEBOUNCE_MS = 120;
 /** Files whose change can change the findings of other files. */
 const WATCHED_NAMES = ["conftest.py", "pyproject.toml", "pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".pytest-memlint.toml"];
 const WATCHED_GLOB = `**/{${WATCHED_NAMES.join(",")}}`;
+/** Larger documents are not linted in the editor (one log line says so): linting one would hold up every other request for seconds. */
+const MAX_DOCUMENT_LENGTH = 5 * 1024 * 1024;
 /** Test-only: a document holding this text makes its lint throw (to test that one bad document never stops the server). */
 const FAULT_MARKER = process.env["PYTEST_MEMLINT_TEST_SERVER_FAULT"];
 
@@ -34,6 +36,8 @@ interface DocumentState {
   /** Whether diagnostics were published (so that an empty list is only sent to clear them). */
   published: boolean;
 }
+
+class TooLarge extends Error {}
 
 function filePathOf(uri: unknown): string | undefined {
   if (typeof uri !== "string" || !uri.startsWith("file:")) return undefined;
@@ -61,6 +65,7 @@ export function serve(connection: Connection): void {
   const openText = new Map<string, string>();
   const linter = new DocumentLinter((filePath) => openText.get(filePath));
   let documentChanges = false;
+  let canWatch = false;
   let relintAllTimer: NodeJS.Timeout | undefined;
   let shuttingDown = false;
 
@@ -89,11 +94,13 @@ export function serve(connection: Connection): void {
     if (filePath !== undefined) {
       try {
         const text = doc.getText();
+        if (text.length > MAX_DOCUMENT_LENGTH) throw new TooLarge(`${filePath}: ${(text.length / 1024 / 1024).toFixed(1)} MB is more than the editor server lints (5 MB); run \`pytest-memlint check\` on it`);
         if (FAULT_MARKER && text.includes(FAULT_MARKER)) throw new Error("injected fault (PYTEST_MEMLINT_TEST_SERVER_FAULT)");
         lint = linter.lint(filePath, text, doc.languageId);
         problems = lint.problems;
       } catch (e) {
-        problems = [`${filePath}: internal error: ${(e as Error)?.message ?? String(e)}; no diagnostics for this document`];
+        if (e instanceof TooLarge) problems = [e.message];
+        else problems = [`${filePath}: internal error: ${(e as Error)?.message ?? String(e)}; no diagnostics for this document`];
       }
     }
     const joined = problems.join("\n");
@@ -128,6 +135,7 @@ export function serve(connection: Connection): void {
 
   connection.onInitialize((params): InitializeResult => {
     documentChanges = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    canWatch = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -139,6 +147,7 @@ export function serve(connection: Connection): void {
 
   connection.onInitialized(() => {
     // Clients that cannot register watchers dynamically watch what their own configuration says (see the README).
+    if (!canWatch) return;
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: WATCHED_GLOB }] }).catch(() => undefined);
   });
 
