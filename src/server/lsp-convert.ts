@@ -38,11 +38,13 @@ export function wholeTextEdit(doc: TextDocument, before: string, after: string):
   let tail = 0;
   while (tail < max - head && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
   // Never split a surrogate pair or a CRLF between the kept and the replaced text.
-  while (head > 0 && isLowSurrogateOrLf(before.charCodeAt(head))) head--;
-  while (tail > 0 && isLowSurrogateOrLf(before.charCodeAt(before.length - tail))) tail--;
+  while (head > 0 && splitsPair(before, head)) head--;
+  while (tail > 0 && splitsPair(before, before.length - tail)) tail--;
   return { range: rangeOf(doc, head, before.length - tail), newText: after.slice(head, after.length - tail) };
 }
 
-function isLowSurrogateOrLf(code: number): boolean {
-  return (code >= 0xdc00 && code <= 0xdfff) || code === 10;
+/** Whether a cut at `at` falls inside a surrogate pair or a CRLF. */
+function splitsPair(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return (code >= 0xdc00 && code <= 0xdfff) || (code === 10 && text.charCodeAt(at - 1) === 13);
 }
