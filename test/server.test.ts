@@ -139,7 +139,7 @@ describe("pytest-memlint server", () => {
     // The server never wrote the file.
     expect(fs.readFileSync(file, "utf8")).toBe(SAMPLE);
     expect(await c.stop()).toBe(0);
-  });
+  }, 120_000);
 
   it("lints conftest.py and the pytest configuration (MEM5xx) with the configuration that applies", async () => {
     const dir = makeTree({
@@ -169,8 +169,17 @@ describe("pytest-memlint server", () => {
     await c.open(conftest, "from unittest.mock import MagicMock\nm = MagicMock()\n");
     expect(codes(await c.diagnostics(conftest))).toEqual(["MEM204"]);
     expect(c.published.some((p) => p.uri === helper)).toBe(false);
+
+    // The open conftest.py counts as typed, before it is saved: an autouse fixture closing every figure silences MEM403 below it.
+    const plot = uriOf(path.join(dir, "tests", "test_plot.py"));
+    await c.open(plot, "import matplotlib.pyplot as plt\n\n\ndef test_plot():\n    assert plt.figure()\n");
+    expect(codes(await c.diagnostics(plot))).toEqual(["MEM403"]);
+    const seenPlot = c.published.length;
+    await c.change(conftest, 2, CLOSING_CONFTEST);
+    expect(await c.diagnostics(plot, undefined, seenPlot)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, "tests", "conftest.py"))).toBe(false);
     expect(await c.stop()).toBe(0);
-  });
+  }, 120_000);
 
   it("answers malformed requests and unknown methods with errors, ignores what is not Python, survives a document that throws and a 20 MB one", async () => {
     const dir = makeTree({ "pytest.ini": "[pytest]\n" });
