@@ -15,7 +15,7 @@ function esc(text: string): string {
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** Fixture rows in the HTML (the largest estimates first); the JSON lists every fixture. Keeps the file a few MB on the largest suites. */
-const MAX_HTML_FIXTURES = 5000;
+const MAX_HTML_FIXTURES = 1000;
 
 interface Column {
   label: string;
