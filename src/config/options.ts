@@ -57,7 +57,7 @@ export const DEFAULT_HEAVY_CONSTRUCTORS = [
 export const DEFAULT_CLOSEABLE_CONSTRUCTORS = [
   "open", "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect", "create_engine", "create_async_engine",
   "redis.Redis", "redis.StrictRedis", "httpx.Client", "httpx.AsyncClient", "requests.Session", "aiohttp.ClientSession",
-  "socket.socket", "ThreadPoolExecutor", "ProcessPoolExecutor", "TestClient", "plt.figure",
+  "socket.socket", "ThreadPoolExecutor", "ProcessPoolExecutor", "plt.figure",
 ];
 
 export const DEFAULT_HEAVY_MODULES = ["torch", "tensorflow", "transformers", "sentence_transformers", "jax", "chromadb", "pandas", "matplotlib.pyplot", "cv2"];
@@ -86,7 +86,7 @@ export const OPTION_DOCS: Record<OptionName, { type: string; default: string; de
   "max-test-data": { type: "integer", default: "1000", description: "The most elements test data built from `range()` may have (MEM301, MEM302, MEM304)." },
   "max-array-elements": { type: "integer", default: "1000000", description: "The most elements a numpy/torch allocation in an unmarked test may have (MEM303)." },
   "memory-marker": { type: "identifier", default: '"memory_intensive"', description: "The mark that declares a test memory-intensive (MEM303, MEM503)." },
-  "heavy-constructors": { type: "list of dotted names", default: "see the rule", description: "Calls that load a model, an engine or a browser (MEM301, MEM304). A name matches a call that resolves through the file's imports to it or to a name ending in `.<name>` (`create_engine` matches `sqlalchemy.create_engine`); a call through an unknown name never matches. Setting it replaces the default list." },
+  "heavy-constructors": { type: "list of dotted names", default: "see the rule", description: "Calls that load a model, an engine or a browser (MEM301, MEM304). A name matches a call that resolves through the file's imports to it, or to `<module>.<name>` reached through a module or a `from`-import (`create_engine` matches `sqlalchemy.create_engine`, `sa.create_engine` and `from sqlalchemy import create_engine as ce`); a method of another object that merely shares the last name (`DatabaseManager.create_async_engine`, `manager.create_engine`) does not match, nor does a call through an unknown name. Setting it replaces the default list." },
   "closeable-constructors": { type: "list of dotted names", default: "see the rule", description: "Calls that open a resource that must be closed (MEM305), matched as for `heavy-constructors` (`plt.figure` also matches `matplotlib.pyplot.figure`). Setting it replaces the default list." },
   "heavy-modules": { type: "list of module names", default: "see the rule", description: "Modules too heavy to import at the top of a conftest.py (MEM402). Setting it replaces the default list." },
   "max-fixture-chain": { type: "integer", default: "3", description: "The longest fixture dependency chain MEM306 allows, in edges." },

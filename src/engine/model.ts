@@ -77,6 +77,14 @@ function definitions(tree: Tree): { name: string; node: SyntaxNode }[] {
       const left = assignment?.type === "assignment" ? assignment.childForFieldName("left") : null;
       const right = assignment?.childForFieldName("right");
       if (left?.type === "identifier" && right) found.push({ name: "assign_name", node: left }, { name: "assign_value", node: right });
+    } else if (type === "expression_statement") {
+      // `np = pytest.importorskip("numpy")` inside a function binds a module there as an import would.
+      const assignment = cursor.currentNode.namedChild(0);
+      const left = assignment?.type === "assignment" ? assignment.childForFieldName("left") : null;
+      const right = assignment?.childForFieldName("right");
+      if (left?.type === "identifier" && right?.type === "call" && right.childForFieldName("function")?.text.endsWith("importorskip")) {
+        found.push({ name: "assign_name", node: left }, { name: "nested_importorskip", node: right });
+      }
     }
     if (STATEMENT_CONTAINERS.has(type) && cursor.gotoFirstChild()) {
       depth++;
@@ -128,9 +136,18 @@ export class ModuleModel {
           if (pendingAssignName) {
             const local = pendingAssignName.text;
             this.moduleAssignments.set(local, node);
+            const skipped = this.importorskipModule(node);
             const aliased = dottedText(node) !== undefined ? this.resolver.resolve(node) : undefined;
-            if (aliased !== undefined) this.resolver.bindImport(local, aliased, true);
+            if (skipped !== undefined) this.resolver.bindImport(local, skipped, true, true);
+            else if (aliased !== undefined) this.resolver.bindImport(local, aliased, true);
             else this.resolver.bindLocal(local);
+            pendingAssignName = undefined;
+          }
+          break;
+        case "nested_importorskip":
+          if (pendingAssignName) {
+            const skipped = this.importorskipModule(node);
+            if (skipped !== undefined) this.resolver.bindImport(pendingAssignName.text, skipped, false, true);
             pendingAssignName = undefined;
           }
           break;
@@ -167,17 +184,24 @@ export class ModuleModel {
     for (const fn of this.functions) fn.fixture = this.fixtureInfo(fn);
   }
 
+  /** `pytest.importorskip("numpy")` (with a literal module name) returns that module. */
+  private importorskipModule(value: SyntaxNode): string | undefined {
+    if (value.type !== "call" || this.resolver.resolve(value.childForFieldName("function")) !== "pytest.importorskip") return undefined;
+    const args = callArguments(value);
+    return stringValue(args.positional[0] ?? args.keywords.get("modname"));
+  }
+
   private bindImports(node: SyntaxNode, moduleLevel: boolean): void {
     const r = this.resolver;
     if (node.type === "import_statement") {
       for (const child of node.namedChildren) {
         if (child.type === "dotted_name") {
           const full = child.text;
-          r.bindImport(full.split(".")[0] ?? full, full.split(".")[0] ?? full, moduleLevel);
+          r.bindImport(full.split(".")[0] ?? full, full.split(".")[0] ?? full, moduleLevel, true);
         } else if (child.type === "aliased_import") {
           const target = child.childForFieldName("name")?.text;
           const alias = child.childForFieldName("alias")?.text;
-          if (target && alias) r.bindImport(alias, target, moduleLevel);
+          if (target && alias) r.bindImport(alias, target, moduleLevel, true);
         }
       }
       return;

@@ -27,14 +27,31 @@ export class Resolver {
   /** Imports inside functions and classes, used when the module binds no such name. */
   private readonly nested = new Map<string, string>();
   private readonly starModules: string[] = [];
+  /** Names bound to a module for certain (`import a.b`, `import a as b`, `b = pytest.importorskip("a")`), module level and nested. */
+  private readonly moduleBindings = new Set<string>();
+  private readonly nestedModuleBindings = new Set<string>();
 
-  bindImport(local: string, qualified: string, moduleLevel: boolean): void {
-    if (moduleLevel) this.module.set(local, qualified);
-    else if (!this.nested.has(local)) this.nested.set(local, qualified);
+  /** `isModule`: the name is bound to a module for certain (an `import` statement), not to what a `from`-import names. */
+  bindImport(local: string, qualified: string, moduleLevel: boolean, isModule = false): void {
+    if (moduleLevel) {
+      this.module.set(local, qualified);
+      if (isModule) this.moduleBindings.add(local);
+      else this.moduleBindings.delete(local);
+    } else if (!this.nested.has(local)) {
+      this.nested.set(local, qualified);
+      if (isModule) this.nestedModuleBindings.add(local);
+    }
   }
 
   bindLocal(local: string): void {
     this.module.set(local, null);
+    this.moduleBindings.delete(local);
+  }
+
+  /** True when the name is bound to a module for certain (by `import`, or `pytest.importorskip`). */
+  bindsModule(name: string): boolean {
+    if (this.module.has(name)) return this.moduleBindings.has(name);
+    return this.nestedModuleBindings.has(name);
   }
 
   addStarImport(module: string): void {

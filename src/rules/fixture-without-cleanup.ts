@@ -19,7 +19,7 @@ const rule: Rule<"noCleanup"> = {
     messages: { noCleanup: "Fixture `{name}` {verb} the resource `{constructor}(...)` creates with no teardown; it stays open after the test" },
     docs: {
       whatItDoes:
-        "Checks for fixtures that create a closeable resource (a call of a name in `closeable-constructors`: files, database connections and engines, HTTP clients and sessions, sockets, executors, test clients, pyplot figures) and return or yield it — the call itself, a name bound to it, or a tuple holding one — with no teardown. A teardown is any of: a call after the `yield` (or in a `finally`) whose name is or contains `close`, `aclose`, `dispose`, `shutdown`, `quit`, `terminate`, `stop`, `cleanup`, `teardown`, `disconnect` or `release` (`conn.close()`, `engine.dispose()`, `plt.close(fig)`, `close_all_sessions()`), a `del` after the `yield`, a `with`/`async with` around the `yield`, an `ExitStack`, or `request.addfinalizer(...)`. A resource opened as a `with` item is managed by it and not flagged. A returning fixture has no code after the test, so only `addfinalizer` or an `ExitStack` count there.",
+        "Checks for fixtures that create a closeable resource (a call of a name in `closeable-constructors`, resolved through the file's imports: files, database connections and engines, HTTP clients and sessions, sockets, executors, pyplot figures; a method of another object that merely shares such a name, such as `DatabaseManager.create_async_engine`, is not one. A Starlette/FastAPI `TestClient` that is never entered holds no thread, socket or lifespan and is not in the list) and return or yield it — the call itself, a name bound to it, or a tuple holding one — with no teardown. A teardown is any of: a call after the `yield` (or in a `finally`) whose name is or contains `close`, `aclose`, `dispose`, `shutdown`, `quit`, `terminate`, `stop`, `cleanup`, `teardown`, `disconnect` or `release` (`conn.close()`, `engine.dispose()`, `plt.close(fig)`, `close_all_sessions()`), a `del` after the `yield`, a `with`/`async with` around the `yield`, an `ExitStack`, or `request.addfinalizer(...)`. A resource opened as a `with` item is managed by it and not flagged. A returning fixture has no code after the test, so only `addfinalizer` or an `ExitStack` count there.",
       whyIsThisBad:
         "A connection, client or file left open holds its buffers, sockets and threads until the garbage collector finds it, which for an object in a reference cycle may be never during the session. Under pytest-xdist each worker leaks one per test that uses the fixture, until it runs out of memory or file descriptors.",
       example: "@pytest.fixture\ndef db():\n    conn = sqlite3.connect(\":memory:\")\n    yield conn\n",
@@ -33,7 +33,7 @@ const rule: Rule<"noCleanup"> = {
       const calls = callsIn(ctx, fixture.fn);
       const resources: { site: CallSite; constructor: string; name: string | undefined }[] = [];
       for (const site of calls) {
-        const constructor = matcher.match(site.qualified);
+        const constructor = matcher.matchCall(ctx.model.resolver, site);
         if (constructor === undefined || inWithItem(site.call, fixture) || !directlyIn(ctx, site.call, fixture.fn)) continue;
         resources.push({ site, constructor, name: boundName(site.call) });
       }

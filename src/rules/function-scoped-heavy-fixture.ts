@@ -11,7 +11,7 @@ const SCOPE_FREE_REQUEST_ATTRIBUTES = new Set(["addfinalizer", "config", "cls", 
 
 const requestUseQuery = compileQuery(`((identifier) @request (#eq? @request "request"))`);
 
-const rule: Rule<"data" | "constructor"> = {
+const rule: Rule<"data" | "array" | "constructor"> = {
   meta: {
     code: "MEM301",
     name: "function-scoped-heavy-fixture",
@@ -21,11 +21,12 @@ const rule: Rule<"data" | "constructor"> = {
     summary: "A function-scoped fixture builds oversized data or calls a heavy constructor for every test.",
     messages: {
       data: "Function-scoped fixture `{name}` builds {size} elements of test data again for every test that uses it",
+      array: "Function-scoped fixture `{name}` allocates an array of {size} elements with `{call}` again for every test that uses it",
       constructor: "Function-scoped fixture `{name}` calls the heavy constructor `{constructor}` again for every test that uses it",
     },
     docs: {
       whatItDoes:
-        "Checks for function-scoped fixtures (no `scope`, or `scope=\"function\"`) without `params` whose own body builds oversized data (as MEM302 measures it: a comprehension over, or a `list`/`tuple`/`set`/`dict`/`sorted`/`np.array` of, a `range` of more than `max-test-data` elements, or `[x] * n` over that size) or calls a name in `heavy-constructors` (models, engines, browsers, …). Code in a nested function or lambda is not counted: it runs only when called. A fixture whose scope is not a literal is never flagged; a fixture with `params` is MEM304's.",
+        "Checks for function-scoped fixtures (no `scope`, or `scope=\"function\"`) without `params` whose own body builds oversized data (as MEM302 measures it: a comprehension over, or a `list`/`tuple`/`set`/`dict`/`sorted`/`np.array` of, a `range` of more than `max-test-data` elements, or `[x] * n` over that size), allocates a numpy/torch array of more than `max-array-elements` elements (as MEM303 measures it: `np.random.randn(10_000_000)`, `np.zeros((4096, 4096))`, `np.random.default_rng().standard_normal(5_000_000)`), or calls a name in `heavy-constructors` (models, engines, browsers, …). Code in a nested function or lambda is not counted: it runs only when called. A fixture whose scope is not a literal is never flagged; a fixture with `params` is MEM304's.",
       whyIsThisBad:
         "A function-scoped fixture is rebuilt for every test that requests it. Loading a model or building a million-element list once per test multiplies the time, and under pytest-xdist each worker keeps rebuilding it; fragments the allocator cannot return to the system accumulate until the worker is OOM-killed.",
       example:
@@ -35,15 +36,16 @@ const rule: Rule<"data" | "constructor"> = {
       fixSafety:
         "Unsafe: a class-scoped object is shared by the tests of a class, so a test that mutates it changes what the next one sees. The fix adds `scope=\"class\"` to the fixture decorator (or replaces `\"function\"`), and is offered only when the linter can see every test that uses the fixture and each is a method of a class, and the fixture requests no function-scoped fixture (`tmp_path`, `monkeypatch`, `mocker`, a function-scoped fixture of the suite, an unknown plugin fixture, or `request` beyond `request.addfinalizer`/`request.config`/`request.cls`/`request.module`/`request.path`).\n\nTo see every use, the fixture must be defined in the test file itself (fixtures of a test module are visible only to its tests): a fixture in a `conftest.py` can be used by test files a partial run does not read, so it gets no fix. Uses are the tests that request it (as an argument, through `usefixtures`, or through other fixtures), and every test when it is `autouse`. No fix is offered either when a `conftest.py` above requests the same name from one of its fixtures, or when the file calls `request.getfixturevalue` (a request the linter cannot follow). A class-scoped fixture would be rebuilt for every module-level test function, and a wider scope over a function-scoped dependency is a `ScopeMismatch` error, hence these conditions.",
     },
-    options: ["max-test-data", "heavy-constructors"],
+    options: ["max-test-data", "max-array-elements", "heavy-constructors"],
   },
   checkFile(ctx: FileContext) {
     for (const fixture of fileFixtures(ctx).all) {
       if (fixture.scope !== "function" || fixture.hasParams) continue;
-      const heavy = heavyWork(ctx, fixture.fn);
+      const heavy = heavyWork(ctx, fixture.fn, true);
       if (!heavy) continue;
       const fix = classScopeFix(ctx, fixture);
       if (heavy.kind === "data") ctx.report(rule, fixture.fn.nameNode, { messageId: "data", data: { name: fixture.name, size: heavy.size }, fix });
+      else if (heavy.kind === "array") ctx.report(rule, fixture.fn.nameNode, { messageId: "array", data: { name: fixture.name, size: heavy.size, call: heavy.callee }, fix });
       else ctx.report(rule, fixture.fn.nameNode, { messageId: "constructor", data: { name: fixture.name, constructor: heavy.name }, fix });
     }
   },

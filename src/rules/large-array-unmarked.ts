@@ -1,135 +1,11 @@
-import { constantsOf, rangeCount, type ConstantEvaluator } from "../engine/constants.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import type { FileContext, Rule } from "../engine/rule.js";
-import { callArguments, callNamedAt, listElements, type CallArguments } from "../engine/syntax.js";
+import { listElements } from "../engine/syntax.js";
 import type { Fix } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
+import { arrayAllocations } from "./shared/arrays.js";
 import { enclosingFunctions } from "./shared/test-data.js";
-
-type SizeOf = (args: CallArguments, consts: ConstantEvaluator) => number | undefined;
-
-function arg(args: CallArguments, position: number, keyword: string): SyntaxNode | undefined {
-  return args.keywords.get(keyword) ?? args.positional[position];
-}
-
-/** `np.zeros(shape)`, `np.full(shape, v)`: the shape is an int or a tuple/list of ints. */
-const shapeAt = (position: number, keyword: string): SizeOf => (args, c) => c.shapeSize(arg(args, position, keyword));
-
-/** `np.random.randn(d0, d1, ...)`: the dimensions are the positional arguments. */
-const dimensions: SizeOf = (args, c) => {
-  if (args.positional.length === 0 || args.keywords.size > 0) return undefined;
-  let product = 1;
-  for (const a of args.positional) {
-    const n = c.int(a);
-    if (n === undefined || n < 0) return undefined;
-    product *= n;
-  }
-  return product;
-};
-
-/** `torch.zeros(2, 3)`, `torch.zeros((2, 3))`, `torch.zeros(size=(2, 3))`. */
-const torchSize: SizeOf = (args, c) => {
-  const size = args.keywords.get("size");
-  if (size) return c.shapeSize(size);
-  if (args.positional.length === 1) return c.shapeSize(args.positional[0]);
-  if (args.positional.length === 0) return undefined;
-  return dimensions({ ...args, keywords: new Map() }, c);
-};
-
-/** `np.arange(stop)`, `np.arange(start, stop[, step])`, with `start=`/`stop=` (`end=` in torch)/`step=`. */
-const arangeCount =
-  (stopKeyword: string): SizeOf =>
-  (args, c) => {
-    const p = args.positional.map((a) => c.number(a));
-    if (p.some((v) => v === undefined)) return undefined;
-    const kw = (name: string) => {
-      const node = args.keywords.get(name);
-      return node ? c.number(node) : null;
-    };
-    let start: number | undefined | null = kw("start");
-    let stop: number | undefined | null = kw(stopKeyword);
-    let step: number | undefined | null = kw("step");
-    if (p.length === 1 && stop === null) [start, stop] = [start ?? 0, p[0]];
-    else if (p.length >= 2) [start, stop, step] = [p[0], p[1], p.length >= 3 ? p[2] : step];
-    start ??= 0;
-    step ??= 1;
-    if (start === undefined || stop === undefined || stop === null || step === undefined) return undefined;
-    return rangeCount(start, stop, step);
-  };
-
-/** `np.eye(N, M=None)`, `torch.eye(n, m=None)`. */
-const eye =
-  (nKeyword: string, mKeyword: string): SizeOf =>
-  (args, c) => {
-    const n = c.int(arg(args, 0, nKeyword));
-    if (n === undefined || n < 0) return undefined;
-    const mNode = arg(args, 1, mKeyword);
-    const m = mNode ? c.int(mNode) : n;
-    return m === undefined || m < 0 ? undefined : n * m;
-  };
-
-const square: SizeOf = (args, c) => {
-  const n = c.int(arg(args, 0, "n"));
-  return n === undefined || n < 0 ? undefined : n * n;
-};
-
-const linspace: SizeOf = (args, c) => {
-  const num = arg(args, 2, "num");
-  return num ? c.int(num) : 50;
-};
-
-/** `torch.randint(high, size)` or `torch.randint(low, high, size)`: the size is a tuple. */
-const torchRandint: SizeOf = (args, c) => {
-  const size = args.keywords.get("size") ?? args.positional[args.positional.length - 1];
-  if (!size || (size.type !== "tuple" && size.type !== "list")) return args.keywords.has("size") ? c.shapeSize(size) : undefined;
-  return c.shapeSize(size);
-};
-
-const ALLOCATIONS: Record<string, SizeOf> = {
-  "numpy.zeros": shapeAt(0, "shape"),
-  "numpy.ones": shapeAt(0, "shape"),
-  "numpy.empty": shapeAt(0, "shape"),
-  "numpy.full": shapeAt(0, "shape"),
-  "numpy.arange": arangeCount("stop"),
-  "numpy.eye": eye("N", "M"),
-  "numpy.identity": square,
-  "numpy.linspace": linspace,
-  "numpy.random.randn": dimensions,
-  "numpy.random.rand": dimensions,
-  "numpy.random.random": shapeAt(0, "size"),
-  "numpy.random.random_sample": shapeAt(0, "size"),
-  "numpy.random.ranf": shapeAt(0, "size"),
-  "numpy.random.sample": shapeAt(0, "size"),
-  "numpy.random.standard_normal": shapeAt(0, "size"),
-  "numpy.random.normal": shapeAt(2, "size"),
-  "numpy.random.uniform": shapeAt(2, "size"),
-  "numpy.random.randint": shapeAt(2, "size"),
-  "torch.zeros": torchSize,
-  "torch.ones": torchSize,
-  "torch.empty": torchSize,
-  "torch.rand": torchSize,
-  "torch.randn": torchSize,
-  "torch.full": shapeAt(0, "size"),
-  "torch.arange": arangeCount("end"),
-  "torch.randint": torchRandint,
-  "torch.eye": eye("n", "m"),
-};
-
-const LAST_NAMES = [...new Set(Object.keys(ALLOCATIONS).map((k) => k.slice(k.lastIndexOf(".") + 1)))];
-/** Calls of those names, found from the text (a query over every call of a big file costs half a parse). */
-const ALLOCATION_TEXT = new RegExp(`\\b(?:${LAST_NAMES.join("|")})\\s*\\(`, "g");
-
-/** The allocation calls of a file: `<name>(` in the text whose name is the callee of a call in the tree. */
-function allocationCalls(root: SyntaxNode, text: string): { call: SyntaxNode; callee: SyntaxNode }[] {
-  const result: { call: SyntaxNode; callee: SyntaxNode }[] = [];
-  ALLOCATION_TEXT.lastIndex = 0;
-  for (let m = ALLOCATION_TEXT.exec(text); m; m = ALLOCATION_TEXT.exec(text)) {
-    const found = callNamedAt(root, m.index);
-    if (found) result.push({ call: found.call, callee: found.callee });
-  }
-  return result;
-}
 
 const rule: Rule<"unmarked"> = {
   meta: {
@@ -155,23 +31,15 @@ const rule: Rule<"unmarked"> = {
   },
   checkFile(ctx: FileContext) {
     if (!ctx.collection.isTestModule) return;
-    const text = ctx.file.text;
-    if (!text.includes("numpy") && !text.includes("torch")) return;
-    const consts = constantsOf(ctx.model);
     const limit = ctx.options.maxArrayElements;
     const marker = ctx.options.memoryMarker;
-    for (const { call, callee } of allocationCalls(ctx.root, text)) {
-      const sizeOf = ALLOCATIONS[ctx.model.resolver.resolve(callee) ?? ""];
-      if (!sizeOf) continue;
-      const args = callArguments(call);
-      if (args.hasSplat) continue;
-      const size = sizeOf(args, consts);
-      if (size === undefined || size <= limit) continue;
+    for (const { call, callee, size } of arrayAllocations(ctx)) {
+      if (size <= limit) continue;
       const test = enclosingFunctions(ctx, call).functions.find((fn) => ctx.collection.isTestFunction(fn));
       if (!test || isMarked(ctx, test, marker)) continue;
       ctx.report(rule, call, {
         messageId: "unmarked",
-        data: { call: callee.text, size, name: test.name, marker },
+        data: { call: callee, size, name: test.name, marker },
         fix: markFix(ctx, test, marker),
       });
     }

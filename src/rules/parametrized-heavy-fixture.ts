@@ -32,7 +32,7 @@ const rule: Rule<"data" | "constructor"> = {
       const heavy = heavyWork(ctx, fixture.fn);
       if (!heavy) continue;
       if (heavy.kind === "data") ctx.report(rule, fixture.fn.nameNode, { messageId: "data", data: { name: fixture.name, size: heavy.size } });
-      else ctx.report(rule, fixture.fn.nameNode, { messageId: "constructor", data: { name: fixture.name, constructor: heavy.name } });
+      else if (heavy.kind === "constructor") ctx.report(rule, fixture.fn.nameNode, { messageId: "constructor", data: { name: fixture.name, constructor: heavy.name } });
     }
   },
 };

@@ -29,7 +29,7 @@ const rule: Rule<"unclosed"> = {
     messages: { unclosed: "{kind} `{name}` creates a pyplot figure with `{call}` and never closes it; pyplot keeps every open figure until `plt.close()`" },
     docs: {
       whatItDoes:
-        "Checks for tests and fixtures that create a pyplot figure (`plt.figure()`, `plt.subplots()`, `plt.subplot()`, `plt.subplot_mosaic()`, through any import of `matplotlib.pyplot`, also `plt = pytest.importorskip(\"matplotlib.pyplot\")`) and call no `plt.close(...)`, when nothing closes every figure around them: an autouse fixture or an xunit `setup`/`teardown` (`teardown_method`, `tearDown`, `teardown_function`, ...) in the same file, or an autouse fixture or `pytest_runtest_*` hook in a `conftest.py` above, calling `plt.close(\"all\")`. Tests run inside matplotlib's `image_comparison`/`check_figures_equal` decorators or pytest-mpl's `mpl_image_compare` mark are closed for them. `Figure(...)` objects built directly are not tracked by pyplot and are not flagged. One finding per test or fixture, at its first creating call.",
+        "Checks for tests and fixtures that create a pyplot figure (`plt.figure()`, `plt.subplots()`, `plt.subplot()`, `plt.subplot_mosaic()`, through any import of `matplotlib.pyplot`, also `plt = pytest.importorskip(\"matplotlib.pyplot\")`) and call no `plt.close(...)`, when nothing closes every figure around them: an autouse fixture or an xunit `setup`/`teardown` (`teardown_method`, `tearDown`, `teardown_function`, ...) in the same file, or an autouse fixture or `pytest_runtest_*` hook in a `conftest.py` above, calling `plt.close(\"all\")`. Tests run inside matplotlib's `image_comparison`/`check_figures_equal` decorators or pytest-mpl's `mpl_image_compare` mark are closed for them. `Figure(...)` objects built directly are not tracked by pyplot and are not flagged. A figure passed to a function of the same file that closes it (`save_and_close(fig, path)` calling `plt.close(fig)`, a method called through `self`), or a call of such a function that closes the current or every figure (`plt.close()`, `plt.close(\"all\")`), counts as closed. One finding per test or fixture, at its first creating call.",
       whyIsThisBad:
         "pyplot keeps a reference to every figure it creates until it is closed, so a figure created in a test outlives the test: its canvas, axes, artists and the data they plot stay in memory for the rest of the worker's session. Thousands of plotting tests then grow each xdist worker until it is OOM-killed (matplotlib warns after 20 open figures).",
       example: "import matplotlib.pyplot as plt\n\n\ndef test_plot_histogram(data):\n    fig, ax = plt.subplots()\n    ax.hist(data)\n    assert len(ax.patches) == 10\n",
@@ -47,7 +47,7 @@ const rule: Rule<"unclosed"> = {
       const owner = ownerTestOrFixture(ctx, create);
       if (!owner || reported.has(owner) || inDeadBranch(ctx, create, owner)) continue;
       if (calls.closes.some((c) => inside(c.node, owner.node))) continue;
-      if (closedAround(ctx, owner)) continue;
+      if (closedAround(ctx, owner) || closedByHelper(ctx, owner, calls)) continue;
       reported.add(owner);
       const call = create.childForFieldName("function")?.text ?? "plt.figure";
       ctx.report(rule, create, { messageId: "unclosed", data: { kind: owner.fixture ? "Fixture" : "Test", name: owner.fixture?.name ?? owner.name, call: `${call}()` } });
@@ -119,6 +119,63 @@ function falseFlag(ctx: FileContext, name: string, owner: FunctionInfo): boolean
   const local = assignmentQuery.matches(owner.node).filter((m) => m.captures.find((c) => c.name === "name")?.node.text === name);
   if (local.length > 0) return local.every((m) => isFalseLiteral(m.captures.find((c) => c.name === "value")?.node));
   return isFalseLiteral(ctx.model.moduleAssignments.get(name));
+}
+
+/** Names a figure-creating call binds (`fig = plt.figure()`, `fig, ax = plt.subplots()`), and names bound from those (`ax = fig.add_subplot()`). */
+function figureNames(owner: FunctionInfo, creates: readonly SyntaxNode[]): Set<string> {
+  const names = new Set<string>();
+  for (const create of creates) {
+    if (!inside(create, owner.node)) continue;
+    const assignment = create.parent;
+    if (assignment?.type !== "assignment" || assignment.childForFieldName("right")?.startIndex !== create.startIndex) continue;
+    const left = assignment.childForFieldName("left");
+    if (left?.type === "identifier") names.add(left.text);
+    else for (const id of left?.descendantsOfType("identifier") ?? []) names.add(id.text);
+  }
+  for (const m of assignmentQuery.matches(owner.node)) {
+    const name = m.captures.find((c) => c.name === "name")?.node.text;
+    const root = m.captures.find((c) => c.name === "value")?.node.text.match(/^[A-Za-z_]\w*/)?.[0];
+    if (name && root && names.has(root)) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * The test or fixture calls a function of the same file (a module-level function, or a method of its
+ * class through `self`/`cls`) that closes figures, passing it the figure, or that closes the current or
+ * every figure (`plt.close()`, `plt.close("all")`).
+ */
+function closedByHelper(ctx: FileContext, owner: FunctionInfo, calls: ReturnType<typeof figureCalls>): boolean {
+  const names = figureNames(owner, calls.creates);
+  for (const call of owner.body.descendantsOfType("call")) {
+    const callee = call.childForFieldName("function");
+    const helper = sameFileFunction(ctx, owner, callee);
+    if (!helper || helper === owner) continue;
+    const closes = calls.closes.filter((c) => inside(c.node, helper.node));
+    if (closes.length === 0) continue;
+    if (closes.some((c) => c.all || callArgumentCount(c.node) === 0)) return true;
+    const args = call.childForFieldName("arguments")?.namedChildren ?? [];
+    const passed = (n: SyntaxNode) => n.type === "identifier" && names.has(n.text);
+    if (args.some((a) => passed(a) || (a.type === "keyword_argument" && passed(a.childForFieldName("value") ?? a)))) return true;
+  }
+  return false;
+}
+
+function callArgumentCount(call: SyntaxNode): number {
+  return call.childForFieldName("arguments")?.namedChildren.filter((c) => c.type !== "comment").length ?? 0;
+}
+
+function sameFileFunction(ctx: FileContext, owner: FunctionInfo, callee: SyntaxNode | null): FunctionInfo | undefined {
+  if (callee?.type === "identifier") return ctx.model.topLevelFunctions.get(callee.text);
+  if (callee?.type !== "attribute" || !owner.cls) return undefined;
+  const object = callee.childForFieldName("object")?.text;
+  if (object !== "self" && object !== "cls") return undefined;
+  const method = callee.childForFieldName("attribute")?.text ?? "";
+  for (const k of ctx.collection.lineage(owner.cls)) {
+    const found = k.methods.get(method);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Something in the same file closes every figure around this test or fixture. */

@@ -4,6 +4,7 @@ import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
 import type { Project } from "../../engine/project.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements, stringValue } from "../../engine/syntax.js";
+import { dottedText, type Resolver } from "../../engine/resolver.js";
 
 /**
  * The fixture model shared by MEM301–MEM306: the fixtures of a file and of every conftest.py above it,
@@ -331,10 +332,15 @@ export function callsIn(ctx: FileContext, fn: FunctionInfo): CallSite[] {
 const ALIASES: Record<string, string> = { plt: "matplotlib.pyplot", np: "numpy", pd: "pandas", tf: "tensorflow", sa: "sqlalchemy" };
 
 /**
- * Matches calls against a list of dotted names (`heavy-constructors`, `closeable-constructors`). A name
- * matches a callee that resolves through the file's imports to it or to something ending in `.<name>`
- * (`create_engine` matches `sqlalchemy.create_engine`, `webdriver.Chrome` matches
- * `selenium.webdriver.Chrome`, `open` the builtin). A callee the linter cannot resolve never matches.
+ * Matches calls against a list of dotted names (`heavy-constructors`, `closeable-constructors`) as the
+ * linter resolves them. A name matches a callee that resolves through the file's imports to exactly it
+ * (`chromadb.HttpClient`, `plt.figure` as `matplotlib.pyplot.figure`), or to `<module>.<name>` where the
+ * part before the name is a module for certain: the callee is the bare name bound by a `from`-import or a
+ * builtin (`create_engine` after `from sqlalchemy import create_engine`, `open`), is written as the
+ * configured name itself (`webdriver.Chrome` after `from selenium import webdriver`), or starts with a
+ * name an `import` statement binds (`sa.create_engine` after `import sqlalchemy as sa`). A method of
+ * another object that merely shares the last name (`DatabaseManager.create_async_engine`,
+ * `manager.create_engine`) is not a match, and a callee the linter cannot resolve never matches.
  */
 export class NameMatcher {
   private readonly names: { name: string; forms: string[] }[];
@@ -350,11 +356,21 @@ export class NameMatcher {
     });
   }
 
-  /** The configured name a resolved callee matches, if any. */
-  match(qualified: string | undefined): string | undefined {
+  /** The configured name a call site matches, if any. */
+  matchCall(resolver: Resolver, site: Pick<CallSite, "callee" | "qualified">): string | undefined {
+    const qualified = site.qualified;
     if (!qualified) return undefined;
+    const written = dottedText(site.callee);
+    if (written === undefined) return undefined;
+    const dot = written.indexOf(".");
+    // A bare name comes from a `from`-import (whose source is a module) or is a builtin.
+    const rootIsModule = dot === -1 || resolver.bindsModule(written.slice(0, dot));
     for (const { name, forms } of this.names) {
-      if (forms.some((f) => qualified === f || qualified.endsWith("." + f))) return name;
+      for (const form of forms) {
+        if (qualified === form) return name;
+        if (!qualified.endsWith("." + form)) continue;
+        if (rootIsModule || written === form) return name;
+      }
     }
     return undefined;
   }

@@ -6,7 +6,6 @@ import type { FilePytestFacts } from "../../engine/facts.js";
 import { LineIndex } from "../../engine/lines.js";
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
 import { compileQuery, type SyntaxNode, type Tree } from "../../engine/parser.js";
-import { dottedText } from "../../engine/resolver.js";
 import type { FileContext, ReportOptions, Rule, SuiteContext } from "../../engine/rule.js";
 import { callArguments, stringValue } from "../../engine/syntax.js";
 import type { TextFile } from "../../engine/types.js";
@@ -20,33 +19,9 @@ import type { TextFile } from "../../engine/types.js";
 // ---------------------------------------------------------------------------------------------
 // Names
 
-/** Module-level `name = pytest.importorskip("module")`: `name` is that module. */
-function importorskipAliases(model: ModuleModel): Map<string, string> {
-  let aliases = aliasCache.get(model);
-  if (aliases) return aliases;
-  aliases = new Map();
-  for (const [name, value] of model.moduleAssignments) {
-    if (value.type !== "call") continue;
-    if (model.resolver.resolve(value.childForFieldName("function")) !== "pytest.importorskip") continue;
-    const module = stringValue(callArguments(value).positional[0]);
-    if (module) aliases.set(name, module);
-  }
-  aliasCache.set(model, aliases);
-  return aliases;
-}
-const aliasCache = new WeakMap<ModuleModel, Map<string, string>>();
-
-/** Resolves a name or attribute chain through imports, and through `x = pytest.importorskip("m")`. */
+/** Resolves a name or attribute chain through imports (`x = pytest.importorskip("m")` included: the model binds it). */
 export function resolveName(model: ModuleModel, node: SyntaxNode | null | undefined): string | undefined {
-  if (!node) return undefined;
-  const resolved = model.resolver.resolve(node);
-  if (resolved !== undefined) return resolved;
-  const text = dottedText(node);
-  if (text === undefined) return undefined;
-  const dot = text.indexOf(".");
-  const root = dot === -1 ? text : text.slice(0, dot);
-  const module = importorskipAliases(model).get(root);
-  return module === undefined ? undefined : module + (dot === -1 ? "" : text.slice(dot));
+  return model.resolver.resolve(node);
 }
 
 /** The text of a string literal, or of implicitly concatenated literals; undefined for anything else. */

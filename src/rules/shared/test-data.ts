@@ -3,6 +3,7 @@ import type { FunctionInfo } from "../../engine/model.js";
 import type { SyntaxNode } from "../../engine/parser.js";
 import type { FileContext } from "../../engine/rule.js";
 import { callNamedAt } from "../../engine/syntax.js";
+import { arrayAllocations } from "./arrays.js";
 import { attached, callsIn, nameMatcher } from "./fixtures.js";
 
 /**
@@ -314,24 +315,37 @@ export function directlyIn(ctx: FileContext, node: SyntaxNode, fn: FunctionInfo)
   return enclosingFunctions(ctx, node).innermost?.startIndex === fn.node.startIndex;
 }
 
-export type HeavyWork = { kind: "data"; node: SyntaxNode; size: number } | { kind: "constructor"; node: SyntaxNode; name: string };
+export type HeavyWork =
+  | { kind: "data"; node: SyntaxNode; size: number }
+  | { kind: "array"; node: SyntaxNode; size: number; callee: string }
+  | { kind: "constructor"; node: SyntaxNode; name: string };
 
 /**
- * What makes a fixture heavy (MEM301, MEM304): the first oversized data or call of a `heavy-constructors`
- * name directly in its body (not in a nested function or lambda, which runs only when called).
+ * What makes a fixture heavy (MEM301, MEM304): the first oversized data, array allocation over
+ * `max-array-elements` (only when `arrays` is set: MEM301) or call of a `heavy-constructors` name directly
+ * in its body (not in a nested function or lambda, which runs only when called).
  */
-export function heavyWork(ctx: FileContext, fn: FunctionInfo): HeavyWork | undefined {
+export function heavyWork(ctx: FileContext, fn: FunctionInfo, arrays = false): HeavyWork | undefined {
   const found: HeavyWork[] = [];
+  const inBody = (node: SyntaxNode) => node.startIndex >= fn.body.startIndex && node.endIndex <= fn.body.endIndex && directlyIn(ctx, node, fn);
   for (const site of oversizedData(ctx)) {
-    if (site.node.startIndex >= fn.body.startIndex && site.node.endIndex <= fn.body.endIndex && directlyIn(ctx, site.node, fn)) {
+    if (inBody(site.node)) {
       found.push({ kind: "data", node: site.node, size: site.size });
       break;
+    }
+  }
+  if (arrays) {
+    for (const a of arrayAllocations(ctx)) {
+      if (a.size > ctx.options.maxArrayElements && inBody(a.call)) {
+        found.push({ kind: "array", node: a.call, size: a.size, callee: a.callee });
+        break;
+      }
     }
   }
   const matcher = nameMatcher(ctx.options.heavyConstructors);
   for (const c of callsIn(ctx, fn)) {
     if (c.call.startIndex < fn.body.startIndex) continue;
-    const name = matcher.match(c.qualified);
+    const name = matcher.matchCall(ctx.model.resolver, c);
     if (name !== undefined && directlyIn(ctx, c.call, fn)) {
       found.push({ kind: "constructor", node: c.call, name });
       break;
