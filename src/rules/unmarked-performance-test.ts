@@ -1,14 +1,11 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { FileContext, Rule } from "../engine/rule.js";
 import type { FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { dottedText } from "../engine/resolver.js";
+import { compileQuery, type SyntaxNode } from "../engine/parser.js";
+import { usefixturesNames } from "./shared/fixtures.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { allSources, conftestFacts, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
-
-const PERFORMANCE_DIRS = new Set(["performance", "perf", "benchmark", "benchmarks"]);
-const PERFORMANCE_WORDS = ["performance", "benchmark", "throughput"];
 
 const rule: Rule<"unmarked"> = {
   meta: {
@@ -17,17 +14,18 @@ const rule: Rule<"unmarked"> = {
     severity: "info",
     fix: "unsafe",
     enabledByDefault: true,
-    summary: "A performance or benchmark test has no `performance` mark.",
+    summary: "A test that measures time or throughput has no `performance` mark.",
     messages: {
-      unmarked: "Test `{name}` looks like a performance test ({why}) but has no `@pytest.mark.performance`",
+      unmarked: "Test `{name}` measures time ({why}) but has no `@pytest.mark.performance`",
     },
     docs: {
       whatItDoes:
-        "Checks for tests under a `performance/`, `perf/`, `benchmark/` or `benchmarks/` folder (below the pytest configuration's folder, or the repository root), or named `test_*performance*`, `test_*benchmark*` or `test_*throughput*`, that the `performance` mark does not apply to: none on the test, its classes (enclosing or same-file bases, decorators or `pytestmark`) or the module's `pytestmark`. A suite whose `conftest.py` adds the mark at run time (`item.add_marker(...)`) is left alone, as are tests in classes with bases from other modules, which may carry the mark.",
+        "Checks for tests that measure time or throughput and that the `performance` mark does not apply to (none on the test, its classes (enclosing or same-file bases, decorators or `pytestmark`) or the module's `pytestmark`). A test measures time when it requests pytest-benchmark's `benchmark` fixture (as an argument or through `usefixtures`), or asserts (an `assert` statement, or a unittest `self.assert*` call) on a difference of `time.perf_counter()`/`time.monotonic()`/`time.time()`/`time.process_time()` readings (their `_ns` forms and `timeit.default_timer` too), directly or through a name holding it (`elapsed = time.perf_counter() - start`), or on a `timeit.timeit`/`timeit.repeat`/`Timer(...).timeit()` result. A folder named `performance/` or a test named `*performance*` alone is not evidence: such folders often mirror a source package, and `test_update_performance_metrics` tests a feature, not the speed. A suite whose `conftest.py` adds the mark at run time (`item.add_marker(...)`) is left alone, as are tests in classes with bases from other modules, which may carry the mark.",
       whyIsThisBad:
         "Performance tests build large inputs and run hot loops; run among the unit tests, on every xdist worker at once, they compete for the same memory and CPU, skew each other's timings and push workers over their memory limit. A mark lets CI run them apart (`-m \"not performance\"` in the main job, `-m performance -n 0` in their own), and lets MEM405 check they never run inside xdist workers.",
-      example: "def test_ingest_throughput(pipeline):\n    for batch in batches(100_000):\n        pipeline.ingest(batch)\n",
-      useInstead: "@pytest.mark.performance\ndef test_ingest_throughput(pipeline):\n    for batch in batches(100_000):\n        pipeline.ingest(batch)\n",
+      example: "def test_ingest_throughput(pipeline):\n    start = time.perf_counter()\n    pipeline.ingest(batches(100_000))\n    assert time.perf_counter() - start < 2.0\n",
+      useInstead:
+        "@pytest.mark.performance\ndef test_ingest_throughput(pipeline):\n    start = time.perf_counter()\n    pipeline.ingest(batches(100_000))\n    assert time.perf_counter() - start < 2.0\n",
       fixSafety:
         "Unsafe: the mark changes which tests `-m` expressions select, and under `--strict-markers` (or `strict`) an unregistered `performance` mark fails the run until it is registered (see MEM503). The fix inserts `@pytest.mark.performance` directly above the `def` line, after any existing decorators, at the function's indentation, and adds `import pytest` when the module does not bind it.",
     },
@@ -35,19 +33,118 @@ const rule: Rule<"unmarked"> = {
   },
   checkFile(ctx: FileContext) {
     if (!ctx.collection.isTestModule) return;
+    const text = ctx.file.text;
+    if (!text.includes("benchmark") && !text.includes("time")) return;
     const tests = ctx.collection.testFunctions();
     if (tests.length === 0) return;
-    const inPerfDir = underPerformanceDir(ctx);
-    const byName = (name: string) => name.startsWith("test_") && PERFORMANCE_WORDS.some((w) => name.slice(5).includes(w));
-    if (!inPerfDir && !tests.some((t) => byName(t.name))) return;
-    if (conftestFacts(ctx).some((c) => c.facts.addedMarks.has("performance"))) return;
+    let conftestAddsMark: boolean | undefined;
     for (const fn of tests) {
-      const why = inPerfDir ? `under ${inPerfDir}/` : byName(fn.name) ? "by its name" : undefined;
+      const why = timingEvidence(ctx, fn);
       if (why === undefined || hasPerformanceMark(ctx, fn) || mayInheritMarks(ctx, fn)) continue;
+      conftestAddsMark ??= conftestFacts(ctx).some((c) => c.facts.addedMarks.has("performance"));
+      if (conftestAddsMark) return;
       ctx.report(rule, { start: fn.node.startIndex, end: fn.nameNode.endIndex }, { messageId: "unmarked", data: { name: fn.name, why }, fix: markFix(ctx, fn) });
     }
   },
 };
+
+/** Clocks whose readings, subtracted, time the code between them. */
+const TIMERS = new Set([
+  "time.perf_counter", "time.perf_counter_ns", "time.monotonic", "time.monotonic_ns", "time.time", "time.time_ns",
+  "time.process_time", "time.process_time_ns", "timeit.default_timer",
+]);
+const TIMEIT_FUNCTIONS = new Set(["timeit.timeit", "timeit.repeat"]);
+const TIMER_METHODS = new Set(["timeit", "repeat", "autorange"]);
+
+const assignmentQuery = compileQuery("(assignment left: (_) @left right: (_) @right)");
+
+/** What shows the test measures time: it requests `benchmark`, or asserts on elapsed clock readings or a `timeit` result. */
+function timingEvidence(ctx: FileContext, fn: FunctionInfo): string | undefined {
+  if (fn.params.includes("benchmark") || usefixturesNames(ctx, fn).includes("benchmark")) return "it requests `benchmark`";
+  const body = fn.body;
+  const text = body.text;
+  if (!text.includes("assert")) return undefined;
+  const resolve = (n: SyntaxNode | null | undefined) => ctx.model.resolver.resolve(n) ?? "";
+  const clockNames = new Map<string, string>();
+  const timerObjects = new Set<string>();
+  const elapsedNames = new Map<string, string>();
+  const isClockRead = (n: SyntaxNode | null | undefined): boolean => {
+    const u = unwrap(n);
+    if (!u) return false;
+    if (u.type === "identifier") return clockNames.has(u.text);
+    return u.type === "call" && TIMERS.has(resolve(u.childForFieldName("function")));
+  };
+  const timeitResult = (u: SyntaxNode): boolean => {
+    if (u.type !== "call") return false;
+    const callee = u.childForFieldName("function");
+    if (TIMEIT_FUNCTIONS.has(resolve(callee))) return true;
+    if (callee?.type !== "attribute" || !TIMER_METHODS.has(callee.childForFieldName("attribute")?.text ?? "")) return false;
+    const object = unwrap(callee.childForFieldName("object"));
+    return (object?.type === "identifier" && timerObjects.has(object.text)) || (object?.type === "call" && resolve(object.childForFieldName("function")) === "timeit.Timer");
+  };
+  /** How an expression holds a measurement: a clock difference, a `timeit` result, or a name holding one. */
+  const measurement = (expr: SyntaxNode): string | undefined => {
+    const stack = [expr];
+    while (stack.length > 0) {
+      const n = stack.pop();
+      if (!n || n.type === "lambda") continue;
+      if (n.type === "identifier" && elapsedNames.has(n.text)) return elapsedNames.get(n.text);
+      if (n.type === "binary_operator" && n.childForFieldName("operator")?.type === "-") {
+        const left = n.childForFieldName("left");
+        const right = n.childForFieldName("right");
+        if (isClockRead(left) || isClockRead(right)) return `it asserts on a difference of \`${clockOf(isClockRead(left) ? left : right, resolve, clockNames)}\` readings`;
+      }
+      if (timeitResult(n)) return "it asserts on a `timeit` result";
+      stack.push(...n.namedChildren);
+    }
+    return undefined;
+  };
+  const assignments = assignmentQuery.matches(body).map((m) => ({
+    left: m.captures.find((c) => c.name === "left")?.node,
+    right: m.captures.find((c) => c.name === "right")?.node,
+  }));
+  for (const { left, right } of assignments) {
+    if (left?.type !== "identifier" || !right) continue;
+    if (isClockRead(right)) clockNames.set(left.text, clockOf(right, resolve, clockNames));
+    const u = unwrap(right);
+    if (u?.type === "call" && resolve(u.childForFieldName("function")) === "timeit.Timer") timerObjects.add(left.text);
+  }
+  // Names holding a measurement, through a few steps (`elapsed = end - start`, `ms = elapsed * 1000`).
+  for (let pass = 0; pass < 3; pass++) {
+    for (const { left, right } of assignments) {
+      if (left?.type !== "identifier" || !right || elapsedNames.has(left.text)) continue;
+      const why = measurement(right);
+      if (why) elapsedNames.set(left.text, why);
+    }
+  }
+  for (const node of body.descendantsOfType(["assert_statement", "call"])) {
+    if (node.type === "call") {
+      const callee = node.childForFieldName("function");
+      const name = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : callee?.text;
+      if (!name?.startsWith("assert")) continue;
+      const args = node.childForFieldName("arguments");
+      const why = args ? measurement(args) : undefined;
+      if (why) return why;
+      continue;
+    }
+    const why = measurement(node);
+    if (why) return why;
+  }
+  return undefined;
+}
+
+function unwrap(node: SyntaxNode | null | undefined): SyntaxNode | undefined {
+  let cur = node ?? undefined;
+  while (cur?.type === "parenthesized_expression" && cur.namedChildCount === 1) cur = cur.namedChild(0) ?? undefined;
+  return cur;
+}
+
+/** `time.perf_counter()` for a clock reading or a name holding one. */
+function clockOf(node: SyntaxNode | null | undefined, resolve: (n: SyntaxNode | null | undefined) => string, clockNames: Map<string, string>): string {
+  const u = unwrap(node);
+  if (u?.type === "identifier") return clockNames.get(u.text) ?? "clock";
+  return `${resolve(u?.childForFieldName("function"))}()`;
+}
 
 function hasPerformanceMark(ctx: FileContext, fn: FunctionInfo): boolean {
   const sources = functionMarkSources(ctx, fn);
@@ -72,36 +169,6 @@ function mayInheritMarks(ctx: FileContext, fn: FunctionInfo): boolean {
     }
   }
   return false;
-}
-
-/** The performance folder a test file is under, relative to the pytest configuration's folder (or the repository root). */
-function underPerformanceDir(ctx: FileContext): string | undefined {
-  const dir = path.dirname(path.resolve(ctx.file.path));
-  const root = ctx.pytestConfig ? path.dirname(path.resolve(ctx.pytestConfig.path)) : repositoryRoot(dir);
-  const rel = path.relative(root, dir);
-  if (rel.startsWith("..") || path.isAbsolute(rel)) return undefined;
-  return rel.split(path.sep).find((part) => PERFORMANCE_DIRS.has(part));
-}
-
-const rootCache = new Map<string, string>();
-
-/** The nearest folder at or above `dir` holding `.git`; the filesystem root when there is none. */
-function repositoryRoot(dir: string): string {
-  const cached = rootCache.get(dir);
-  if (cached !== undefined) return cached;
-  let cur = dir;
-  let root = path.parse(dir).root;
-  for (;;) {
-    if (fs.existsSync(path.join(cur, ".git"))) {
-      root = cur;
-      break;
-    }
-    const parent = path.dirname(cur);
-    if (parent === cur) break;
-    cur = parent;
-  }
-  rootCache.set(dir, root);
-  return root;
 }
 
 function markFix(ctx: FileContext, fn: FunctionInfo): Fix | null {
