@@ -4,6 +4,7 @@ import type { SyntaxNode } from "../engine/parser.js";
 import path from "node:path";
 import { allSources, classMarkSources, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
 import { addoptsOf, startsWorkers } from "./shared/pytest-options.js";
+import { excludesMark, keptOut, parseDeselection, selectsMarks } from "./shared/deselection.js";
 
 const WORKER_ENV = "PYTEST_XDIST_WORKER";
 /** Names of conditions that tell an xdist worker apart (`IN_XDIST`, `is_xdist_worker()`, `running_in_worker`). */
@@ -22,7 +23,7 @@ const rule: Rule<"unguarded"> = {
     },
     docs: {
       whatItDoes:
-        "Checks, when the pytest configuration's `addopts` starts xdist workers (`-n` other than 0, or `--tx` with a `--dist` mode), for tests and test classes marked `performance` (on themselves, or through the module's `pytestmark`) that nothing keeps out of a worker: no `skipif` mark applying to them whose condition reads `PYTEST_XDIST_WORKER` (directly, through a module-level name defined from it, or a condition naming xdist or a worker), and, for a test, no body that reads `PYTEST_XDIST_WORKER` or requests `worker_id` to skip. A class whose every test is guarded is not flagged.",
+        "Checks, when the pytest configuration's `addopts` starts xdist workers (`-n` other than 0, or `--tx` with a `--dist` mode) and does not deselect them (a `-m` expression that no test carrying `performance` satisfies, such as `-m \"not performance\"` or `-m \"not (slow or performance)\"`, or an `--ignore`, `--ignore-glob` or `--deselect` covering their file, class or test), for tests and test classes marked `performance` (on themselves, or through the module's `pytestmark`) that nothing keeps out of a worker: no `skipif` mark applying to them whose condition reads `PYTEST_XDIST_WORKER` (directly, through a module-level name defined from it, or a condition naming xdist or a worker), and, for a test, no body that reads `PYTEST_XDIST_WORKER` or requests `worker_id` to skip. A class whose every test is guarded is not flagged.",
       whyIsThisBad:
         "A performance test measures time and memory under load; inside an xdist worker it shares the machine with every other worker, so its numbers mean nothing, and its large inputs land on top of the other workers' memory, which is how parallel runs get OOM-killed. The original memory-safety validator required each performance test to skip itself in a worker, so they only run in a dedicated `-n 0` job.",
       example: "@pytest.mark.performance\ndef test_bulk_insert_throughput(db):\n    ...\n",
@@ -34,6 +35,15 @@ const rule: Rule<"unguarded"> = {
     if (!ctx.collection.isTestModule || !ctx.pytestConfig) return;
     const addopts = addoptsOf(ctx.pytestConfig);
     if (!addopts || !startsWorkers(addopts.xdist)) return;
+    const deselection = parseDeselection(addopts.words);
+    if (deselection.markExpression !== undefined && excludesMark(deselection.markExpression, "performance")) return;
+    const rootDir = path.dirname(path.resolve(ctx.pytestConfig.path));
+    const fileId = path.relative(rootDir, path.resolve(ctx.file.path)).split(path.sep).join("/");
+    const expression = deselection.markExpression;
+    const deselected = (nodeId: string, marks: SyntaxNode[]) =>
+      keptOut(deselection, rootDir, ctx.file.path, nodeId) ||
+      (expression !== undefined && selectsMarks(expression, new Set(marksIn(ctx.tree, ctx.model, marks).map((m) => m.name))) === false);
+    if (keptOut(deselection, rootDir, ctx.file.path, fileId)) return;
     const config = path.basename(ctx.pytestConfig.path);
     const modulemark = ctx.model.moduleAssignments.get("pytestmark");
     const markedModule = modulemark !== undefined && isPerformance(ctx, [modulemark]);
@@ -41,17 +51,25 @@ const rule: Rule<"unguarded"> = {
       const sources = classMarkSources(ctx, cls);
       const ownMark = isPerformance(ctx, sources.own) || (markedModule && !cls.parentClass);
       if (!ownMark) continue;
-      if (guarded(ctx, allSources(sources)) || everyTestGuarded(ctx, cls)) continue;
+      if (guarded(ctx, allSources(sources)) || everyTestGuarded(ctx, cls) || deselected(`${fileId}::${classPath(cls)}`, allSources(sources))) continue;
       ctx.report(rule, { start: cls.node.startIndex, end: cls.nameNode.endIndex }, { messageId: "unguarded", data: { kind: "Class", name: cls.name, config } });
     }
     for (const fn of ctx.collection.testFunctions()) {
       const sources = functionMarkSources(ctx, fn);
       const ownMark = isPerformance(ctx, sources.own) || (markedModule && !fn.cls);
       if (!ownMark || guarded(ctx, allSources(sources)) || bodyGuard(fn)) continue;
+      if (deselected(`${fileId}::${fn.cls ? `${classPath(fn.cls)}::` : ""}${fn.name}`, allSources(sources))) continue;
       ctx.report(rule, { start: fn.node.startIndex, end: fn.nameNode.endIndex }, { messageId: "unguarded", data: { kind: "Test", name: fn.name, config } });
     }
   },
 };
+
+/** `Outer::Inner`: the class's part of a pytest node id. */
+function classPath(cls: ClassInfo): string {
+  const parts: string[] = [];
+  for (let c: ClassInfo | undefined = cls; c; c = c.parentClass) parts.unshift(c.name);
+  return parts.join("::");
+}
 
 function isPerformance(ctx: FileContext, exprs: SyntaxNode[]): boolean {
   return marksIn(ctx.tree, ctx.model, exprs).some((m) => m.name === "performance");
