@@ -29,7 +29,7 @@ const rule: Rule<"unclosed"> = {
     messages: { unclosed: "{kind} `{name}` creates a pyplot figure with `{call}` and never closes it; pyplot keeps every open figure until `plt.close()`" },
     docs: {
       whatItDoes:
-        "Checks for tests and fixtures that create a pyplot figure (`plt.figure()`, `plt.subplots()`, `plt.subplot()`, `plt.subplot_mosaic()`, through any import of `matplotlib.pyplot`, also `plt = pytest.importorskip(\"matplotlib.pyplot\")`) and call no `plt.close(...)`, when nothing closes every figure around them: an autouse fixture or an xunit `setup`/`teardown` (`teardown_method`, `tearDown`, `teardown_function`, ...) in the same file, or an autouse fixture or `pytest_runtest_*` hook in a `conftest.py` above, calling `plt.close(\"all\")`. Tests run inside matplotlib's `image_comparison`/`check_figures_equal` decorators or pytest-mpl's `mpl_image_compare` mark are closed for them. `Figure(...)` objects built directly are not tracked by pyplot and are not flagged. A figure passed to a function of the same file that closes it (`save_and_close(fig, path)` calling `plt.close(fig)`, a method called through `self`), or a call of such a function that closes the current or every figure (`plt.close()`, `plt.close(\"all\")`), counts as closed. One finding per test or fixture, at its first creating call.",
+        "Checks for tests and fixtures that create a pyplot figure (`plt.figure()`, `plt.subplots()`, `plt.subplot()`, `plt.subplot_mosaic()`, through any import of `matplotlib.pyplot`, also `plt = pytest.importorskip(\"matplotlib.pyplot\")`) and call no `plt.close(...)`, when nothing closes every figure around them: an autouse fixture or an xunit `setup`/`teardown` (`teardown_method`, `tearDown`, `teardown_function`, ...) in the same file, or an autouse fixture or `pytest_runtest_*` hook in a `conftest.py` above, calling `plt.close(\"all\")`. Tests run inside matplotlib's `image_comparison`/`check_figures_equal` decorators or pytest-mpl's `mpl_image_compare` mark are closed for them. `Figure(...)` objects built directly are not tracked by pyplot and are not flagged. A figure passed to a function of the same file that closes it (`save_and_close(fig, path)` calling `plt.close(fig)`, a method called through `self`), or a call of such a function that closes the current or every figure (`plt.close()`, `plt.close(\"all\")`), counts as closed. Tests in a class with a base from another module (other than `unittest`'s) are not judged: the base may hold an autouse fixture or a teardown closing every figure. One finding per test or fixture, at its first creating call.",
       whyIsThisBad:
         "pyplot keeps a reference to every figure it creates until it is closed, so a figure created in a test outlives the test: its canvas, axes, artists and the data they plot stay in memory for the rest of the worker's session. Thousands of plotting tests then grow each xdist worker until it is OOM-killed (matplotlib warns after 20 open figures).",
       example: "import matplotlib.pyplot as plt\n\n\ndef test_plot_histogram(data):\n    fig, ax = plt.subplots()\n    ax.hist(data)\n    assert len(ax.patches) == 10\n",
@@ -178,6 +178,21 @@ function sameFileFunction(ctx: FileContext, owner: FunctionInfo, callee: SyntaxN
   return undefined;
 }
 
+/**
+ * A class with a base from another module (other than the standard library's `unittest`) may inherit an
+ * autouse fixture or a teardown that closes every figure (a shared `PlotTestCase`): it is not judged.
+ */
+function hasBaseFromElsewhere(ctx: FileContext, cls: ClassInfo): boolean {
+  for (const k of ctx.collection.lineage(cls)) {
+    for (const base of k.bases) {
+      if (base.type === "identifier" && (base.text === "object" || ctx.model.topLevelClasses.has(base.text))) continue;
+      const resolved = ctx.model.resolver.resolve(base) ?? "";
+      if (!resolved.startsWith("unittest.")) return true;
+    }
+  }
+  return false;
+}
+
 /** Something in the same file closes every figure around this test or fixture. */
 function closedAround(ctx: FileContext, fn: FunctionInfo): boolean {
   const { model, tree } = ctx;
@@ -187,6 +202,7 @@ function closedAround(ctx: FileContext, fn: FunctionInfo): boolean {
     if ((top.fixture?.autouse === true || MODULE_XUNIT.has(top.name) || (ctx.isConftest && top.name.startsWith("pytest_runtest_"))) && closes(top)) return true;
   }
   for (let cls: ClassInfo | undefined = fn.cls; cls; cls = cls.parentClass) {
+    if (hasBaseFromElsewhere(ctx, cls)) return true;
     for (const k of ctx.collection.lineage(cls)) {
       for (const method of k.methods.values()) {
         if ((method.fixture?.autouse === true || CLASS_XUNIT.has(method.name)) && closes(method)) return true;

@@ -20,7 +20,7 @@ const rule: Rule<"unmarked"> = {
     },
     docs: {
       whatItDoes:
-        "Checks for tests that measure time or throughput and that the `performance` mark does not apply to (none on the test, its classes (enclosing or same-file bases, decorators or `pytestmark`) or the module's `pytestmark`). A test measures time when it requests pytest-benchmark's `benchmark` fixture (as an argument or through `usefixtures`), or asserts (an `assert` statement, or a unittest `self.assert*` call) on a difference of `time.perf_counter()`/`time.monotonic()`/`time.time()`/`time.process_time()` readings (their `_ns` forms and `timeit.default_timer` too), directly or through a name holding it (`elapsed = time.perf_counter() - start`), or on a `timeit.timeit`/`timeit.repeat`/`Timer(...).timeit()` result. A folder named `performance/` or a test named `*performance*` alone is not evidence: such folders often mirror a source package, and `test_update_performance_metrics` tests a feature, not the speed. A suite whose `conftest.py` adds the mark at run time (`item.add_marker(...)`) is left alone, as are tests in classes with bases from other modules, which may carry the mark.",
+        "Checks for tests that measure time or throughput and that the `performance` mark does not apply to (none on the test, its classes (enclosing or same-file bases, decorators or `pytestmark`) or the module's `pytestmark`). A test measures time when it requests pytest-benchmark's `benchmark` fixture (as an argument or through `usefixtures`), or asserts (an `assert` statement, or a unittest `self.assert*` call) on a difference of `time.perf_counter()`/`time.monotonic()`/`time.time()`/`time.process_time()` readings (their `_ns` forms and `timeit.default_timer` too), directly or through a name holding it (`elapsed = time.perf_counter() - start`), or on a `timeit.timeit`/`timeit.repeat`/`Timer(...).timeit()` result. An assertion that bounds the time from below (`assert elapsed >= timeout`, `assert 0.1 < elapsed < 10`, `assertGreater(elapsed, ...)`) checks that something waited, not that code is fast, and is no evidence; so is any timing assertion in a test that names a timeout, a sleep or a wait (`shutdown_timeout=10`, `asyncio.sleep(...)`, `event.wait()`): it times that behaviour, not the code's speed. A folder named `performance/` or a test named `*performance*` alone is not evidence: such folders often mirror a source package, and `test_update_performance_metrics` tests a feature, not the speed. A suite whose `conftest.py` adds the mark at run time (`item.add_marker(...)`) is left alone, as are tests in classes with bases from other modules, which may carry the mark.",
       whyIsThisBad:
         "Performance tests build large inputs and run hot loops; run among the unit tests, on every xdist worker at once, they compete for the same memory and CPU, skew each other's timings and push workers over their memory limit. A mark lets CI run them apart (`-m \"not performance\"` in the main job, `-m performance -n 0` in their own), and lets MEM405 check they never run inside xdist workers.",
       example: "def test_ingest_throughput(pipeline):\n    start = time.perf_counter()\n    pipeline.ingest(batches(100_000))\n    assert time.perf_counter() - start < 2.0\n",
@@ -53,6 +53,7 @@ const TIMERS = new Set([
   "time.perf_counter", "time.perf_counter_ns", "time.monotonic", "time.monotonic_ns", "time.time", "time.time_ns",
   "time.process_time", "time.process_time_ns", "timeit.default_timer",
 ]);
+const WAIT_WORDS = /timeout|sleep|\bwait|_wait/i;
 const TIMEIT_FUNCTIONS = new Set(["timeit.timeit", "timeit.repeat"]);
 const TIMER_METHODS = new Set(["timeit", "repeat", "autorange"]);
 
@@ -64,6 +65,8 @@ function timingEvidence(ctx: FileContext, fn: FunctionInfo): string | undefined 
   const body = fn.body;
   const text = body.text;
   if (!text.includes("assert")) return undefined;
+  // A test about a timeout, a sleep or a wait times that behaviour (`shutdown did not wait for the timeout`), not speed.
+  if (WAIT_WORDS.test(fn.name) || WAIT_WORDS.test(text)) return undefined;
   const resolve = (n: SyntaxNode | null | undefined) => ctx.model.resolver.resolve(n) ?? "";
   const clockNames = new Map<string, string>();
   const timerObjects = new Set<string>();
@@ -122,15 +125,44 @@ function timingEvidence(ctx: FileContext, fn: FunctionInfo): string | undefined 
       const callee = node.childForFieldName("function");
       const name = callee?.type === "attribute" ? callee.childForFieldName("attribute")?.text : callee?.text;
       if (!name?.startsWith("assert")) continue;
-      const args = node.childForFieldName("arguments");
-      const why = args ? measurement(args) : undefined;
-      if (why) return why;
+      const args = (node.childForFieldName("arguments")?.namedChildren ?? []).filter((a) => a.type !== "comment");
+      const why = args.map(measurement).find((w) => w !== undefined);
+      // `assertGreater(elapsed, timeout)` checks a wait, not a speed.
+      const lower = (/^assert(Greater|GreaterEqual)$/.test(name) && args[0] && measurement(args[0])) || (/^assert(Less|LessEqual)$/.test(name) && args[1] && measurement(args[1]));
+      if (why && !lower) return why;
       continue;
     }
     const why = measurement(node);
-    if (why) return why;
+    if (why && !boundedBelow(node, measurement)) return why;
   }
   return undefined;
+}
+
+const LESS = new Set(["<", "<="]);
+const GREATER = new Set([">", ">="]);
+
+/**
+ * The assertion bounds the measurement from below (`assert elapsed >= 0.5`, `assert 0.1 < elapsed < 10`):
+ * it checks that something waited (a timeout, a sleep, a blocking call), not that code is fast.
+ */
+function boundedBelow(assertion: SyntaxNode, measurement: (n: SyntaxNode) => string | undefined): boolean {
+  for (const comparison of assertion.descendantsOfType("comparison_operator")) {
+    const operands: SyntaxNode[] = [];
+    const operators: string[] = [];
+    for (const child of comparison.children) {
+      if (child.type === "comment") continue;
+      if (child.isNamed) operands.push(child);
+      else operators.push(child.type);
+    }
+    for (let i = 0; i < operators.length; i++) {
+      const op = operators[i] ?? "";
+      const left = operands[i];
+      const right = operands[i + 1];
+      if (left && measurement(left) && GREATER.has(op)) return true;
+      if (right && measurement(right) && LESS.has(op)) return true;
+    }
+  }
+  return false;
 }
 
 function unwrap(node: SyntaxNode | null | undefined): SyntaxNode | undefined {
