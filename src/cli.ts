@@ -3,12 +3,8 @@ import os from "node:os";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { splitCodes } from "./config/selection.js";
-import { ruleMarkdown, rulesTable } from "./docs.js";
 import { VERSION } from "./meta.js";
 import type { OutputFormat } from "./report/types.js";
-import { RULES } from "./rules/index.js";
-import { run } from "./run.js";
-import { runReportCommand } from "./suite-report/command.js";
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
 
@@ -61,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
         if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
         const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
         const jobs = parseJobs(args.jobs);
+        // Loaded here, not at the top: `--help`, `--version` and `rules` never need the linter.
+        const { run } = await import("./run.js");
         exitCode = await run(
           {
             paths: args.paths.map(String),
@@ -107,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
           .option("no-config", { type: "boolean", default: false, describe: "Use no configuration file" }),
       async (args) => {
         const io = { stdout: (t: string | Buffer) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), isTTY: process.stdout.isTTY === true };
+        const { runReportCommand } = await import("./suite-report/command.js");
         exitCode = await runReportCommand({ paths: args.paths.map(String), cwd: process.cwd(), format: args.format, html: args.html, markdown: args.markdown, config: args.config, noConfig: args.noConfig }, io);
       },
     )
@@ -114,7 +113,9 @@ async function main(argv: string[]): Promise<number> {
       "rules [code]",
       "List the rules, or show one rule's documentation",
       (y) => y.positional("code", { type: "string" }),
-      (args) => {
+      async (args) => {
+        const { ruleMarkdown, rulesTable } = await import("./docs.js");
+        const { RULES } = await import("./rules/index.js");
         if (args.code === undefined) {
           process.stdout.write(rulesTable());
           return;

@@ -13,7 +13,6 @@ import { SuiteContext } from "./engine/rule.js";
 import { suppressionsFor } from "./engine/suppress.js";
 import type { Finding } from "./engine/types.js";
 import { isApplicable } from "./fix/apply.js";
-import { checkInParallel } from "./parallel.js";
 import { REPORTERS } from "./report/index.js";
 import { compareFindings, displayPath } from "./report/paths.js";
 import { statisticsReporter } from "./report/statistics.js";
@@ -91,6 +90,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
     const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
     if (jobs > 1) {
+      // The worker pool (and its threads) only for runs that use it.
+      const { checkInParallel } = await import("./parallel.js");
       for await (const [file, r] of checkInParallel(discovery.files, opts, jobs, facts)) take(file.path, r);
     } else {
       let sinceYield = 0;

@@ -1,17 +1,25 @@
-import Parser from "tree-sitter";
-import Python from "tree-sitter-python";
+import { createRequire } from "node:module";
+import type Parser from "tree-sitter";
 
 export type Tree = Parser.Tree;
 export type SyntaxNode = Parser.SyntaxNode;
-export const Query = Parser.Query;
 export type Query = Parser.Query;
 
-const language = Python as unknown as Parser.Language;
+// The native binding and the grammar load on first parse: a run answered from the cache never needs them.
+const require = createRequire(import.meta.url);
+let binding: { Parser: typeof Parser; language: Parser.Language } | undefined;
+
+function treeSitter(): { Parser: typeof Parser; language: Parser.Language } {
+  binding ??= { Parser: require("tree-sitter") as typeof Parser, language: require("tree-sitter-python") as Parser.Language };
+  return binding;
+}
+
 let parser: Parser | undefined;
 
 function sharedParser(): Parser {
   if (!parser) {
-    parser = new Parser();
+    const { Parser: ParserClass, language } = treeSitter();
+    parser = new ParserClass();
     parser.setLanguage(language);
   }
   return parser;
@@ -24,9 +32,32 @@ export function parse(text: string): Tree {
   return sharedParser().parse(text, undefined, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) });
 }
 
-/** Compiles a query once; call at module load so a bad pattern fails every test that imports it. */
-export function compileQuery(source: string): Query {
-  return new Parser.Query(language, source);
+/** A query compiled on its first use (compiling every rule's queries up front costs a one-file run more than its lint). */
+export class LazyQuery {
+  private compiled: Query | undefined;
+
+  constructor(readonly source: string) {}
+
+  get query(): Query {
+    if (!this.compiled) {
+      const { Parser: ParserClass, language } = treeSitter();
+      this.compiled = new ParserClass.Query(language, this.source);
+    }
+    return this.compiled;
+  }
+
+  captures(...args: Parameters<Query["captures"]>): ReturnType<Query["captures"]> {
+    return this.query.captures(...args);
+  }
+
+  matches(...args: Parameters<Query["matches"]>): ReturnType<Query["matches"]> {
+    return this.query.matches(...args);
+  }
+}
+
+/** A query of the Python grammar, compiled when first used (rule tests use every query, so a bad pattern still fails them). */
+export function compileQuery(source: string): LazyQuery {
+  return new LazyQuery(source);
 }
 
 const errorQuery = compileQuery("(ERROR) @error (MISSING) @missing");

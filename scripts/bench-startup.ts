@@ -1,0 +1,130 @@
+/**
+ * npm run bench:startup [-- --runs N] [--cli PATH ...] [--profile]
+ * Whole-process time of one 2,000-line test file (generated), median of N runs (default 15),
+ * next to `node -e 0` measured in the same rounds (interleaved, so machine load hits both alike).
+ * Cold: `--no-cache`; warm: the cache filled by a first run. `--cli` compares other builds of the
+ * CLI (e.g. an older dist/src/cli.js). `--profile` adds where a cold run's CPU time goes
+ * (V8 CPU profile, self time by module).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+let root = path.dirname(fileURLToPath(import.meta.url));
+while (!fs.existsSync(path.join(root, "package.json"))) root = path.dirname(root);
+
+/** A test module of exactly `n` lines mixing what the rules look at (fixtures, mocks, arrays, classes). */
+export function testModule(n: number): string {
+  const lines = ["import gc", "import pytest", "from unittest import mock", "import numpy as np", ""];
+  for (let i = 0; lines.length < n; i++) {
+    lines.push(
+      `class TestThing${i}:`,
+      "    @pytest.fixture",
+      `    def data${i}(self):`,
+      "        return list(range(10))",
+      "",
+      `    def test_a${i}(self, data${i}):`,
+      "        m = mock.Mock()",
+      `        m.a.b.c.d.e.return_value = ${i}`,
+      `        assert len(data${i}) == 10`,
+      "        x = np.zeros((1000, 1000))",
+      "        assert x is not None",
+      "",
+    );
+  }
+  return lines.slice(0, n).join("\n") + "\n";
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function timeOnce(args: string[], cwd: string): number {
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (child.status !== 0 && child.status !== 1) throw new Error(`${args.join(" ")} failed: ${child.stderr}`);
+  return ms;
+}
+
+/** Self time of a CPU profile grouped by where the code lives. */
+function profileBreakdown(cli: string, file: string, cwd: string): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pm-prof-"));
+  spawnSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, cli, "--no-cache", file], { cwd, stdio: "ignore" });
+  const name = fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+  if (!name) return ["(no profile written)"];
+  const profile = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as {
+    nodes: { id: number; callFrame: { url: string; functionName: string } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  fs.rmSync(dir, { recursive: true, force: true });
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const groups = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const us = profile.timeDeltas[i] ?? 0;
+    total += us;
+    const url = frame?.url ?? "";
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+    const key = pkg
+      ? `package ${pkg}`
+      : url.includes("/dist/")
+        ? `pytest-memlint ${url.slice(url.indexOf("/dist/") + 1).replace(/chunk-\w+/, "chunk")}`
+        : url.startsWith("node:")
+          ? "node internals (module loader, fs)"
+          : (frame?.functionName ?? "") !== ""
+            ? `(${frame?.functionName})`
+            : "(other)";
+    groups.set(key, (groups.get(key) ?? 0) + us);
+  });
+  const rows = [...groups].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return [`  CPU profile of one cold run (${(total / 1000).toFixed(0)} ms sampled), self time:`, ...rows.map(([k, us]) => `  ${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`)];
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const runsIndex = args.indexOf("--runs");
+  const runs = runsIndex !== -1 ? Number(args[runsIndex + 1]) : 15;
+  const clis: string[] = [];
+  args.forEach((a, i) => {
+    if (a === "--cli" && args[i + 1]) clis.push(path.resolve(args[i + 1] as string));
+  });
+  if (clis.length === 0) clis.push(path.join(root, "bin", "pytest-memlint.js"));
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pm-startup-"));
+  fs.writeFileSync(path.join(dir, "test_big.py"), testModule(2000));
+  fs.writeFileSync(path.join(dir, ".pytest-memlint.toml"), "");
+  const series = new Map<string, number[]>();
+  const add = (k: string, ms: number) => series.set(k, [...(series.get(k) ?? []), ms]);
+  try {
+    for (const cli of clis) timeOnce([cli, "--no-cache", "test_big.py"], dir); // warm the OS file cache
+    for (let r = 0; r < runs; r++) {
+      add("node -e 0", timeOnce(["-e", "0"], dir));
+      for (const cli of clis) {
+        const label = path.relative(root, cli) || cli;
+        add(`${label} cold (--no-cache)`, timeOnce([cli, "--no-cache", "test_big.py"], dir));
+      }
+    }
+    for (const cli of clis) timeOnce([cli, "test_big.py"], dir); // fill the cache
+    for (let r = 0; r < runs; r++) {
+      for (const cli of clis) {
+        const label = path.relative(root, cli) || cli;
+        add(`${label} warm cache`, timeOnce([cli, "test_big.py"], dir));
+      }
+    }
+    const base = median(series.get("node -e 0") ?? []);
+    const out = [`one 2,000-line test file, whole process, median of ${runs} (load average ${os.loadavg()[0]?.toFixed(1)}):`];
+    for (const [label, xs] of series) out.push(`  ${label.padEnd(48)} ${median(xs).toFixed(0).padStart(6)} ms${label === "node -e 0" ? "" : `  (node -e 0 + ${(median(xs) - base).toFixed(0)} ms)`}`);
+    if (args.includes("--profile")) for (const cli of clis) out.push(`${path.relative(root, cli)}:`, ...profileBreakdown(cli, "test_big.py", dir));
+    process.stdout.write(out.join("\n") + "\n");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();

@@ -1,0 +1,32 @@
+/**
+ * Bundles the CLI (and the `--jobs` worker thread) into dist/bundle/ with esbuild, so a run loads a
+ * few files instead of hundreds of modules. Code only some runs need (worker pool, reporters, diff,
+ * TOML, zod) is split into chunks loaded by dynamic `import()` where it is used. The native
+ * tree-sitter binding cannot be bundled and is loaded from node_modules.
+ * Run after `tsc` (npm run build); bin/pytest-memlint.js uses the bundle when it exists.
+ */
+import { build } from "esbuild";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+let root = path.dirname(fileURLToPath(import.meta.url));
+while (!fs.existsSync(path.join(root, "package.json"))) root = path.dirname(root);
+const outdir = path.join(root, "dist", "bundle");
+fs.rmSync(outdir, { recursive: true, force: true });
+
+await build({
+  entryPoints: { cli: path.join(root, "src", "cli.ts"), worker: path.join(root, "src", "worker.ts") },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  // piscina starts its own worker script from its package folder, so it is loaded from node_modules too.
+  external: ["tree-sitter", "tree-sitter-python", "piscina"],
+  // CommonJS dependencies bundled into ESM still call `require` for Node built-ins.
+  banner: { js: 'import { createRequire as __pmCreateRequire } from "node:module"; const require = __pmCreateRequire(import.meta.url);' },
+  chunkNames: "chunks/[name]-[hash]",
+  logLevel: "warning",
+});
