@@ -25,8 +25,16 @@ await build({
   target: "node20",
   // piscina starts its own worker script from its package folder, so it is loaded from node_modules too.
   external: ["tree-sitter", "tree-sitter-python", "piscina"],
-  // CommonJS dependencies bundled into ESM still call `require` for Node built-ins.
-  banner: { js: 'import { createRequire as __pmCreateRequire } from "node:module"; const require = __pmCreateRequire(import.meta.url);' },
+  // CommonJS dependencies bundled into ESM still call `require` for Node built-ins and read
+  // `__filename` (write-file-atomic names its temporary files with it).
+  banner: {
+    js: [
+      'import { createRequire as __pmCreateRequire } from "node:module";',
+      'import { fileURLToPath as __pmFileURLToPath } from "node:url";',
+      "const require = __pmCreateRequire(import.meta.url);",
+      "const __filename = __pmFileURLToPath(import.meta.url);",
+    ].join(" "),
+  },
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
 });

@@ -12,6 +12,7 @@ import { isPytestConfigFileName, PytestConfigError, type PytestConfig } from "./
 import { isApplicable, runFixLoop } from "./fix/apply.js";
 import { writeFileAtomicallySync } from "./fix/write.js";
 import { displayPath } from "./report/paths.js";
+import type { FileCache } from "./cache/file-cache.js";
 
 /** What checking one file needs: the run's settings and the caches shared by the files of one thread. */
 export interface CheckEnv {
@@ -22,6 +23,8 @@ export interface CheckEnv {
   settings: LintSettings;
   project: Project;
   facts: SuiteFacts;
+  /** The per-file result cache (none with --no-cache, for standard input, or when it cannot be used). */
+  cache?: FileCache | undefined;
 }
 
 export interface FileResult {
@@ -58,6 +61,10 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   if (explicit && !given && isPytestConfigFileName(base)) return result("config", errors);
   // Found in a folder (not named): only test files by the applicable `python_files`, and conftest.py.
   if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return result("skipped", errors);
+  const cached = !given && errors.length === 0 ? env.cache?.lookup(filePath, explicit, pytestConfig, env.project, env.facts) : undefined;
+  // A hit is the result, unless this run fixes and the file has a fix to apply: then it is checked again.
+  const hit = cached?.hit;
+  if (hit && !((env.fix || env.diff) && hit.findings.some((f) => isApplicable(f.fix, env.unsafeFixes)))) return { kind: "checked", findings: hit.findings, fixed: 0, wroteFile: false, errors };
   let analyzed: AnalyzedFile;
   try {
     const source = given ? decodeBytes(filePath, given) : readSource(filePath);
@@ -70,6 +77,7 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   const { settings, project, facts } = env;
   const first = lintAnalyzed(analyzed, settings, project, facts);
   for (const c of first.crashes) errors.push(`${displayPath(env.cwd, c.path)}: ${c.message}`);
+  if (cached && errors.length === 0) cached.save(first.findings, facts);
   const unchanged: FileResult = { kind: "checked", findings: first.findings, fixed: 0, wroteFile: false, errors };
   if (!env.fix && !env.diff) return unchanged;
   const original = analyzed.file.text;

@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
           .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
           .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" })
           .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default 1)" })
-          .option("no-cache", { type: "boolean", default: false, describe: "Accepted for compatibility: pytest-memlint keeps no cache, every run reads every file" }),
+          .option("no-cache", { type: "boolean", default: false, describe: "Neither read nor write the result cache (.pytest-memlint_cache)" }),
       async (args) => {
         if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
         const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
@@ -83,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
             baseline: args.baseline,
             writeBaseline: args.writeBaseline,
             jobs,
+            noCache: args.noCache,
           },
           {
             stdout: (t) => process.stdout.write(t),

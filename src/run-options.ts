@@ -29,4 +29,6 @@ export interface RunOptions {
   writeBaseline?: string | undefined;
   /** `--jobs N`: files are checked by N worker threads (1: in this thread). */
   jobs?: number | undefined;
+  /** `--no-cache`: neither read nor write the result cache. */
+  noCache?: boolean | undefined;
 }

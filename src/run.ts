@@ -5,6 +5,7 @@ import { finishBaseline } from "./baseline.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { ConfigError, UsageError } from "./config/errors.js";
 import type { PathRules } from "./config/per-file-ignores.js";
+import { openFileCache } from "./cache/open.js";
 import { discover } from "./discover.js";
 import { SuiteFacts } from "./engine/facts.js";
 import type { LintSettings } from "./engine/lint.js";
@@ -39,9 +40,10 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   let settings: LintSettings;
   let pathRules: PathRules;
   let baselines: BaselineSetup;
+  let cacheDir: string | undefined;
   try {
     checkAdoptionFlags(opts);
-    ({ lint: settings, pathRules, baselines } = resolveRunSettings(opts));
+    ({ lint: settings, pathRules, baselines, cacheDir } = resolveRunSettings(opts));
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       io.stderr(`error: ${e.message}\n`);
@@ -75,7 +77,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (r.wroteFile) fixedFiles++;
     if (r.diff !== undefined) diffs.push(r.diff);
   };
-  const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts };
+  const cache = openFileCache(cacheDir, settings, (message) => io.stderr(`warning: ${message}\n`));
+  const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts, cache };
 
   if (opts.stdinFilename !== undefined) {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
@@ -105,6 +108,9 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       }
     }
   }
+
+  // Entries of files that are gone are dropped when a run walked folders (a run over named files stays quick).
+  if (cache && (opts.paths.length === 0 || opts.paths.some((p) => isFolder(path.resolve(opts.cwd, p))))) cache.store.prune();
 
   const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
   for (const rule of RULES) {
@@ -197,4 +203,12 @@ function baselineScope(project: Project, checked: readonly string[], enabled: Re
     }
   }
   return (absolutePath, code) => enabled.has(code) && (files.has(absolutePath) || !fs.existsSync(absolutePath));
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

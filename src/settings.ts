@@ -1,3 +1,4 @@
+import path from "node:path";
 import { openBaselines, type BaselineSetup } from "./baseline.js";
 import { resolveConfig } from "./config/load.js";
 import { DEFAULT_OPTIONS, type RuleOptions } from "./config/options.js";
@@ -11,6 +12,8 @@ export interface RunSettings {
   lint: LintSettings;
   pathRules: PathRules;
   baselines: BaselineSetup;
+  /** The result cache folder; undefined with --no-cache and for standard input. */
+  cacheDir: string | undefined;
 }
 
 /**
@@ -46,5 +49,15 @@ export function resolveRunSettings(opts: RunOptions): RunSettings {
     lint: { enabled, options, ignoredCodes: pathRules.active ? (p) => pathRules.ignoredCodes(p) : undefined },
     pathRules,
     baselines: openBaselines(opts, values.baseline, config.path),
+    cacheDir: cacheDirFor(opts, values["cache-dir"], config.path),
   };
+}
+
+/** `PYTEST_MEMLINT_CACHE_DIR` (relative to the working directory), else `cache-dir` (relative to its configuration file), else `.pytest-memlint_cache` at the project root. */
+function cacheDirFor(opts: RunOptions, configured: string | undefined, configPath: string | undefined): string | undefined {
+  if (opts.noCache || opts.stdinFilename !== undefined) return undefined;
+  const fromEnv = process.env["PYTEST_MEMLINT_CACHE_DIR"];
+  if (fromEnv) return path.resolve(opts.cwd, fromEnv);
+  const root = configPath ? path.dirname(configPath) : opts.cwd;
+  return path.resolve(root, configured ?? ".pytest-memlint_cache");
 }

@@ -1,4 +1,5 @@
 /** A worker thread of `--jobs N`: checks batches of files with the run's settings and sends plain data back. */
+import { openFileCache } from "./cache/open.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
 import { Project } from "./engine/project.js";
@@ -39,7 +40,9 @@ let env: CheckEnv | undefined;
 export default function checkBatch(task: WorkerTask): WorkerResult {
   if (!env) {
     const settings = resolveRunSettings(task.opts);
-    env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project: new Project(), facts: new SuiteFacts() };
+    // The main thread opened the cache first and warned if it cannot be written: workers stay silent.
+    const cache = openFileCache(settings.cacheDir, settings.lint);
+    env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project: new Project(), facts: new SuiteFacts(), cache };
   }
   const files: PlainFileResult[] = [];
   const pytestFacts: [string, boolean, FilePytestFacts][] = [];

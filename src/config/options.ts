@@ -13,6 +13,7 @@ export const configSchema = z.strictObject({
   exclude: z.array(z.string()).optional(),
   "per-file-ignores": z.record(z.string(), codeList).optional(),
   baseline: z.string().optional(),
+  "cache-dir": z.string().min(1).optional(),
   "xdist-group-name": z.string().optional(),
   "class-hygiene-scope": z.enum(["mock-using", "all"]).optional(),
   "accept-spec": z.boolean().optional(),
@@ -45,7 +46,7 @@ export interface RuleOptions {
   maxWorkers: number;
 }
 
-export type OptionName = Exclude<keyof ConfigFile, "select" | "ignore" | "extend-select" | "exclude" | "per-file-ignores" | "baseline">;
+export type OptionName = Exclude<keyof ConfigFile, "select" | "ignore" | "extend-select" | "exclude" | "per-file-ignores" | "baseline" | "cache-dir">;
 
 export const DEFAULT_HEAVY_CONSTRUCTORS = [
   "SentenceTransformer", "AutoModel.from_pretrained", "AutoTokenizer.from_pretrained", "AutoModelForCausalLM.from_pretrained",

@@ -19,20 +19,38 @@ export class Project {
    */
   conftestsAbove(filePath: string): AnalyzedFile[] {
     const result: AnalyzedFile[] = [];
+    for (const conftest of this.conftestPathsAbove(filePath)) {
+      const analyzed = this.conftest(conftest);
+      if (analyzed) result.push(analyzed);
+    }
+    return result;
+  }
+
+  /** The paths of the conftest.py files `conftestsAbove` reads, without reading them. */
+  conftestPathsAbove(filePath: string): string[] {
+    const result: string[] = [];
     const stop = this.boundary(filePath);
     let dir = path.dirname(path.resolve(filePath));
     for (;;) {
       const conftest = path.join(dir, "conftest.py");
-      if (conftest !== path.resolve(filePath)) {
-        const analyzed = this.conftest(conftest);
-        if (analyzed) result.push(analyzed);
-      }
+      if (conftest !== path.resolve(filePath) && this.exists(conftest)) result.push(conftest);
       if (dir === stop) break;
       const parent = path.dirname(dir);
       if (parent === dir) break;
       dir = parent;
     }
     return result;
+  }
+
+  private readonly existing = new Map<string, boolean>();
+
+  private exists(filePath: string): boolean {
+    let known = this.existing.get(filePath);
+    if (known === undefined) {
+      known = fs.existsSync(filePath);
+      this.existing.set(filePath, known);
+    }
+    return known;
   }
 
   private boundary(filePath: string): string {

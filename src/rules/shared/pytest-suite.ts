@@ -356,8 +356,12 @@ export function configGroups(ctx: SuiteContext): ConfigGroup[] {
       group.files.push({ path: p, isConftest, facts });
     };
     add(filePath, path.basename(filePath) === "conftest.py", () => undefined);
-    for (const conftest of ctx.project.conftestsAbove(filePath)) {
-      add(conftest.file.path, true, () => filePytestFacts(conftest.tree, conftest.collection.model));
+    // Parsed only when no checked (or cached) file gave its facts already.
+    for (const conftestPath of ctx.project.conftestPathsAbove(filePath)) {
+      add(conftestPath, true, () => {
+        const conftest = ctx.project.conftest(conftestPath);
+        return conftest ? filePytestFacts(conftest.tree, conftest.collection.model) : undefined;
+      });
     }
   }
   // A configuration file named on the command line with none of its test files: what its conftest.py files tell.
