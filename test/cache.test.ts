@@ -52,7 +52,8 @@ function suite(): string {
   });
 }
 
-describe("result cache", () => {
+// Each case runs the CLI several times as a subprocess: slow on a loaded machine.
+describe("result cache", { timeout: 300_000 }, () => {
   it("answers a second run from the cache with byte-identical output, in a git-ignored folder at the project root", () => {
     const root = suite();
     const cold = cli(["check", "."], { cwd: root });

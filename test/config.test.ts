@@ -44,6 +44,7 @@ const KEYS: Record<string, KeyCase> = {
     ],
   },
   baseline: { valid: '"memlint-baseline.json"', invalid: [["3", "expected a string, got 3"], ['""', 'expected a file name, got ""'], ['"missing.json"', "missing.json: baseline file not found"]] },
+  "cache-dir": { valid: '"build/memlint-cache"', invalid: [["3", "expected a string, got 3"], ['" "', 'expected a folder path, got " "']] },
   "xdist-group-name": { valid: '"{stem}_group"', invalid: [["1", "expected a string, got 1"], ['""', "it is empty"]] },
   "class-hygiene-scope": { valid: '"all"', invalid: [['"some"', 'expected one of "mock-using", "all", got "some"']] },
   "accept-spec": { valid: "true", invalid: [['"yes"', 'expected true or false, got "yes"']] },
@@ -59,7 +60,7 @@ const KEYS: Record<string, KeyCase> = {
 };
 
 /** Keys named by SPEC.md's Configuration section (any other key in the schema must come with cases too). */
-const SPEC_KEYS = ["select", "ignore", "extend-select", "exclude", "per-file-ignores", "baseline", "xdist-group-name", "class-hygiene-scope", "accept-spec", "max-mock-chain-depth", "max-test-data", "max-array-elements", "memory-marker", "heavy-constructors", "closeable-constructors", "heavy-modules", "max-fixture-chain", "max-workers"];
+const SPEC_KEYS = ["select", "ignore", "extend-select", "exclude", "per-file-ignores", "baseline", "cache-dir", "xdist-group-name", "class-hygiene-scope", "accept-spec", "max-mock-chain-depth", "max-test-data", "max-array-elements", "memory-marker", "heavy-constructors", "closeable-constructors", "heavy-modules", "max-fixture-chain", "max-workers"];
 
 function project(configName: "pyproject.toml" | ".pytest-memlint.toml", key: string, value: string): string {
   const body = `${key} = ${value}\n`;

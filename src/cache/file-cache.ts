@@ -16,7 +16,8 @@ import type { PytestConfig } from "../config/pytest-config.js";
 import { VERSION } from "../meta.js";
 import { filePytestFacts } from "../rules/shared/pytest-suite.js";
 import { ENTRY_FORMAT, fromCachedFacts, parseEntry, toCachedFacts, type CacheEntry } from "./entry.js";
-import { CacheStore, digest } from "./store.js";
+import type { CacheStore} from "./store.js";
+import { digest } from "./store.js";
 
 /** Files larger than this, and anything but a regular file, are never cached (reading them is the check's business). */
 const MAX_CACHED_BYTES = 16 * 1024 * 1024;

@@ -54,9 +54,15 @@ export class CacheStore {
     }
   }
 
+  private readonly bucketOf = new Map<string, string>();
+
   private entryPath(file: string): { bucket: string; entry: string; folder: string } {
     const folder = path.dirname(file);
-    const bucket = path.join(this.root, digest(folder).slice(0, 20));
+    let bucket = this.bucketOf.get(folder);
+    if (bucket === undefined) {
+      bucket = path.join(this.root, digest(folder).slice(0, 20));
+      this.bucketOf.set(folder, bucket);
+    }
     const base = path.basename(file);
     // File names are safe folder entries already; very long ones (close to NAME_MAX) are digested.
     const name = base.length <= 200 ? `${base}.json` : `${digest(base)}.json`;

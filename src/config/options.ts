@@ -13,7 +13,7 @@ export const configSchema = z.strictObject({
   exclude: z.array(z.string()).optional(),
   "per-file-ignores": z.record(z.string(), codeList).optional(),
   baseline: z.string().optional(),
-  "cache-dir": z.string().min(1).optional(),
+  "cache-dir": z.string().regex(/\S/, "a folder path").optional(),
   "xdist-group-name": z.string().optional(),
   "class-hygiene-scope": z.enum(["mock-using", "all"]).optional(),
   "accept-spec": z.boolean().optional(),

@@ -28,19 +28,27 @@ export class Project {
 
   /** The paths of the conftest.py files `conftestsAbove` reads, without reading them. */
   conftestPathsAbove(filePath: string): string[] {
-    const result: string[] = [];
-    const stop = this.boundary(filePath);
-    let dir = path.dirname(path.resolve(filePath));
-    for (;;) {
-      const conftest = path.join(dir, "conftest.py");
-      if (conftest !== path.resolve(filePath) && this.exists(conftest)) result.push(conftest);
-      if (dir === stop) break;
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
+    const self = path.resolve(filePath);
+    const start = path.dirname(self);
+    let inFolder = this.conftestPaths.get(start);
+    if (!inFolder) {
+      inFolder = [];
+      const stop = this.boundary(filePath);
+      let dir = start;
+      for (;;) {
+        const conftest = path.join(dir, "conftest.py");
+        if (this.exists(conftest)) inFolder.push(conftest);
+        if (dir === stop) break;
+        const parent = path.dirname(dir);
+        if (parent === dir) break;
+        dir = parent;
+      }
+      this.conftestPaths.set(start, inFolder);
     }
-    return result;
+    return inFolder.filter((c) => c !== self);
   }
+
+  private readonly conftestPaths = new Map<string, string[]>();
 
   private readonly existing = new Map<string, boolean>();
 

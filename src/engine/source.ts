@@ -1,4 +1,10 @@
-import iconv from "iconv-lite";
+import { createRequire } from "node:module";
+import type iconvLite from "iconv-lite";
+
+// iconv-lite builds its codec tables when loaded: only files in an encoding other than UTF-8 load it.
+const require = createRequire(import.meta.url);
+let iconvModule: typeof iconvLite | undefined;
+const iconv = new Proxy({} as typeof iconvLite, { get: (_, key) => (iconvModule ??= require("iconv-lite") as typeof iconvLite)[key as keyof typeof iconvLite] });
 
 /** A decoded Python source file and what is needed to write it back byte-for-byte. */
 export interface SourceText {

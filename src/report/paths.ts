@@ -3,9 +3,17 @@ import type { Finding } from "../engine/types.js";
 
 /** A path relative to the working directory, `/`-separated. */
 export function displayPath(cwd: string, absolute: string): string {
-  const rel = path.relative(cwd, absolute) || path.basename(absolute);
-  return rel.split(path.sep).join("/");
+  // Sorting and reporting ask for the same few paths once per finding (path.relative is slow).
+  const key = `${cwd}\0${absolute}`;
+  let shown = displayed.get(key);
+  if (shown === undefined) {
+    shown = (path.relative(cwd, absolute) || path.basename(absolute)).split(path.sep).join("/");
+    displayed.set(key, shown);
+  }
+  return shown;
 }
+
+const displayed = new Map<string, string>();
 
 export interface Span {
   line: number;
