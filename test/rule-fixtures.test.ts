@@ -47,6 +47,8 @@ function listFiles(dir: string): string[] {
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
     .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
+    // The result cache the run keeps at the project root is not part of the case.
+    .filter((rel) => !rel.startsWith(".pytest-memlint_cache"))
     .sort();
 }
 
