@@ -1,6 +1,7 @@
 import { constantsOf, rangeCount, type ConstantEvaluator } from "../engine/constants.js";
 import type { FunctionInfo, ModuleModel } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
+import type { Resolver } from "../engine/resolver.js";
 import { callArguments, docstringStatement, listElements, stringValue, type CallArguments } from "../engine/syntax.js";
 import { nameMatcher } from "../rules/shared/fixtures.js";
 import { heavyConstructorCost } from "./heavy-costs.js";
@@ -150,11 +151,12 @@ const MATERIALISERS = new Set(["builtins.list", "builtins.tuple", "builtins.set"
 export interface EstimateEnv {
   consts: ConstantEvaluator;
   resolve: (node: SyntaxNode | null | undefined) => string | undefined;
+  resolver: Resolver;
   heavyConstructors: readonly string[];
 }
 
 export function estimateEnv(model: ModuleModel, heavyConstructors: readonly string[]): EstimateEnv {
-  return { consts: constantsOf(model), resolve: (n) => model.resolver.resolve(n), heavyConstructors };
+  return { consts: constantsOf(model), resolve: (n) => model.resolver.resolve(n), resolver: model.resolver, heavyConstructors };
 }
 
 export function formatBytes(bytes: number): string {
@@ -415,7 +417,7 @@ function callEstimate(env: EstimateEnv, call: SyntaxNode, loopInts: ReadonlySet<
   const callee = call.childForFieldName("function");
   const qualified = env.resolve(callee);
   if (qualified === undefined) return undefined;
-  const heavy = nameMatcher(env.heavyConstructors).match(qualified);
+  const heavy = callee ? nameMatcher(env.heavyConstructors).matchCall(env.resolver, { callee, qualified }) : undefined;
   if (heavy !== undefined) {
     const cost = heavyConstructorCost(heavy);
     return { bytes: cost.bytes, lowerBound: false, how: `${heavy}: fixed cost ${cost.listed ? "per heavy constructor" : "for a configured heavy constructor"}` };
