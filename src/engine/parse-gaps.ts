@@ -49,7 +49,19 @@ function indentAfter(text: string, offset: number): number {
   return col;
 }
 
-export const KNOWN_PARSE_GAPS: KnownParseGap[] = [dedentedContinuationLines];
+/** An f-string format spec starting with `=` (`f"{x:=^30}"`: fill `=`, centred), which tree-sitter reads as `:=`. */
+const formatSpecStartingWithEquals: KnownParseGap = {
+  name: "f-string format spec starting with =",
+  rewrite(text) {
+    const offsets = scanPythonTokens(text).formatSpecEquals;
+    if (offsets.length === 0) return undefined;
+    const out = text.split("");
+    for (const k of offsets) out[k] = " ";
+    return out.join("");
+  },
+};
+
+export const KNOWN_PARSE_GAPS: KnownParseGap[] = [dedentedContinuationLines, formatSpecStartingWithEquals];
 
 function errorCount(tree: Tree): number {
   return syntaxProblems(tree).length;

@@ -49,6 +49,8 @@ export interface TokenScan {
   lines: LogicalLine[];
   /** Line breaks inside brackets, before the scan stopped. */
   bracketNewlines: BracketNewline[];
+  /** Offsets of `=` starting an f-string's format spec (`f"{x:=^30}"`). */
+  formatSpecEquals: number[];
 }
 
 const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
@@ -56,6 +58,21 @@ const CLOSERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
 /** String prefixes Python accepts (any case, any order), t-strings of 3.14 included so no valid file is called broken. */
 const STRING_PREFIXES = new Set(["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"]);
 const IDENTIFIER_CHAR = /[\p{ID_Continue}\u00b7\u2118\u212e\u309b\u309c]/u;
+
+/** Characters with no meaning inside a string literal (not a quote, backslash, line break or brace). */
+const PLAIN_STRING_RUN = /[^'"\\\r\n{]+/y;
+
+function isAsciiWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/** Offset of the line break ending the line that holds `from` (or the text's end). */
+function lineEnd(text: string, from: number): number {
+  const n = text.indexOf("\n", from);
+  const r = text.indexOf("\r", from);
+  const end = n === -1 ? r : r === -1 ? n : Math.min(n, r);
+  return end === -1 ? text.length : end;
+}
 
 function isNewline(c: string | undefined): boolean {
   return c === "\n" || c === "\r";
@@ -67,6 +84,7 @@ class Scanner {
   readonly brackets: OpenBracket[] = [];
   readonly lines: LogicalLine[] = [];
   readonly bracketNewlines: BracketNewline[] = [];
+  readonly formatSpecEquals: number[] = [];
   private comment: number | undefined;
   private readonly indents = [0];
   private readonly altIndents = [0];
@@ -99,7 +117,8 @@ class Scanner {
         atLineStart = true;
       } else if (c === "#") {
         this.comment = this.i;
-        while (this.i < text.length && !isNewline(text[this.i])) this.i++;
+        const end = lineEnd(text, this.i);
+        this.i = end;
       } else if (c === "\\") {
         if (this.i + 1 >= text.length) return this.at(this.i + 1, this.i + 1, "unexpected EOF while parsing");
         if (!isNewline(text[this.i + 1])) return this.at(this.i + 1, this.i + 1, "unexpected character after line continuation character");
@@ -115,13 +134,19 @@ class Scanner {
       } else if (c in CLOSERS) {
         const error = this.closeBracket(c);
         if (error) return error;
-      } else if (IDENTIFIER_CHAR.test(c) || c.charCodeAt(0) >= 0xd800) {
+      } else if (isAsciiWordCode(c.charCodeAt(0)) || (c.charCodeAt(0) > 0x7f && (IDENTIFIER_CHAR.test(c) || c.charCodeAt(0) >= 0xd800))) {
         const start = this.i;
         const cp = text.codePointAt(this.i) as number;
         const ch = String.fromCodePoint(cp);
         if (cp > 0x7f && !IDENTIFIER_CHAR.test(ch)) return this.invalidCharacter(ch, cp);
         this.i += ch.length;
         while (this.i < text.length) {
+          const code = text.charCodeAt(this.i);
+          if (isAsciiWordCode(code)) {
+            this.i++;
+            continue;
+          }
+          if (code <= 0x7f) break;
           const next = String.fromCodePoint(text.codePointAt(this.i) as number);
           if (!IDENTIFIER_CHAR.test(next)) break;
           this.i += next.length;
@@ -131,6 +156,12 @@ class Scanner {
           const error = this.string(start, word.toLowerCase());
           if (error) return error;
         } else {
+          const first = word.charCodeAt(0);
+          const last = word.charCodeAt(word.length - 1);
+          if ((first === 48 && word.length > 1) || (first >= 48 && first <= 57 && (last === 76 || last === 108))) {
+            const error = this.numberError(start, word);
+            if (error) return error;
+          }
           this.token(start, this.i);
         }
       } else if (c.charCodeAt(0) > 0x7f) {
@@ -147,6 +178,15 @@ class Scanner {
 
   private at(start: number, end: number, message: string): PythonSyntaxError {
     return { start, end, message };
+  }
+
+  /** Python 2 integers the tokenizer refuses: `0777` (not `0777.5`, `07e1`, `07j`) and `10L`. */
+  private numberError(start: number, word: string): PythonSyntaxError | undefined {
+    if (/^0[\d_]*[1-9][\d_]*$/.test(word) && this.text[this.i] !== ".") {
+      return this.at(start, this.i, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+    }
+    if (/^\d[\d_]*[lL]$/.test(word)) return this.at(this.i - 1, this.i, "invalid decimal literal");
+    return undefined;
   }
 
   private invalidCharacter(ch: string, cp: number): PythonSyntaxError {
@@ -273,6 +313,9 @@ class Scanner {
         }
       } else {
         this.i++;
+        // Skip a run of plain characters at once.
+        PLAIN_STRING_RUN.lastIndex = this.i;
+        if (PLAIN_STRING_RUN.test(text)) this.i = PLAIN_STRING_RUN.lastIndex;
       }
     }
   }
@@ -342,6 +385,7 @@ class Scanner {
         this.i++;
       } else if (c === ":" && depth === 0) {
         inSpec = true;
+        if (text[this.i + 1] === "=") this.formatSpecEquals.push(this.i + 1);
         this.i++;
       } else if (c === "!" && depth === 0 && text[this.i + 1] !== "=") {
         this.i++;
@@ -366,5 +410,5 @@ class Scanner {
 export function scanPythonTokens(text: string): TokenScan {
   const scanner = new Scanner(text);
   const error = scanner.scan();
-  return { error, unclosed: error ? [] : [...scanner.brackets], lines: scanner.lines, bracketNewlines: scanner.bracketNewlines };
+  return { error, unclosed: error ? [] : [...scanner.brackets], lines: scanner.lines, bracketNewlines: scanner.bracketNewlines, formatSpecEquals: scanner.formatSpecEquals };
 }

@@ -17,7 +17,7 @@ export type { PythonSyntaxError } from "./python-tokens.js";
 export function firstSyntaxError(text: string, tree: Tree): PythonSyntaxError | undefined {
   const scan = scanPythonTokens(text);
   if (scan.error) return scan.error;
-  const candidates = [indentationError(scan.lines, text), python2Statement(tree), treeError(tree, text, scan.lines)].filter((e): e is PythonSyntaxError => e !== undefined);
+  const candidates = [indentationError(scan.lines, text), python2Statement(tree, text), treeError(tree, text, scan.lines)].filter((e): e is PythonSyntaxError => e !== undefined);
   candidates.sort((a, b) => a.start - b.start);
   const parserError = candidates[0];
   const open = scan.unclosed[scan.unclosed.length - 1];
@@ -88,14 +88,31 @@ function indentationError(lines: readonly LogicalLine[], text: string): PythonSy
   return undefined;
 }
 
-const python2Query = compileQuery("(print_statement) @print (exec_statement) @exec");
+const python2Query = compileQuery("(print_statement) @print (exec_statement) @exec (except_clause) @except");
+const PYTHON2_HINT = /\b(?:print|exec)\b|\bexcept\b[^:\n]*,/;
 
-/** `print x` and `exec code`, which tree-sitter reads as Python 2 statements. */
-function python2Statement(tree: Tree): PythonSyntaxError | undefined {
-  const first = python2Query.captures(tree.rootNode).sort((a, b) => a.node.startIndex - b.node.startIndex)[0];
-  if (!first) return undefined;
-  const name = first.name;
-  return { start: first.node.startIndex, end: first.node.endIndex, message: `Missing parentheses in call to '${name}'. Did you mean ${name}(...)?` };
+/**
+ * Python 2 code tree-sitter accepts: `print x` (`print >> f, x` is a valid Python 3 expression),
+ * `exec code`, `except E, e:`.
+ */
+function python2Statement(tree: Tree, text: string): PythonSyntaxError | undefined {
+  if (!PYTHON2_HINT.test(text)) return undefined;
+  const captures = python2Query.captures(tree.rootNode).sort((a, b) => a.node.startIndex - b.node.startIndex);
+  for (const { name, node } of captures) {
+    if (name === "print" || name === "exec") {
+      if (node.children.some((c) => c.type === "chevron")) continue;
+      return { start: node.startIndex, end: node.endIndex, message: `Missing parentheses in call to '${name}'. Did you mean ${name}(...)?` };
+    }
+    if (name === "except") {
+      const values = node.childrenForFieldName("value");
+      if (values.length > 1 && node.children.some((c) => c.type === ",")) {
+        const first = values[0] as SyntaxNode;
+        return { start: first.startIndex, end: (values[values.length - 1] as SyntaxNode).endIndex, message: "multiple exception types must be parenthesized" };
+      }
+      continue;
+    }
+  }
+  return undefined;
 }
 
 const STATEMENT = /_statement$|_definition$|^decorated_definition$/;
