@@ -111,6 +111,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
 
   // Entries of files that are gone are dropped when a run walked folders (a run over named files stays quick).
   if (cache && (opts.paths.length === 0 || opts.paths.some((p) => isFolder(path.resolve(opts.cwd, p))))) cache.store.prune();
+  for (const line of configWarnings(project, [...checked, ...configFiles], opts.cwd)) io.stderr(`warning: ${line}\n`);
 
   const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
   for (const rule of RULES) {
@@ -180,6 +181,21 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   if (hadErrors) return 2;
   if (opts.exitZero) return 0;
   return findings.length > 0 ? 1 : 0;
+}
+
+/** One line for each pytest configuration read with a warning (pytest 8 reads it, pytest 9 refuses it), once per file. */
+function configWarnings(project: Project, files: readonly string[], cwd: string): string[] {
+  const lines = new Map<string, string>();
+  for (const file of files) {
+    let config;
+    try {
+      config = project.pytestConfigFor(file);
+    } catch {
+      continue; // A malformed configuration was reported as an error already.
+    }
+    if (config?.warning && !lines.has(config.path)) lines.set(config.path, `${displayPath(cwd, config.path)}${config.warning.line !== undefined ? `:${config.warning.line}` : ""}: ${config.warning.detail}`);
+  }
+  return [...lines.values()];
 }
 
 /** Flags of adoption (baseline, statistics) that cannot be combined. */

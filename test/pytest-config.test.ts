@@ -106,8 +106,17 @@ describe("TOML configuration", () => {
     expect(parsePytestConfig("/p/pytest.ini", "")?.kind).toBe("pytest.ini");
   });
 
-  it("refuses [tool.pytest] keys together with [tool.pytest.ini_options], as pytest does", () => {
-    expect(() => parsePytestConfig("/p/pyproject.toml", '[tool.pytest]\naddopts = ["-q"]\n\n[tool.pytest.ini_options]\naddopts = "-q"\n')).toThrow(PytestConfigError);
+  it("[tool.pytest.ini_options] beside other [tool.pytest] keys or tables: read as pytest 8 reads it, with a warning", () => {
+    const text = '[tool.pytest.ini_options]\npython_classes = "*Tests"\n\n[tool.pytest.timeout]\nseconds = 3\n';
+    const config = parsePytestConfig("/p/pyproject.toml", text);
+    expect(config?.nativeToml).toBe(false);
+    expect(config?.options.get("python_classes")?.value).toBe("*Tests");
+    expect(config?.warning).toEqual({ line: 1, detail: "[tool.pytest.ini_options] beside [tool.pytest.timeout]: read as pytest 8 reads it (the ini_options); pytest 9 refuses this file" });
+    const scalar = parsePytestConfig("/p/pyproject.toml", '[tool.pytest]\naddopts = ["-q"]\n\n[tool.pytest.ini_options]\naddopts = "-x"\n');
+    expect(scalar?.options.get("addopts")?.value).toBe("-x");
+    expect(scalar?.warning?.detail).toMatch(/^\[tool\.pytest\.ini_options\] beside tool\.pytest\.addopts:/);
+    // pytest 9 reads [tool.pytest] alone, and an empty ini_options beside it, without complaint.
+    expect(parsePytestConfig("/p/pyproject.toml", '[tool.pytest]\naddopts = ["-q"]\n[tool.pytest.ini_options]\n')?.warning).toBeUndefined();
   });
 
   it("invalid TOML is a configuration error with its line", () => {
@@ -195,6 +204,20 @@ describe("pytest-xdist options in addopts", () => {
     expect(startsWorkers(parseXdistOptions(["--tx", "3*popen", "--dist", "load"]))).toBe(true);
     expect(startsWorkers(parseXdistOptions(["-n", "auto", "-p", "no:xdist"]))).toBe(false);
     expect(startsWorkers(parseXdistOptions(["-n", "auto", "--pdb"]))).toBe(false);
+  });
+});
+
+describe("issue 14: a pyproject.toml pytest 8 reads and pytest 9 refuses", () => {
+  it("uses its ini_options (python_classes) with one warning line, and does not exit 2", () => {
+    const dir = makeTree({
+      "pyproject.toml": '[project]\nname = "x"\n\n[tool.pytest.ini_options]\npython_classes = ["*Tests"]\n\n[tool.pytest.benchmark]\nmin_rounds = 5\n',
+      "tests/test_a.py": "from unittest.mock import MagicMock\n\n\nclass AuthTests:\n    def test_a(self):\n        m = MagicMock()\n",
+      "tests/test_b.py": "from unittest.mock import MagicMock\n\n\nclass OtherTests:\n    def test_b(self):\n        m = MagicMock()\n",
+    });
+    const r = cli(["--format", "json", "--select", "MEM102"], { cwd: dir });
+    expect(r.stderr).toBe("warning: pyproject.toml:4: [tool.pytest.ini_options] beside [tool.pytest.benchmark]: read as pytest 8 reads it (the ini_options); pytest 9 refuses this file\n");
+    expect(r.code).toBe(1);
+    expect(parseFindings(r.stdout).map((f) => `${f.path}:${f.line} ${f.code}`)).toEqual(["tests/test_a.py:4 MEM102", "tests/test_b.py:4 MEM102"]);
   });
 });
 

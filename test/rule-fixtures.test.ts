@@ -3,6 +3,7 @@
  *   <case>            a test file (test_x.py, conftest.py) or a folder (a small suite with its own config)
  *   <case>.expected   the findings, one `path:line:col CODE` a line (paths relative to the case); empty = clean
  *   <case>.args       optional CLI arguments (default `--select <CODE>`)
+ *   <case>.stderr     optional: what the run must print on standard error (default nothing)
  *   <case>.fixed      optional: the expected text after `--fix` (a folder of expected files for folder cases);
  *                     the fixed files must parse with Python's own parser, and a second --fix changes nothing.
  *                     Without it, `--fix` must leave the case byte for byte unchanged.
@@ -13,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { check, copyInto, findingLines, FIXTURES, parseFindings, pythonParses, tmpDir } from "./helpers.js";
 
 const RULES_DIR = path.join(FIXTURES, "rules");
-const SIDE_SUFFIXES = [".expected", ".args", ".fixed"];
+const SIDE_SUFFIXES = [".expected", ".args", ".fixed", ".stderr"];
 
 function casesOf(codeDir: string): string[] {
   return fs
@@ -61,6 +62,8 @@ for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() :
       const args = fs.existsSync(argsFile) ? splitArgs(fs.readFileSync(argsFile, "utf8")) : ["--select", code];
       const options = argsToOptions(args);
       const isDir = fs.statSync(casePath).isDirectory();
+      const stderrFile = `${casePath}.stderr`;
+      const expectedStderr = fs.existsSync(stderrFile) ? fs.readFileSync(stderrFile, "utf8") : "";
 
       const stage = () => {
         const work = tmpDir();
@@ -72,7 +75,7 @@ for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() :
       it(`${name}: findings`, async () => {
         const { cwd } = stage();
         const r = await check({ cwd, ...withConfig(cwd) });
-        expect(r.stderr).toBe("");
+        expect(r.stderr).toBe(expectedStderr);
         const expected = fs.readFileSync(`${casePath}.expected`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
         expect(findingLines(parseFindings(r.stdout))).toEqual(expected);
         expect(r.code).toBe(expected.length > 0 ? 1 : 0);
@@ -85,14 +88,14 @@ for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() :
           const files = isDir ? listFiles(copied).map((rel) => path.join(copied, rel)) : [copied];
           const before = files.map((f) => fs.readFileSync(f));
           const r = await check({ cwd, fix: true, format: "text", ...withConfig(cwd) });
-          expect(r.stderr).toBe("");
+          expect(r.stderr).toBe(expectedStderr);
           files.forEach((f, i) => expect(fs.readFileSync(f).equals(before[i] as Buffer), f).toBe(true));
         });
       } else {
         it(`${name}: --fix gives the expected text, parses, and converges`, async () => {
           const { cwd, copied } = stage();
           const first = await check({ cwd, fix: true, format: "text", ...withConfig(cwd) });
-          expect(first.stderr).toBe("");
+          expect(first.stderr).toBe(expectedStderr);
           const pairs: [string, string][] = isDir
             ? listFiles(fixedPath).map((rel) => [path.join(copied, rel), path.join(fixedPath, rel)])
             : [[copied, fixedPath]];
@@ -103,7 +106,7 @@ for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() :
           }
           const snapshot = pairs.map(([actual]) => fs.readFileSync(actual));
           const second = await check({ cwd, fix: true, format: "text", ...withConfig(cwd) });
-          expect(second.stderr).toBe("");
+          expect(second.stderr).toBe(expectedStderr);
           pairs.forEach(([actual], i) => expect(fs.readFileSync(actual).equals(snapshot[i] as Buffer)).toBe(true));
         });
       }

@@ -23,6 +23,8 @@ export interface PytestConfig {
   /** `[tool.pytest]` native TOML (pytest 9) rather than ini-style options. */
   nativeToml: boolean;
   text: string;
+  /** Said once on standard error, at `path:line`: how the file was read where pytest versions differ. */
+  warning?: { line: number | undefined; detail: string };
 }
 
 const CANDIDATES = ["pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"] as const;
@@ -158,8 +160,13 @@ function fromToml(file: string, text: string, kind: PytestConfigKind, tablePath:
     const native = Object.fromEntries(Object.entries(table).filter(([k]) => k !== "ini_options"));
     const iniOptions = table["ini_options"];
     const hasNative = Object.keys(native).length > 0;
-    if (hasNative && iniOptions !== undefined) {
-      throw new PytestConfigError(file, headerLineOf(lines, "tool.pytest") || undefined, "cannot use both [tool.pytest] (native TOML) and [tool.pytest.ini_options] (ini style); pytest refuses this file");
+    if (hasNative && isTable(iniOptions) && Object.keys(iniOptions).length > 0) {
+      // pytest 8 reads only [tool.pytest.ini_options]; pytest 9 refuses the file. Read it as pytest 8 does.
+      const beside = Object.keys(native).map((k) => (isTable(native[k]) ? `[tool.pytest.${k}]` : `tool.pytest.${k}`));
+      const line = headerLineOf(lines, "tool.pytest.ini_options");
+      const config = configFrom(file, kind, lines, iniOptions, "tool.pytest.ini_options", false, text);
+      config.warning = { line: line || undefined, detail: `[tool.pytest.ini_options] beside ${beside.join(", ")}: read as pytest 8 reads it (the ini_options); pytest 9 refuses this file` };
+      return config;
     }
     if (hasNative) {
       values = native;
@@ -173,6 +180,10 @@ function fromToml(file: string, text: string, kind: PytestConfigKind, tablePath:
       return null;
     }
   }
+  return configFrom(file, kind, lines, values, header, nativeToml, text);
+}
+
+function configFrom(file: string, kind: PytestConfigKind, lines: string[], values: Record<string, unknown>, header: string, nativeToml: boolean, text: string): PytestConfig {
   const headerLine = headerLineOf(lines, header);
   const options = new Map<string, PytestOption>();
   for (const [key, value] of Object.entries(values)) {

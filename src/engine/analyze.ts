@@ -3,7 +3,8 @@ import path from "node:path";
 import { Collection, collectionRules } from "./collection.js";
 import { LineIndex } from "./lines.js";
 import { ModuleModel } from "./model.js";
-import { parse, type Tree } from "./parser.js";
+import { parsePython } from "./parse-gaps.js";
+import type { Tree } from "./parser.js";
 import { decodeSource, type SourceText } from "./source.js";
 import type { TextFile } from "./types.js";
 import type { PytestConfig } from "../config/pytest-config.js";
@@ -68,7 +69,7 @@ export function analyzeText(
   pytestConfig: PytestConfig | undefined,
   forceTestModule: boolean,
 ): AnalyzedFile {
-  const tree = parse(text);
+  const tree = parsePython(text);
   const model = new ModuleModel(tree);
   const base = path.basename(filePath);
   const isConftest = base === "conftest.py";

@@ -1,9 +1,10 @@
 import { analyzeText, type AnalyzedFile } from "./analyze.js";
 import type { SuiteFacts } from "./facts.js";
-import { syntaxProblems } from "./parser.js";
 import type { Project } from "./project.js";
 import { FileContext } from "./rule.js";
 import { Suppressions } from "./suppress.js";
+import { firstSyntaxError, syntaxErrorMessage } from "./syntax-error.js";
+import { outsideUnplacedRegions } from "./error-regions.js";
 import type { Finding } from "./types.js";
 import type { RuleOptions } from "../config/options.js";
 import { RULES, SYNTAX_ERROR } from "../rules/index.js";
@@ -33,13 +34,10 @@ export interface LintResult {
 /** Runs MEM000 and every enabled file rule on one analysed file, then drops suppressed findings. */
 export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, project: Project, facts: SuiteFacts): LintResult {
   const ctx = new FileContext(analyzed.file, analyzed.tree, settings.options, project, analyzed.collection, analyzed.isConftest, analyzed.pytestConfig, facts);
-  const problems = syntaxProblems(analyzed.tree);
+  const syntaxError = firstSyntaxError(analyzed.file.text, analyzed.tree);
   const findings: Finding[] = [];
-  const first = problems[0];
-  if (first && settings.enabled.has(SYNTAX_ERROR.code)) {
-    const end = first.node.endIndex > first.node.startIndex ? first.node.endIndex : first.node.startIndex;
-    const message = first.missing ? `Syntax error: missing \`${first.node.type}\`` : "Syntax error: the parser could not read this";
-    findings.push({ ...SYNTAX_ERROR, message, file: analyzed.file, start: first.node.startIndex, end, fix: null });
+  if (syntaxError && settings.enabled.has(SYNTAX_ERROR.code)) {
+    findings.push({ ...SYNTAX_ERROR, message: syntaxErrorMessage(syntaxError), file: analyzed.file, start: syntaxError.start, end: syntaxError.end, fix: null });
   }
   const crashes: RuleCrash[] = [];
   for (const rule of RULES) {
@@ -50,8 +48,13 @@ export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, pro
       crashes.push(new RuleCrash(rule.meta.code, analyzed.file.path, e));
     }
   }
-  findings.push(...ctx.findings);
-  return { findings: dropSuppressed(findings, analyzed, settings), syntaxErrors: problems.length, crashes, context: ctx };
+  if (syntaxError) {
+    // No fix is applied to a file with a syntax error, so none is advertised; findings that depend on scope are not placed inside error regions.
+    findings.push(...outsideUnplacedRegions(ctx.findings, analyzed.tree, analyzed.file.text).map((f) => ({ ...f, fix: null })));
+  } else {
+    findings.push(...ctx.findings);
+  }
+  return { findings: dropSuppressed(findings, analyzed, settings), syntaxErrors: syntaxError ? 1 : 0, crashes, context: ctx };
 }
 
 /** Drops findings silenced by `per-file-ignores` or by the file's suppression comments. */

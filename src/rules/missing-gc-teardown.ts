@@ -3,7 +3,7 @@ import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { docstringStatement, statements } from "../engine/syntax.js";
 import { eolAt, fileIndentUnit, indentOfLine, isBlankLine, nextLineStart } from "../fix/python-text.js";
-import { classHeaderSpan, findTeardown, inHygieneScope } from "./shared/hygiene.js";
+import { classHeaderSpan, collectsAfterEachTest, findTeardown, inHygieneScope } from "./shared/hygiene.js";
 
 const DOCSTRING = '"""Force GC to prevent mock accumulation in xdist workers"""';
 
@@ -21,7 +21,7 @@ const rule: Rule<"missing" | "noCollect"> = {
     },
     docs: {
       whatItDoes:
-        "Checks for test classes in the hygiene scope (see `class-hygiene-scope`) whose `teardown_method` is missing or does not call `gc.collect()`. For a `unittest.TestCase` subclass, a `tearDown` that calls it counts too. A teardown inherited from a base class in the same file counts; one from another file cannot be seen and does not.",
+        "Checks for test classes in the hygiene scope (see `class-hygiene-scope`) whose `teardown_method` is missing or does not call `gc.collect()`. For a `unittest.TestCase` subclass, a `tearDown` that calls it counts too. A teardown inherited from a base class in the same file counts; one from another file cannot be seen and does not.\n\nThe rule is silent in a file where `gc.collect()` already runs after every test: in a function-scoped autouse fixture after its `yield`, or in a `pytest_runtest_teardown` hook (or after the `yield` of a `pytest_runtest_call`/`pytest_runtest_protocol` hook wrapper), defined at module level in the same file or in a `conftest.py` above it.",
       whyIsThisBad:
         "Mocks record every call made on them and hold reference cycles (a `MagicMock` and its children point at each other). Reference counting cannot free a cycle; only the cyclic garbage collector can, and it runs by allocation thresholds, not between tests. A long-lived xdist worker accumulates the mocks of thousands of tests until it is OOM-killed. `gc.collect()` after each test frees them.",
       example: "class TestClient:\n    def test_get(self):\n        client = MagicMock()\n        ...\n",
@@ -34,6 +34,9 @@ const rule: Rule<"missing" | "noCollect"> = {
   },
   checkFile(ctx: FileContext) {
     if (!ctx.collection.isTestModule) return;
+    // An autouse fixture or hook of this file or a conftest.py above already collects after every test.
+    if (collectsAfterEachTest(ctx.file.text, ctx.root, ctx.model)) return;
+    if (ctx.project.conftestsAbove(ctx.file.path).some((c) => collectsAfterEachTest(c.file.text, c.tree.rootNode, c.collection.model))) return;
     for (const cls of ctx.model.classes) {
       if (!inHygieneScope(ctx, cls)) continue;
       const teardown = findTeardown(ctx, cls);

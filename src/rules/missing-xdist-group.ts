@@ -4,36 +4,60 @@ import type { Edit } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { classHeaderSpan, hasXdistGroup, inHygieneScope } from "./shared/hygiene.js";
 import { expandGroupName, groupNameProblem } from "./shared/group-name.js";
+import { addoptsOf, effectiveDist, startsWorkers } from "./shared/pytest-options.js";
 
-const rule: Rule<"missing"> = {
+const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
   meta: {
     code: "MEM102",
     name: "missing-xdist-group",
     severity: "warning",
-    fix: "safe",
+    fix: "safe-or-unsafe",
     enabledByDefault: true,
     summary: "A test class has no `xdist_group` mark.",
-    messages: { missing: "Test class `{name}` has no `xdist_group` mark; its tests spread over every xdist worker" },
+    messages: {
+      missing: "Test class `{name}` has no `xdist_group` mark; its tests spread over every xdist worker",
+      missingWithoutLoadgroup:
+        "Test class `{name}` has no `xdist_group` mark; its tests spread over every xdist worker, and `addopts` runs `--dist {dist}`: the mark only takes effect with `--dist loadgroup` (MEM502 names the configuration line)",
+    },
     docs: {
       whatItDoes:
-        "Checks for test classes in the hygiene scope (see `class-hygiene-scope`) that no `xdist_group` mark applies to: none on the class, on an enclosing class or on a base class in the same file (as a decorator, with or without arguments, or in the class's `pytestmark`), and none in the module's `pytestmark`.\n\nA bare `@pytest.mark.xdist_group` satisfies the rule: pytest-xdist puts such a class in its single `\"default\"` group.",
+        "Checks for test classes in the hygiene scope (see `class-hygiene-scope`) that no `xdist_group` mark applies to: none on the class, on an enclosing class or on a base class in the same file (as a decorator, with or without arguments, or in the class's `pytestmark`), and none in the module's `pytestmark`.\n\nThe rule is silent when the `addopts` of the pytest configuration runs xdist with `--dist loadfile` or `--dist loadscope`: a file's (or a class's) tests then already share one worker. With `--dist load` (also what `-n` alone means) or `--dist worksteal` it still fires, and says that the mark only takes effect with `--dist loadgroup`.\n\nA bare `@pytest.mark.xdist_group` satisfies the rule: pytest-xdist puts such a class in its single `\"default\"` group.",
       whyIsThisBad:
         "Under `pytest -n` with `--dist loadgroup`, the tests of one group run on one worker. Without a group, a class's tests are scattered over every worker, and each worker builds and keeps that class's mocks and fixtures: memory grows with the worker count until the run is OOM-killed (exit 137).",
       example: "class TestAuthFactory:\n    def test_login(self, mocker):\n        ...\n",
       useInstead: '@pytest.mark.xdist_group(name="auth_factory_tests")\nclass TestAuthFactory:\n    def test_login(self, mocker):\n        ...\n',
       fixSafety:
-        "Safe. The fix inserts `@pytest.mark.xdist_group(name=\"<group>\")` directly above the `class` line, after any existing decorators, at the class's indentation, and adds `import pytest` when the file lacks it. The group name comes from `xdist-group-name` (`--xdist-group-name`). The marks only take effect with `--dist loadgroup` (see MEM502).",
+        "Safe. The fix inserts `@pytest.mark.xdist_group(name=\"<group>\")` directly above the `class` line, after any existing decorators, at the class's indentation, and adds `import pytest` when the file lacks it. The group name comes from `xdist-group-name` (`--xdist-group-name`). The marks only take effect with `--dist loadgroup` (see MEM502). When `addopts` starts xdist workers with another `--dist` mode (`load`, `worksteal`), the fix is unsafe: the mark it adds does nothing until `--dist loadgroup` is set.",
     },
     options: ["xdist-group-name", "class-hygiene-scope"],
   },
   checkFile(ctx: FileContext) {
     if (!ctx.collection.isTestModule) return;
+    const dist = configuredDist(ctx);
+    // A file's (loadfile) or a class's (loadscope) tests already share one worker.
+    if (dist === "loadfile" || dist === "loadscope") return;
+    const withoutLoadgroup = dist !== undefined && dist !== "loadgroup";
     for (const cls of ctx.model.classes) {
       if (!inHygieneScope(ctx, cls) || hasXdistGroup(ctx, cls)) continue;
-      ctx.report(rule, classHeaderSpan(cls), { messageId: "missing", data: { name: cls.name }, fix: groupFix(ctx, cls) });
+      const fix = groupFix(ctx, cls);
+      ctx.report(rule, classHeaderSpan(cls), {
+        messageId: withoutLoadgroup ? "missingWithoutLoadgroup" : "missing",
+        data: { name: cls.name, dist: dist ?? "" },
+        fix: fix && withoutLoadgroup ? { ...fix, applicability: "unsafe" as const } : fix,
+      });
     }
   },
 };
+
+/** The `--dist` mode the configuration's `addopts` runs xdist with, when it starts workers (or names a mode). */
+function configuredDist(ctx: FileContext): string | undefined {
+  const addopts = ctx.pytestConfig ? addoptsOf(ctx.pytestConfig) : undefined;
+  if (!addopts || addopts.xdist.xdistDisabled) return undefined;
+  const x = addopts.xdist;
+  if (!startsWorkers(x) && x.dist === undefined && !x.distload) return undefined;
+  const dist = effectiveDist(x);
+  return dist === "no" ? undefined : dist;
+}
 
 function groupFix(ctx: FileContext, cls: ClassInfo) {
   const group = expandGroupName(ctx.options.xdistGroupName, ctx.file.path, cls.name);

@@ -2,7 +2,7 @@ import type { SyntaxNode } from "../../engine/parser.js";
 import { MOCKER_FIXTURES } from "../../engine/resolver.js";
 import { mockAnalysis } from "./mocks.js";
 import { callNamedAt } from "../../engine/syntax.js";
-import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
+import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements } from "../../engine/syntax.js";
 
@@ -36,16 +36,59 @@ export function hygieneFacts(ctx: FileContext): HygieneFacts {
  * confirmed in the tree, so a whole-tree query is not needed and strings and comments never count.
  */
 function gcCollectCalls(ctx: FileContext): number[] {
+  return gcCollectOffsets(ctx.file.text, ctx.root, ctx.model);
+}
+
+function gcCollectOffsets(text: string, root: SyntaxNode, model: ModuleModel): number[] {
   const offsets: number[] = [];
-  const text = ctx.file.text;
   for (const m of text.matchAll(COLLECT_RE)) {
-    const found = callNamedAt(ctx.root, m.index);
+    const found = callNamedAt(root, m.index);
     if (!found) continue;
     const { call, callee } = found;
     const calleeText = callee.text.replace(/\s+/g, "");
-    if (calleeText === "gc.collect" || ctx.model.resolver.resolve(callee) === "gc.collect") offsets.push(call.startIndex);
+    if (calleeText === "gc.collect" || model.resolver.resolve(callee) === "gc.collect") offsets.push(call.startIndex);
   }
   return offsets;
+}
+
+/** Offset of the first `yield` in a function's own body (not in a nested function), if any. */
+function firstYield(fn: FunctionInfo): number | undefined {
+  const body = fn.body;
+  const text = body.text;
+  for (const m of text.matchAll(/\byield\b/g)) {
+    let node: SyntaxNode | null = body.descendantForIndex(body.startIndex + m.index, body.startIndex + m.index + 5);
+    if (node?.type !== "yield") node = node?.parent ?? null;
+    if (node?.type !== "yield") continue;
+    let owner: SyntaxNode | null = node.parent;
+    while (owner && owner.type !== "function_definition" && owner.type !== "lambda") owner = owner.parent;
+    if (owner?.startIndex === fn.node.startIndex) return node.startIndex;
+  }
+  return undefined;
+}
+
+const collectsCache = new WeakMap<object, boolean>();
+
+/**
+ * Whether a module calls `gc.collect()` after every test below it: in a function-scoped autouse
+ * fixture after its `yield`, in a `pytest_runtest_teardown` hook, or after the `yield` of a
+ * `pytest_runtest_call`/`pytest_runtest_protocol` hook wrapper.
+ */
+export function collectsAfterEachTest(text: string, root: SyntaxNode, model: ModuleModel): boolean {
+  const cached = collectsCache.get(model);
+  if (cached !== undefined) return cached;
+  let result = false;
+  const calls = text.includes("collect") ? gcCollectOffsets(text, root, model) : [];
+  for (const fn of calls.length > 0 ? model.topLevelFunctions.values() : []) {
+    const inside = calls.filter((o) => o >= fn.body.startIndex && o < fn.body.endIndex);
+    if (inside.length === 0) continue;
+    if (fn.name === "pytest_runtest_teardown") result = true;
+    const wraps = (fn.fixture?.autouse === true && fn.fixture.scope === "function") || fn.name === "pytest_runtest_call" || fn.name === "pytest_runtest_protocol";
+    const yieldAt = wraps ? firstYield(fn) : undefined;
+    if (yieldAt !== undefined && inside.some((o) => o > yieldAt)) result = true;
+    if (result) break;
+  }
+  collectsCache.set(model, result);
+  return result;
 }
 
 /**
