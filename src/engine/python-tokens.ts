@@ -58,6 +58,8 @@ const CLOSERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
 /** String prefixes Python accepts (any case, any order), t-strings of 3.14 included so no valid file is called broken. */
 const STRING_PREFIXES = new Set(["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"]);
 const IDENTIFIER_CHAR = /[\p{ID_Continue}\u00b7\u2118\u212e\u309b\u309c]/u;
+/** A Python number literal: hexadecimal, octal or binary, or decimal with fraction, exponent and `j`/`L` suffix. */
+const NUMBER = /0[xXoObB][\da-fA-F_]*[lL]?|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJlL]?/y;
 
 /** Characters with no meaning inside a string literal (not a quote, backslash, line break or brace). */
 const PLAIN_STRING_RUN = /[^'"\\\r\n{]+/y;
@@ -134,6 +136,15 @@ class Scanner {
       } else if (c in CLOSERS) {
         const error = this.closeBracket(c);
         if (error) return error;
+      } else if ((c >= "0" && c <= "9") || (c === "." && /\d/.test(text[this.i + 1] ?? ""))) {
+        // A whole number literal at once, so a fraction or exponent (`0.01`, `1e-05`) is never read as an integer.
+        const start = this.i;
+        NUMBER.lastIndex = start;
+        NUMBER.test(text);
+        this.i = Math.max(NUMBER.lastIndex, start + 1);
+        const error = this.numberError(start, text.slice(start, this.i));
+        if (error) return error;
+        this.token(start, this.i);
       } else if (isAsciiWordCode(c.charCodeAt(0)) || (c.charCodeAt(0) > 0x7f && (IDENTIFIER_CHAR.test(c) || c.charCodeAt(0) >= 0xd800))) {
         const start = this.i;
         const cp = text.codePointAt(this.i) as number;
@@ -156,12 +167,6 @@ class Scanner {
           const error = this.string(start, word.toLowerCase());
           if (error) return error;
         } else {
-          const first = word.charCodeAt(0);
-          const last = word.charCodeAt(word.length - 1);
-          if ((first === 48 && word.length > 1) || (first >= 48 && first <= 57 && (last === 76 || last === 108))) {
-            const error = this.numberError(start, word);
-            if (error) return error;
-          }
           this.token(start, this.i);
         }
       } else if (c.charCodeAt(0) > 0x7f) {
@@ -182,7 +187,7 @@ class Scanner {
 
   /** Python 2 integers the tokenizer refuses: `0777` (not `0777.5`, `07e1`, `07j`) and `10L`. */
   private numberError(start: number, word: string): PythonSyntaxError | undefined {
-    if (/^0[\d_]*[1-9][\d_]*$/.test(word) && this.text[this.i] !== ".") {
+    if (/^0[\d_]*[1-9][\d_]*$/.test(word)) {
       return this.at(start, this.i, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
     }
     if (/^\d[\d_]*[lL]$/.test(word)) return this.at(this.i - 1, this.i, "invalid decimal literal");
