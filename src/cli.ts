@@ -9,6 +9,7 @@ import type { OutputFormat } from "./report/types.js";
 import { RULES } from "./rules/index.js";
 import { run } from "./run.js";
 import { runReportCommand } from "./suite-report/command.js";
+import { guardStdout, stdoutExitCode, writeStdout } from "./cli/stdout.js";
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
 
@@ -21,7 +22,11 @@ function parseJobs(value: string | undefined): number {
   if (value === undefined) return 1;
   if (!/^\d+$/.test(value.trim())) fail(`--jobs takes a whole number (0 for one per CPU), not '${value}'`);
   const n = Number(value);
-  return n === 0 ? os.availableParallelism() : n;
+  const cpus = os.availableParallelism();
+  if (n === 0) return cpus;
+  // More threads than CPUs only costs memory (each holds a parser and the suite's caches).
+  if (n > cpus) process.stderr.write(`note: --jobs ${n} lowered to ${cpus}, the number of CPUs\n`);
+  return Math.min(n, cpus);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -29,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName("pytest-memlint")
     // `--no-config` and `--no-cache` are flags of their own, not negations of `--config`/`--cache`.
-    .parserConfiguration({ "boolean-negation": false })
+    // Paths after `--` are kept in `args["--"]` (and added to the positional paths below).
+    .parserConfiguration({ "boolean-negation": false, "populate--": true })
     .usage("$0 [check] [PATH ...]\n$0 rules [CODE]\n$0 report [PATH ...]")
     .command(
       ["check [paths..]", "$0 [paths..]"],
@@ -63,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
         const jobs = parseJobs(args.jobs);
         exitCode = await run(
           {
-            paths: args.paths.map(String),
+            paths: [...args.paths, ...((args["--"] as unknown[] | undefined) ?? [])].map(String),
             cwd: process.cwd(),
             fix: args.fix,
             unsafeFixes: args.unsafeFixes,
@@ -87,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
             jobs,
           },
           {
-            stdout: (t) => process.stdout.write(t),
+            stdout: writeStdout,
             stderr: (t) => process.stderr.write(t),
             isTTY: process.stdout.isTTY === true,
           },
@@ -116,13 +122,13 @@ async function main(argv: string[]): Promise<number> {
       (y) => y.positional("code", { type: "string" }),
       (args) => {
         if (args.code === undefined) {
-          process.stdout.write(rulesTable());
+          writeStdout(rulesTable());
           return;
         }
         const code = args.code.toUpperCase();
         const rule = RULES.find((r) => r.meta.code === code || r.meta.name === args.code);
         if (!rule) fail(`unknown rule '${args.code}' (see 'pytest-memlint rules')`);
-        process.stdout.write(ruleMarkdown(rule));
+        writeStdout(ruleMarkdown(rule));
       },
     )
     .strictOptions()
@@ -136,9 +142,10 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+guardStdout();
 main(hideBin(process.argv)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = stdoutExitCode(code);
   },
   (e: unknown) => {
     const err = e as Error;

@@ -15,7 +15,7 @@ import type { Finding } from "./engine/types.js";
 import { isApplicable } from "./fix/apply.js";
 import { checkInParallel } from "./parallel.js";
 import { REPORTERS } from "./report/index.js";
-import { compareFindings, displayPath } from "./report/paths.js";
+import { compareFindings, displayPath, escapeControl } from "./report/paths.js";
 import { statisticsReporter } from "./report/statistics.js";
 import type { RunOptions } from "./run-options.js";
 import { RULES } from "./rules/index.js";
@@ -32,9 +32,11 @@ export interface RunIO {
 /** One run of `check`: discover, lint, fix, report. Returns the exit code. */
 export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   let hadErrors = false;
+  let errorCount = 0;
   const error = (line: string) => {
     hadErrors = true;
-    io.stderr(`error: ${line}\n`);
+    errorCount++;
+    io.stderr(`error: ${escapeControl(line)}\n`);
   };
 
   let settings: LintSettings;
@@ -45,7 +47,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     ({ lint: settings, pathRules, baselines } = resolveRunSettings(opts));
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
-      io.stderr(`error: ${e.message}\n`);
+      io.stderr(`error: ${escapeControl(e.message)}\n`);
       return 2;
     }
     throw e;
@@ -132,7 +134,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       findings.splice(0, findings.length, ...reported);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      io.stderr(`error: ${e.message}\n`);
+      io.stderr(`error: ${escapeControl(e.message)}\n`);
       return 2;
     }
   }
@@ -157,6 +159,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     color,
     showSource: color && io.isTTY,
     quiet: opts.quiet,
+    errors: errorCount,
+    nothingChecked: checked.length === 0 && configFiles.length === 0,
   });
   if (opts.outputFile !== undefined) {
     try {
