@@ -8,6 +8,7 @@ export function displayPath(cwd: string, absolute: string): string {
 }
 
 // C0 and C1 control characters and DEL: a file name or a message must not drive the terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** Control characters written as `\xNN`, for text meant for a terminal. */
