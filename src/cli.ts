@@ -9,6 +9,7 @@ import type { OutputFormat } from "./report/types.js";
 import { RULES } from "./rules/index.js";
 import { run } from "./run.js";
 import { runReportCommand } from "./suite-report/command.js";
+import { installSignalHandlers } from "./fix/interrupt.js";
 import { guardStdout, stdoutExitCode, writeStdout } from "./cli/stdout.js";
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
@@ -143,6 +144,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 guardStdout();
+installSignalHandlers();
 main(hideBin(process.argv)).then(
   (code) => {
     process.exitCode = stdoutExitCode(code);

@@ -3,6 +3,7 @@ import path from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import { describeFsError, FileError } from "./engine/analyze.js";
+import { readRegularText } from "./engine/read-file.js";
 
 /** Folders never searched (named paths inside them are still checked). */
 export const DEFAULT_EXCLUDED_DIRS = [".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox", "site-packages", ".hg", ".mypy_cache", ".pytest_cache", ".ruff_cache"];
@@ -143,7 +144,7 @@ class GitignoreSet {
   private load(file: string): void {
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = readRegularText(file);
     } catch {
       return;
     }

@@ -13,6 +13,8 @@ import { SuiteContext } from "./engine/rule.js";
 import { suppressionsFor } from "./engine/suppress.js";
 import type { Finding } from "./engine/types.js";
 import { isApplicable } from "./fix/apply.js";
+import { setWriting, stopExitCode, stopRequested, yieldToSignals } from "./fix/interrupt.js";
+import { writeRootsOf } from "./fix/write-policy.js";
 import { checkInParallel } from "./parallel.js";
 import { REPORTERS } from "./report/index.js";
 import { compareFindings, displayPath, escapeControl } from "./report/paths.js";
@@ -65,6 +67,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   // The same error line (a malformed pytest configuration shared by many files) is printed once.
   const printedErrors = new Set<string>();
   const take = (file: string, r: FileResult) => {
+    for (const line of r.warnings ?? []) io.stderr(`warning: ${escapeControl(line)}\n`);
     for (const line of r.errors) {
       if (printedErrors.has(line)) continue;
       printedErrors.add(line);
@@ -78,7 +81,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (r.wroteFile) fixedFiles++;
     if (r.diff !== undefined) diffs.push(r.diff);
   };
-  const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts };
+  const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts, writeRoots: writeRootsOf(opts.paths, opts.cwd) };
 
   if (opts.stdinFilename !== undefined) {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
@@ -92,12 +95,18 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
     const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
+    if (opts.fix) setWriting(true);
     if (jobs > 1) {
       for await (const [file, r] of checkInParallel(discovery.files, opts, jobs, facts)) take(file.path, r);
     } else {
       let sinceYield = 0;
       for (const file of discovery.files) {
         take(file.path, checkFile(file.path, file.explicit, env));
+        // With --fix, a signal is handled after each file (then no other file is written).
+        if (opts.fix) {
+          await yieldToSignals();
+          if (stopRequested()) break;
+        }
         // Let parse trees of finished files be collected before the next batch.
         if (++sinceYield >= 32) {
           sinceYield = 0;
@@ -106,6 +115,12 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       }
     }
   }
+
+  if (stopRequested()) {
+    io.stderr(`Interrupted: stopped before writing any other file (${fixedFiles} file${fixedFiles === 1 ? "" : "s"} fixed).\n`);
+    return stopExitCode();
+  }
+  setWriting(false);
 
   const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
   for (const rule of RULES) {

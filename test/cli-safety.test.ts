@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { BIN, cli, makeTree, parseFindings } from "./helpers.js";
 
 // A test class that uses mocks: MEM102 (safe fix: an xdist_group mark) on its own.
-export const FIXABLE = `import os
+const FIXABLE = `import os
 
 
 class TestClient:

@@ -3,6 +3,7 @@ import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { configSchema, type ConfigFile } from "./options.js";
 import { ConfigError } from "./errors.js";
+import { readRegularText, RefusedFileError } from "../engine/read-file.js";
 
 export interface LoadedConfig {
   /** The file it came from, or undefined when none is used. */
@@ -26,7 +27,7 @@ export function findConfigFile(cwd: string): string | undefined {
 
 function safeRead(file: string): string {
   try {
-    return fs.readFileSync(file, "utf8");
+    return readRegularText(file);
   } catch {
     return "";
   }
@@ -35,9 +36,9 @@ function safeRead(file: string): string {
 export function loadConfigFile(file: string): LoadedConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readRegularText(file);
   } catch (e) {
-    throw new ConfigError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new ConfigError(`${file}: ${e instanceof RefusedFileError ? e.message : `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`}`);
   }
   let data: Record<string, unknown>;
   try {
