@@ -44,9 +44,10 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   let settings: LintSettings;
   let pathRules: PathRules;
   let baselines: BaselineSetup;
+  let configPath: string | undefined;
   try {
     checkAdoptionFlags(opts);
-    ({ lint: settings, pathRules, baselines } = resolveRunSettings(opts));
+    ({ lint: settings, pathRules, baselines, configPath } = resolveRunSettings(opts));
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       io.stderr(`error: ${escapeControl(e.message)}\n`);
@@ -92,7 +93,11 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (opts.fix) io.stdout(r.fixedSource ?? given);
     if (r.fixedSource) fixedFiles++;
   } else {
-    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined });
+    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], {
+      cwd: opts.cwd,
+      isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined,
+      projectRoot: configPath !== undefined ? path.dirname(configPath) : opts.cwd,
+    });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
     const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
     if (opts.fix) setWriting(true);

@@ -12,6 +12,8 @@ export interface RunSettings {
   lint: LintSettings;
   pathRules: PathRules;
   baselines: BaselineSetup;
+  /** The configuration file in use, if any. */
+  configPath?: string | undefined;
 }
 
 /**
@@ -48,5 +50,6 @@ export function resolveRunSettings(opts: RunOptions): RunSettings {
     lint: { enabled, options, ignoredCodes: pathRules.active ? (p) => pathRules.ignoredCodes(p) : undefined },
     pathRules,
     baselines: openBaselines(opts, values.baseline, config.path),
+    configPath: config.path,
   };
 }

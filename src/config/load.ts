@@ -18,10 +18,24 @@ export function findConfigFile(cwd: string): string | undefined {
     const own = path.join(dir, ".pytest-memlint.toml");
     if (fs.existsSync(own)) return own;
     const pyproject = path.join(dir, "pyproject.toml");
-    if (fs.existsSync(pyproject) && /^\s*\[\s*tool\s*\.\s*(?:"pytest-memlint"|pytest-memlint)\s*\]/m.test(safeRead(pyproject))) return pyproject;
+    if (fs.existsSync(pyproject) && hasOwnTable(safeRead(pyproject))) return pyproject;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+/**
+ * Whether a pyproject.toml holds the `tool.pytest-memlint` table, in any TOML spelling
+ * (`[tool.pytest-memlint]`, `[tool.'pytest-memlint']`, `[tool] pytest-memlint = {...}`, dotted keys).
+ * A file that is not valid TOML but names the table is taken, so that its error is reported.
+ */
+function hasOwnTable(text: string): boolean {
+  try {
+    const tool = parseToml(text)["tool"];
+    return typeof tool === "object" && tool !== null && "pytest-memlint" in tool;
+  } catch {
+    return /pytest-memlint/.test(text);
   }
 }
 
