@@ -22,8 +22,8 @@ describe("the configuration table, in any TOML spelling", () => {
   };
   for (const [name, toml] of Object.entries(spellings)) {
     it(`is found in pyproject.toml: ${name}`, () => {
-      const dir = makeTree({ "pyproject.toml": `[project]\nname = "x"\n\n${toml}`, "tests/test_client.py": FLAGGED });
-      const r = cli(["--format", "json", "tests"], { cwd: path.join(dir, "tests") });
+      const dir = makeTree({ "pyproject.toml": `${toml}\n[project]\nname = "x"\n`, "tests/test_client.py": FLAGGED });
+      const r = cli(["--format", "json", "."], { cwd: path.join(dir, "tests") });
       expect(r.stderr).toBe("");
       expect(parseFindings(r.stdout).map((f) => f.code)).toEqual(["MEM103"]);
     });
