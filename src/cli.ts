@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
           .option("config", { type: "string", describe: "Configuration file to use" })
           .option("no-config", { type: "boolean", default: false, describe: "Use no configuration file" }),
       async (args) => {
-        const io = { stdout: (t: string | Buffer) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), isTTY: process.stdout.isTTY === true };
+        const io = { stdout: writeStdout, stderr: (t: string) => process.stderr.write(t), isTTY: process.stdout.isTTY === true };
         exitCode = await runReportCommand({ paths: args.paths.map(String), cwd: process.cwd(), format: args.format, html: args.html, markdown: args.markdown, config: args.config, noConfig: args.noConfig }, io);
       },
     )
