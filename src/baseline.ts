@@ -6,6 +6,7 @@ import { ConfigError, UsageError } from "./config/errors.js";
 import { configWhere } from "./config/per-file-ignores.js";
 import type { Finding } from "./engine/types.js";
 import { writeFileAtomicallySync } from "./fix/write.js";
+import { readRegularText, RefusedFileError } from "./engine/read-file.js";
 
 /**
  * The baseline: today's findings recorded so that only new ones are reported.
@@ -82,8 +83,9 @@ export class Baseline {
   static load(file: string, shown: string): Baseline {
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = readRegularText(file);
     } catch (e) {
+      if (e instanceof RefusedFileError) throw new UsageError(`${shown}: baseline file ${e.message}`);
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT") throw new UsageError(`${shown}: baseline file not found (create it with --write-baseline ${shown})`);
       throw new UsageError(`${shown}: baseline file cannot be read (${code ?? "error"})`);

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { analyzeText, decodeBytes, FileError, readSource, type AnalyzedFile } from "./engine/analyze.js";
+import { analyzeText, decodeBytes, FileError, readSourceFile, type AnalyzedFile } from "./engine/analyze.js";
 import { collectionRules } from "./engine/collection.js";
 import type { SuiteFacts } from "./engine/facts.js";
 import { lintAnalyzed, lintText, type LintSettings } from "./engine/lint.js";
@@ -10,7 +10,10 @@ import type { Finding } from "./engine/types.js";
 import { ConfigError } from "./config/errors.js";
 import { isPytestConfigFileName, PytestConfigError, type PytestConfig } from "./config/pytest-config.js";
 import { isApplicable, runFixLoop } from "./fix/apply.js";
-import { writeFileAtomicallySync } from "./fix/write.js";
+import { stopRequested } from "./fix/interrupt.js";
+import { mayWrite } from "./fix/write-policy.js";
+import { replaceFile } from "./fix/write.js";
+import type { FileStamp } from "./engine/read-file.js";
 import { displayPath } from "./report/paths.js";
 import type { FileCache } from "./cache/file-cache.js";
 
@@ -25,6 +28,8 @@ export interface CheckEnv {
   facts: SuiteFacts;
   /** The per-file result cache (none with --no-cache, for standard input, or when it cannot be used). */
   cache?: FileCache | undefined;
+  /** Real paths of the folders `--fix` may write in (the paths given); see fix/write-policy.ts. */
+  writeRoots?: readonly string[];
 }
 
 export interface FileResult {
@@ -36,6 +41,8 @@ export interface FileResult {
   wroteFile: boolean;
   /** Lines for standard error (without the `error: ` prefix). */
   errors: string[];
+  /** Lines for standard error (without the `warning: ` prefix): a fix not written, by the write policy. */
+  warnings?: string[];
   diff?: string;
   /** With source given on standard input and --fix: the fixed bytes. */
   fixedSource?: Buffer;
@@ -61,13 +68,18 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   if (explicit && !given && isPytestConfigFileName(base)) return result("config", errors);
   // Found in a folder (not named): only test files by the applicable `python_files`, and conftest.py.
   if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return result("skipped", errors);
+  // After SIGINT/SIGTERM during --fix, the files not started are not checked.
+  if (env.fix && !given && stopRequested()) return result("skipped", errors);
   const cached = !given && errors.length === 0 ? env.cache?.lookup(filePath, explicit, pytestConfig, env.project, env.facts) : undefined;
   // A hit is the result, unless this run fixes and the file has a fix to apply: then it is checked again.
   const hit = cached?.hit;
   if (hit && !((env.fix || env.diff) && hit.findings.some((f) => isApplicable(f.fix, env.unsafeFixes)))) return { kind: "checked", findings: hit.findings, fixed: 0, wroteFile: false, errors };
   let analyzed: AnalyzedFile;
+  let stamp: FileStamp | undefined;
   try {
-    const source = given ? decodeBytes(filePath, given) : readSource(filePath);
+    let source;
+    if (given) source = decodeBytes(filePath, given);
+    else ({ source, stamp } = readSourceFile(filePath));
     analyzed = analyzeText(filePath, source, source.text, pytestConfig, explicit);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
@@ -99,11 +111,18 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   const final = lintOnce(loop.text);
   const bytes = encodeSource(analyzed.source, loop.text);
   if (given) return { kind: "checked", findings: final.findings, fixed, wroteFile: false, errors, fixedSource: bytes };
+  const shown = displayPath(env.cwd, filePath);
+  const policy = mayWrite(filePath, stamp as FileStamp, env.writeRoots);
+  if (!policy.ok) return { ...unchanged, warnings: [`${shown}: not fixed: ${policy.why}`] };
+  let outcome;
   try {
-    writeFileAtomicallySync(filePath, bytes);
+    outcome = replaceFile(policy.target, bytes, policy.stamp);
   } catch (e) {
-    errors.push(`${displayPath(env.cwd, filePath)}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"}); left unchanged`);
+    errors.push(`${shown}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"}); left unchanged`);
     return unchanged;
   }
+  if (outcome === "changed") return { ...unchanged, warnings: [`${shown}: not fixed: it changed while being fixed; left as it is`] };
+  if (outcome === "gone") return { ...unchanged, warnings: [`${shown}: not fixed: it was deleted while being fixed; not created again`] };
+  if (outcome === "stopped") return unchanged;
   return { kind: "checked", findings: final.findings, fixed, wroteFile: true, errors };
 }

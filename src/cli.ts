@@ -5,6 +5,8 @@ import { hideBin } from "yargs/helpers";
 import { splitCodes } from "./config/selection.js";
 import { VERSION } from "./meta.js";
 import type { OutputFormat } from "./report/types.js";
+import { installSignalHandlers } from "./fix/interrupt.js";
+import { guardStdout, stdoutExitCode, writeStdout } from "./cli/stdout.js";
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
 
@@ -17,7 +19,11 @@ function parseJobs(value: string | undefined): number {
   if (value === undefined) return 1;
   if (!/^\d+$/.test(value.trim())) fail(`--jobs takes a whole number (0 for one per CPU), not '${value}'`);
   const n = Number(value);
-  return n === 0 ? os.availableParallelism() : n;
+  const cpus = os.availableParallelism();
+  if (n === 0) return cpus;
+  // More threads than CPUs only costs memory (each holds a parser and the suite's caches).
+  if (n > cpus) process.stderr.write(`note: --jobs ${n} lowered to ${cpus}, the number of CPUs\n`);
+  return Math.min(n, cpus);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -25,7 +31,8 @@ async function main(argv: string[]): Promise<number> {
   await yargs(argv)
     .scriptName("pytest-memlint")
     // `--no-config` and `--no-cache` are flags of their own, not negations of `--config`/`--cache`.
-    .parserConfiguration({ "boolean-negation": false })
+    // Paths after `--` are kept in `args["--"]` (and added to the positional paths below).
+    .parserConfiguration({ "boolean-negation": false, "populate--": true })
     .usage("$0 [check] [PATH ...]\n$0 rules [CODE]\n$0 report [PATH ...]")
     .command(
       ["check [paths..]", "$0 [paths..]"],
@@ -61,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
         const { run } = await import("./run.js");
         exitCode = await run(
           {
-            paths: args.paths.map(String),
+            paths: [...args.paths, ...((args["--"] as unknown[] | undefined) ?? [])].map(String),
             cwd: process.cwd(),
             fix: args.fix,
             unsafeFixes: args.unsafeFixes,
@@ -86,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
             noCache: args.noCache,
           },
           {
-            stdout: (t) => process.stdout.write(t),
+            stdout: writeStdout,
             stderr: (t) => process.stderr.write(t),
             isTTY: process.stdout.isTTY === true,
           },
@@ -105,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
           .option("config", { type: "string", describe: "Configuration file to use" })
           .option("no-config", { type: "boolean", default: false, describe: "Use no configuration file" }),
       async (args) => {
-        const io = { stdout: (t: string | Buffer) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), isTTY: process.stdout.isTTY === true };
+        const io = { stdout: writeStdout, stderr: (t: string) => process.stderr.write(t), isTTY: process.stdout.isTTY === true };
         const { runReportCommand } = await import("./suite-report/command.js");
         exitCode = await runReportCommand({ paths: args.paths.map(String), cwd: process.cwd(), format: args.format, html: args.html, markdown: args.markdown, config: args.config, noConfig: args.noConfig }, io);
       },
@@ -118,13 +125,13 @@ async function main(argv: string[]): Promise<number> {
         const { ruleMarkdown, rulesTable } = await import("./docs.js");
         const { RULES } = await import("./rules/index.js");
         if (args.code === undefined) {
-          process.stdout.write(rulesTable());
+          writeStdout(rulesTable());
           return;
         }
         const code = args.code.toUpperCase();
         const rule = RULES.find((r) => r.meta.code === code || r.meta.name === args.code);
         if (!rule) fail(`unknown rule '${args.code}' (see 'pytest-memlint rules')`);
-        process.stdout.write(ruleMarkdown(rule));
+        writeStdout(ruleMarkdown(rule));
       },
     )
     .command(
@@ -144,9 +151,11 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
+guardStdout();
+installSignalHandlers();
 main(hideBin(process.argv)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = stdoutExitCode(code);
   },
   (e: unknown) => {
     const err = e as Error;

@@ -3,6 +3,7 @@ import path from "node:path";
 import fg from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import { describeFsError, FileError } from "./engine/analyze.js";
+import { readRegularText } from "./engine/read-file.js";
 
 /** Folders never searched (named paths inside them are still checked). */
 export const DEFAULT_EXCLUDED_DIRS = [".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox", "site-packages", ".hg", ".mypy_cache", ".pytest_cache", ".ruff_cache"];
@@ -22,6 +23,11 @@ export interface DiscoverOptions {
   cwd: string;
   /** Tells whether a path is excluded by the configuration's `exclude`. */
   isExcluded?: (absolutePath: string) => boolean;
+  /**
+   * The project root when no git repository holds the walked folder (as ruff: the configuration
+   * file's folder, else the working directory): `.gitignore` files above it do not apply.
+   */
+  projectRoot?: string;
 }
 
 /**
@@ -45,7 +51,7 @@ export function discover(paths: readonly string[], options: DiscoverOptions): Di
       found.set(abs, { path: abs, explicit: true });
       continue;
     }
-    const gitignores = new GitignoreSet(abs);
+    const gitignores = new GitignoreSet(abs, options.projectRoot ?? options.cwd);
     const excluded = excludedBelow(abs, options.isExcluded);
     for (const file of globPython(abs, errors)) {
       if (found.has(file) || gitignores.ignores(file) || excluded(file)) continue;
@@ -121,29 +127,40 @@ function globPython(root: string, errors: FileError[]): string[] {
   return [];
 }
 
-/** The `.gitignore` files that apply under a folder: in it, below it, and above it up to the repository root. */
+/**
+ * The `.gitignore` files that apply under a folder: in it, below it, and above it up to the git
+ * repository's top level; with no repository, only up to the project root (a stray `.gitignore`
+ * in a home folder must not hide a project outside any repository).
+ */
 class GitignoreSet {
   private readonly byDir = new Map<string, Ignore>();
 
-  constructor(root: string) {
+  constructor(root: string, projectRoot: string) {
     const below = fg.sync("**/.gitignore", { cwd: root, absolute: true, dot: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`), suppressErrors: true });
     for (const file of below) this.load(file);
-    let dir = path.dirname(root);
-    if (!fs.existsSync(path.join(root, ".git"))) {
-      for (;;) {
-        this.load(path.join(dir, ".gitignore"));
-        if (fs.existsSync(path.join(dir, ".git"))) break;
-        const parent = path.dirname(dir);
-        if (parent === dir) break;
-        dir = parent;
+    if (fs.existsSync(path.join(root, ".git"))) return;
+    const above: string[] = [];
+    let top: string | undefined;
+    for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+      above.push(dir);
+      if (fs.existsSync(path.join(dir, ".git"))) {
+        top = dir;
+        break;
       }
+      if (path.dirname(dir) === dir) break;
+    }
+    const rel = path.relative(path.resolve(projectRoot), root);
+    const insideProject = rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+    for (const dir of above) {
+      if (top === undefined && (!insideProject || path.relative(path.resolve(projectRoot), dir).startsWith(".."))) break;
+      this.load(path.join(dir, ".gitignore"));
     }
   }
 
   private load(file: string): void {
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = readRegularText(file);
     } catch {
       return;
     }

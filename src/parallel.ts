@@ -7,6 +7,7 @@ import type { SuiteFacts } from "./engine/facts.js";
 import { LineIndex } from "./engine/lines.js";
 import type { TextFile } from "./engine/types.js";
 import type { DiscoveredFile } from "./discover.js";
+import { stopFlagBuffer, stopRequested } from "./fix/interrupt.js";
 import type { RunOptions } from "./run-options.js";
 import type { WorkerResult, WorkerTask } from "./worker.js";
 
@@ -31,7 +32,7 @@ export async function* checkInParallel(files: readonly DiscoveredFile[], opts: R
   const plainOpts: RunOptions = { ...opts, stdin: undefined };
   const batches: DiscoveredFile[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
-  const pending = batches.map((batch) => pool.run({ opts: plainOpts, files: batch.map((f) => ({ path: f.path, explicit: f.explicit })) }));
+  const pending = batches.map((batch) => pool.run({ opts: plainOpts, files: batch.map((f) => ({ path: f.path, explicit: f.explicit })), stop: stopFlagBuffer() }));
   try {
     for (let b = 0; b < batches.length; b++) {
       const result = await (pending[b] as Promise<WorkerResult>);
@@ -42,9 +43,11 @@ export async function* checkInParallel(files: readonly DiscoveredFile[], opts: R
         if (!plain) continue;
         const file: TextFile | undefined = plain.text !== undefined ? { path: plain.path, text: plain.text, lines: new LineIndex(plain.text) } : undefined;
         const findings = file ? plain.findings.map((f) => ({ ...f, file })) : [];
-        const r: FileResult = { kind: plain.kind, findings, fixed: plain.fixed, wroteFile: plain.wroteFile, errors: plain.errors, ...(plain.diff !== undefined ? { diff: plain.diff } : {}) };
+        const r: FileResult = { kind: plain.kind, findings, fixed: plain.fixed, wroteFile: plain.wroteFile, errors: plain.errors, ...(plain.warnings !== undefined ? { warnings: plain.warnings } : {}), ...(plain.diff !== undefined ? { diff: plain.diff } : {}) };
         yield [batch[i] as DiscoveredFile, r];
       }
+      // After SIGINT/SIGTERM the workers skip their files; the rest of the queue is not waited for.
+      if (stopRequested()) break;
     }
   } finally {
     await Promise.allSettled(pending);

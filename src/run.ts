@@ -14,8 +14,10 @@ import { SuiteContext } from "./engine/rule.js";
 import { suppressionsFor } from "./engine/suppress.js";
 import type { Finding } from "./engine/types.js";
 import { isApplicable } from "./fix/apply.js";
+import { setWriting, stopExitCode, stopRequested, yieldToSignals } from "./fix/interrupt.js";
+import { writeRootsOf } from "./fix/write-policy.js";
 import { REPORTERS } from "./report/index.js";
-import { compareFindings, displayPath } from "./report/paths.js";
+import { compareFindings, displayPath, escapeControl } from "./report/paths.js";
 import { statisticsReporter } from "./report/statistics.js";
 import type { RunOptions } from "./run-options.js";
 import { RULES } from "./rules/index.js";
@@ -32,21 +34,24 @@ export interface RunIO {
 /** One run of `check`: discover, lint, fix, report. Returns the exit code. */
 export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   let hadErrors = false;
+  let errorCount = 0;
   const error = (line: string) => {
     hadErrors = true;
-    io.stderr(`error: ${line}\n`);
+    errorCount++;
+    io.stderr(`error: ${escapeControl(line)}\n`);
   };
 
   let settings: LintSettings;
   let pathRules: PathRules;
   let baselines: BaselineSetup;
   let cacheDir: string | undefined;
+  let configPath: string | undefined;
   try {
     checkAdoptionFlags(opts);
-    ({ lint: settings, pathRules, baselines, cacheDir } = resolveRunSettings(opts));
+    ({ lint: settings, pathRules, baselines, cacheDir, configPath } = resolveRunSettings(opts));
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
-      io.stderr(`error: ${e.message}\n`);
+      io.stderr(`error: ${escapeControl(e.message)}\n`);
       return 2;
     }
     throw e;
@@ -64,6 +69,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   // The same error line (a malformed pytest configuration shared by many files) is printed once.
   const printedErrors = new Set<string>();
   const take = (file: string, r: FileResult) => {
+    for (const line of r.warnings ?? []) io.stderr(`warning: ${escapeControl(line)}\n`);
     for (const line of r.errors) {
       if (printedErrors.has(line)) continue;
       printedErrors.add(line);
@@ -78,7 +84,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (r.diff !== undefined) diffs.push(r.diff);
   };
   const cache = openFileCache(cacheDir, settings, (message) => io.stderr(`warning: ${message}\n`));
-  const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts, cache };
+  const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts, cache, writeRoots: writeRootsOf(opts.paths, opts.cwd) };
 
   if (opts.stdinFilename !== undefined) {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
@@ -89,9 +95,14 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (opts.fix) io.stdout(r.fixedSource ?? given);
     if (r.fixedSource) fixedFiles++;
   } else {
-    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined });
+    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], {
+      cwd: opts.cwd,
+      isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined,
+      projectRoot: configPath !== undefined ? path.dirname(configPath) : opts.cwd,
+    });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
     const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
+    if (opts.fix) setWriting(true);
     if (jobs > 1) {
       // The worker pool (and its threads) only for runs that use it.
       const { checkInParallel } = await import("./parallel.js");
@@ -100,6 +111,11 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       let sinceYield = 0;
       for (const file of discovery.files) {
         take(file.path, checkFile(file.path, file.explicit, env));
+        // With --fix, a signal is handled after each file (then no other file is written).
+        if (opts.fix) {
+          await yieldToSignals();
+          if (stopRequested()) break;
+        }
         // Let parse trees of finished files be collected before the next batch.
         if (++sinceYield >= 32) {
           sinceYield = 0;
@@ -109,6 +125,11 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     }
   }
 
+  if (stopRequested()) {
+    io.stderr(`Interrupted: stopped before writing any other file (${fixedFiles} file${fixedFiles === 1 ? "" : "s"} fixed).\n`);
+    return stopExitCode();
+  }
+  setWriting(false);
   // Entries of files that are gone are dropped when a run walked folders (a run over named files stays quick).
   if (cache && (opts.paths.length === 0 || opts.paths.some((p) => isFolder(path.resolve(opts.cwd, p))))) cache.store.prune();
   for (const line of configWarnings(project, [...checked, ...configFiles], opts.cwd)) io.stderr(`warning: ${line}\n`);
@@ -140,7 +161,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       findings.splice(0, findings.length, ...reported);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      io.stderr(`error: ${e.message}\n`);
+      io.stderr(`error: ${escapeControl(e.message)}\n`);
       return 2;
     }
   }
@@ -165,6 +186,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     color,
     showSource: color && io.isTTY,
     quiet: opts.quiet,
+    errors: errorCount,
+    nothingChecked: checked.length === 0 && configFiles.length === 0,
   });
   if (opts.outputFile !== undefined) {
     try {

@@ -5,6 +5,7 @@ import { DEFAULT_OPTIONS, type RuleOptions } from "./config/options.js";
 import { compilePathRules, configWhere, type PathRules } from "./config/per-file-ignores.js";
 import { selectCodes } from "./config/selection.js";
 import type { LintSettings } from "./engine/lint.js";
+import { DEFAULT_MAX_FILE_MB, setMaxFileSize } from "./engine/read-file.js";
 import type { RunOptions } from "./run-options.js";
 import { validateGroupTemplate } from "./rules/shared/group-name.js";
 
@@ -14,6 +15,8 @@ export interface RunSettings {
   baselines: BaselineSetup;
   /** The result cache folder; undefined with --no-cache and for standard input. */
   cacheDir: string | undefined;
+  /** The configuration file in use, if any. */
+  configPath?: string | undefined;
 }
 
 /**
@@ -39,6 +42,7 @@ export function resolveRunSettings(opts: RunOptions): RunSettings {
     maxFixtureChain: values["max-fixture-chain"] ?? DEFAULT_OPTIONS.maxFixtureChain,
     maxWorkers: values["max-workers"] ?? DEFAULT_OPTIONS.maxWorkers,
   };
+  setMaxFileSize(values["max-file-size-mb"] ?? DEFAULT_MAX_FILE_MB);
   validateGroupTemplate(options.xdistGroupName, opts.xdistGroupName !== undefined ? "--xdist-group-name" : where);
   const enabled = selectCodes([
     { select: values.select, extendSelect: values["extend-select"], ignore: values.ignore, where, label: (key) => `${where}: key '${key}'` },
@@ -50,6 +54,7 @@ export function resolveRunSettings(opts: RunOptions): RunSettings {
     pathRules,
     baselines: openBaselines(opts, values.baseline, config.path),
     cacheDir: cacheDirFor(opts, values["cache-dir"], config.path),
+    configPath: config.path,
   };
 }
 

@@ -3,6 +3,8 @@ import { openFileCache } from "./cache/open.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
 import { Project } from "./engine/project.js";
+import { useStopFlag } from "./fix/interrupt.js";
+import { writeRootsOf } from "./fix/write-policy.js";
 import type { Fix, Severity } from "./engine/types.js";
 import type { RunOptions } from "./run-options.js";
 import { resolveRunSettings } from "./settings.js";
@@ -10,6 +12,8 @@ import { resolveRunSettings } from "./settings.js";
 export interface WorkerTask {
   opts: RunOptions;
   files: { path: string; explicit: boolean }[];
+  /** The main thread's SIGINT/SIGTERM flag (fix/interrupt.ts). */
+  stop?: SharedArrayBuffer;
 }
 
 export interface PlainFinding {
@@ -38,11 +42,12 @@ export interface WorkerResult {
 let env: CheckEnv | undefined;
 
 export default function checkBatch(task: WorkerTask): WorkerResult {
+  if (task.stop) useStopFlag(task.stop);
   if (!env) {
     const settings = resolveRunSettings(task.opts);
     // The main thread opened the cache first and warned if it cannot be written: workers stay silent.
     const cache = openFileCache(settings.cacheDir, settings.lint);
-    env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project: new Project(), facts: new SuiteFacts(), cache };
+    env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project: new Project(), facts: new SuiteFacts(), cache, writeRoots: writeRootsOf(task.opts.paths, task.opts.cwd) };
   }
   const files: PlainFileResult[] = [];
   const pytestFacts: [string, boolean, FilePytestFacts][] = [];
@@ -55,6 +60,7 @@ export default function checkBatch(task: WorkerTask): WorkerResult {
       fixed: r.fixed,
       wroteFile: r.wroteFile,
       errors: r.errors,
+      ...(r.warnings !== undefined ? { warnings: r.warnings } : {}),
       ...(r.diff !== undefined ? { diff: r.diff } : {}),
       ...(text !== undefined ? { text } : {}),
       findings: r.findings.map((f) => ({ code: f.code, name: f.name, severity: f.severity, message: f.message, start: f.start, end: f.end, fix: f.fix })),

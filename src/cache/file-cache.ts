@@ -4,13 +4,13 @@
  * path and bytes, the pytest configuration that applies and the conftest.py files above it; the
  * entry's key is a digest of all of them, so an edit of any one is a miss.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { decodeBytes } from "../engine/analyze.js";
 import type { SuiteFacts } from "../engine/facts.js";
 import type { LintSettings } from "../engine/lint.js";
 import { LineIndex } from "../engine/lines.js";
 import type { Project } from "../engine/project.js";
+import { readRegularFile } from "../engine/read-file.js";
 import type { Finding, TextFile } from "../engine/types.js";
 import type { PytestConfig } from "../config/pytest-config.js";
 import { VERSION } from "../meta.js";
@@ -41,7 +41,7 @@ export class FileCache {
     let d = this.conftestDigests.get(file);
     if (d === undefined) {
       try {
-        d = digest(fs.readFileSync(file));
+        d = digest(readRegularFile(file).bytes);
       } catch {
         d = "unreadable";
       }
@@ -54,9 +54,8 @@ export class FileCache {
   lookup(filePath: string, explicit: boolean, pytestConfig: PytestConfig | undefined, project: Project, facts: SuiteFacts): CacheLookup | undefined {
     let bytes: Buffer;
     try {
-      const stat = fs.statSync(filePath);
-      if (!stat.isFile() || stat.size > MAX_CACHED_BYTES) return undefined;
-      bytes = fs.readFileSync(filePath);
+      // Only a regular file is read (a FIFO would block), and only up to the size worth caching.
+      bytes = readRegularFile(filePath, MAX_CACHED_BYTES).bytes;
     } catch {
       return undefined;
     }

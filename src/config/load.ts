@@ -3,6 +3,7 @@ import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { configSchema, type ConfigFile } from "./options.js";
 import { ConfigError } from "./errors.js";
+import { readRegularText, RefusedFileError } from "../engine/read-file.js";
 
 export interface LoadedConfig {
   /** The file it came from, or undefined when none is used. */
@@ -17,16 +18,30 @@ export function findConfigFile(cwd: string): string | undefined {
     const own = path.join(dir, ".pytest-memlint.toml");
     if (fs.existsSync(own)) return own;
     const pyproject = path.join(dir, "pyproject.toml");
-    if (fs.existsSync(pyproject) && /^\s*\[\s*tool\s*\.\s*(?:"pytest-memlint"|pytest-memlint)\s*\]/m.test(safeRead(pyproject))) return pyproject;
+    if (fs.existsSync(pyproject) && hasOwnTable(safeRead(pyproject))) return pyproject;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
 }
 
+/**
+ * Whether a pyproject.toml holds the `tool.pytest-memlint` table, in any TOML spelling
+ * (`[tool.pytest-memlint]`, `[tool.'pytest-memlint']`, `[tool] pytest-memlint = {...}`, dotted keys).
+ * A file that is not valid TOML but names the table is taken, so that its error is reported.
+ */
+function hasOwnTable(text: string): boolean {
+  try {
+    const tool = parseToml(text)["tool"];
+    return typeof tool === "object" && tool !== null && "pytest-memlint" in tool;
+  } catch {
+    return /pytest-memlint/.test(text);
+  }
+}
+
 function safeRead(file: string): string {
   try {
-    return fs.readFileSync(file, "utf8");
+    return readRegularText(file);
   } catch {
     return "";
   }
@@ -35,9 +50,9 @@ function safeRead(file: string): string {
 export function loadConfigFile(file: string): LoadedConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readRegularText(file);
   } catch (e) {
-    throw new ConfigError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new ConfigError(`${file}: ${e instanceof RefusedFileError ? e.message : `cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`}`);
   }
   let data: Record<string, unknown>;
   try {

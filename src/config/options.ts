@@ -26,6 +26,8 @@ export const configSchema = z.strictObject({
   "heavy-modules": z.array(z.string()).optional(),
   "max-fixture-chain": nonNegativeInt.optional(),
   "max-workers": positiveInt.optional(),
+  /** Files larger than this many megabytes are not read (one error line). */
+  "max-file-size-mb": positiveInt.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;
@@ -46,7 +48,7 @@ export interface RuleOptions {
   maxWorkers: number;
 }
 
-export type OptionName = Exclude<keyof ConfigFile, "select" | "ignore" | "extend-select" | "exclude" | "per-file-ignores" | "baseline" | "cache-dir">;
+export type OptionName = Exclude<keyof ConfigFile, "select" | "ignore" | "extend-select" | "exclude" | "per-file-ignores" | "baseline" | "cache-dir" | "max-file-size-mb">;
 
 export const DEFAULT_HEAVY_CONSTRUCTORS = [
   "SentenceTransformer", "AutoModel.from_pretrained", "AutoTokenizer.from_pretrained", "AutoModelForCausalLM.from_pretrained",

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { ConfigError } from "./errors.js";
+import { compileGlobMatcher, type PathMatcher } from "./glob-match.js";
 import { expandCodes } from "./selection.js";
 
 /**
@@ -32,7 +33,7 @@ interface CompiledGlob {
   negated: boolean;
   /** `name`: matched against the last component; `relative`: the path relative to the folder; `absolute`: the absolute path. */
   kind: "name" | "relative" | "absolute";
-  re: RegExp;
+  re: PathMatcher;
 }
 
 export interface PathRulesConfig {
@@ -138,13 +139,18 @@ export function compilePathGlob(pattern: string, where: string, allowNegation: b
   const absolute = body.startsWith("/");
   if (!absolute && /(?:^|\/)\.\.?(?:\/|$)/.test(body)) body = path.posix.normalize(body);
   const kind = absolute ? "absolute" : body.includes("/") ? "relative" : "name";
+  // The regular expression only validates the glob (a bad class range fails to compile); matching
+  // runs the linear-time automaton of glob-match.ts.
   const source = globBody(body, fail);
-  let re: RegExp;
   try {
-    re = new RegExp(`^${source}$`, "s");
+    new RegExp(`^${source}$`, "s");
   } catch {
     return fail("a character class is malformed (a range such as [z-a]?)");
   }
+  const re = compileGlobMatcher(body, (glob, open) => {
+    const cls = charClass(glob, open, fail);
+    return { re: new RegExp(`^${cls.source}$`, "s"), end: cls.end };
+  });
   return { source: pattern, negated, kind, re };
 }
 

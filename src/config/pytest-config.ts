@@ -1,7 +1,7 @@
-import fs from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { IniParseError, parseIni } from "./ini.js";
+import { readRegularText } from "../engine/read-file.js";
 import { ConfigError } from "./errors.js";
 
 /** One option of the pytest configuration with where it is written. */
@@ -87,8 +87,7 @@ export class PytestConfigFinder {
     if (failure) throw failure;
     let text: string;
     try {
-      if (!fs.statSync(file).isFile()) throw new Error("not a file");
-      text = fs.readFileSync(file, "utf8");
+      text = readRegularText(file);
     } catch {
       this.byFile.set(file, null);
       return null;

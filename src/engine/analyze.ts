@@ -1,10 +1,10 @@
-import fs from "node:fs";
 import path from "node:path";
 import { Collection, collectionRules } from "./collection.js";
 import { LineIndex } from "./lines.js";
 import { ModuleModel } from "./model.js";
 import { parsePython } from "./parse-gaps.js";
 import type { Tree } from "./parser.js";
+import { readRegularFile, RefusedFileError, type FileStamp } from "./read-file.js";
 import { decodeSource, type SourceText } from "./source.js";
 import type { TextFile } from "./types.js";
 import type { PytestConfig } from "../config/pytest-config.js";
@@ -27,13 +27,18 @@ export class FileError extends Error {
 }
 
 export function readSource(filePath: string): SourceText {
-  let bytes: Buffer;
+  return readSourceFile(filePath).source;
+}
+
+/** Reads and decodes a regular file, with the stamp `--fix` compares before replacing it. */
+export function readSourceFile(filePath: string): { source: SourceText; stamp: FileStamp } {
+  let read: { bytes: Buffer; stamp: FileStamp };
   try {
-    bytes = fs.readFileSync(filePath);
+    read = readRegularFile(filePath);
   } catch (e) {
     throw new FileError(filePath, describeFsError(e));
   }
-  return decodeBytes(filePath, bytes);
+  return { source: decodeBytes(filePath, read.bytes), stamp: read.stamp };
 }
 
 /** Decodes a file's bytes; a file that cannot be decoded is a FileError naming it. */
@@ -46,6 +51,7 @@ export function decodeBytes(filePath: string, bytes: Buffer): SourceText {
 }
 
 export function describeFsError(e: unknown): string {
+  if (e instanceof RefusedFileError) return e.message;
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
     case "ENOENT":

@@ -14,6 +14,21 @@ export function displayPath(cwd: string, absolute: string): string {
 }
 
 const displayed = new Map<string, string>();
+// C0 and C1 control characters and DEL: a file name or a message must not drive the terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** Control characters written as `\xNN`, for text meant for a terminal. */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL_CHARS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/** The summary line of a run that left no finding. */
+export function cleanRunLine(input: { errors?: number | undefined; nothingChecked?: boolean | undefined }): string {
+  if (input.errors !== undefined && input.errors > 0) return `No findings in the files checked, but ${input.errors} error${input.errors === 1 ? " was" : "s were"} reported.`;
+  if (input.nothingChecked) return "No test files found to check.";
+  return "All checks passed!";
+}
 
 export interface Span {
   line: number;

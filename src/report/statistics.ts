@@ -1,7 +1,7 @@
 import { createColors } from "picocolors";
 import type { Finding } from "../engine/types.js";
 import { isApplicable } from "../fix/apply.js";
-import { displayPath } from "./paths.js";
+import { cleanRunLine, displayPath, escapeControl } from "./paths.js";
 import type { OutputFormat, Reporter, ReportInput } from "./types.js";
 
 /** One line of `--statistics`: a rule and how many findings it has. */
@@ -74,7 +74,7 @@ export const statisticsTextReporter: Reporter = (input) => {
     const fileWidth = Math.max(...shown.map((f) => String(f.count).length));
     out.push("", files.length > TOP_FILES ? `Files with the most findings (top ${TOP_FILES} of ${files.length}):` : "Files with the most findings:");
     for (const f of shown) {
-      out.push(`${String(f.count).padStart(fileWidth)}\t${c.bold(f.path)}\t${f.codes.map((x) => `${x.code} x${x.count}`).join(", ")}`);
+      out.push(`${String(f.count).padStart(fileWidth)}\t${c.bold(escapeControl(f.path))}\t${f.codes.map((x) => `${x.code} x${x.count}`).join(", ")}`);
     }
   }
   if (!input.quiet) {
@@ -96,7 +96,7 @@ export function statisticsReporter(format: OutputFormat): Reporter | undefined {
 
 function summaryLine(input: ReportInput): string {
   const n = input.findings.length;
-  if (n === 0) return "All checks passed!";
+  if (n === 0) return cleanRunLine(input);
   const fixable = input.fixable.safe + (input.unsafeFixes ? input.fixable.unsafe : 0);
   const word = n === 1 ? "finding" : "findings";
   return `Found ${n} ${word}${fixable > 0 ? ` (${fixable} fixable with ${input.unsafeFixes ? "--fix --unsafe-fixes" : "--fix"})` : ""}.`;

@@ -1,7 +1,7 @@
 import { createColors } from "picocolors";
 import { codePointLength } from "../engine/lines.js";
 import type { Finding } from "../engine/types.js";
-import { displayPath, spanOf } from "./paths.js";
+import { cleanRunLine, displayPath, escapeControl, spanOf } from "./paths.js";
 import type { Reporter, ReportInput } from "./types.js";
 
 function plural(n: number, word: string): string {
@@ -15,23 +15,43 @@ export const textReporter: Reporter = (input) => {
   for (const f of input.findings) {
     const span = spanOf(f);
     const marker = f.fix?.applicability === "safe" ? ` ${c.cyan("[*]")}` : "";
-    out.push(`${c.bold(displayPath(input.cwd, f.file.path))}${c.cyan(":")}${span.line}${c.cyan(":")}${span.column}${c.cyan(":")} ${c.bold(c.red(f.code))}${marker} ${f.message}`);
+    out.push(`${c.bold(escapeControl(displayPath(input.cwd, f.file.path)))}${c.cyan(":")}${span.line}${c.cyan(":")}${span.column}${c.cyan(":")} ${c.bold(c.red(f.code))}${marker} ${escapeControl(f.message)}`);
     if (input.showSource) out.push(...excerpt(f, c));
   }
   if (!input.quiet) out.push(...summary(input));
   return out.length > 0 ? out.join("\n") + "\n" : "";
 };
 
+/** Characters of a long line shown before the span, and at most in all. */
+const EXCERPT_BEFORE = 60;
+const EXCERPT_WIDTH = 160;
+
 function excerpt(f: Finding, c: ReturnType<typeof createColors>): string[] {
   const { lines } = f.file;
   const line0 = lines.lineOf(f.start);
-  const text = lines.lineText(line0).replace(/\t/g, " ");
-  const start = codePointLength(lines.text, lines.lineStart(line0), f.start);
-  const endOnLine = Math.min(f.end, lines.lineStart(line0) + lines.lineText(line0).length);
-  const width = Math.max(1, codePointLength(lines.text, f.start, Math.max(f.start, endOnLine)));
+  const lineStart = lines.lineStart(line0);
+  const lineEnd = lineStart + lines.lineText(line0).length;
+  const spanEnd = Math.min(f.end, lineEnd);
+  // A window of the line around the span (a minified line can be hundreds of KB), cut at UTF-16
+  // offsets and widened so that no surrogate pair is split.
+  let from = Math.max(lineStart, f.start - EXCERPT_BEFORE);
+  let to = Math.min(lineEnd, from + EXCERPT_WIDTH);
+  if (from > lineStart && isLowSurrogate(lines.text.charCodeAt(from))) from--;
+  if (to < lineEnd && isLowSurrogate(lines.text.charCodeAt(to))) to++;
+  const shown = (a: number, b: number) => escapeControl(lines.text.slice(a, b).replace(/\t/g, " "));
+  const head = from > lineStart ? "..." : "";
+  const tail = to < lineEnd ? "..." : "";
+  const before = head + shown(from, f.start);
+  const spanText = shown(f.start, Math.max(f.start, Math.min(spanEnd, to)));
+  const start = codePointLength(before, 0, before.length);
+  const width = Math.max(1, codePointLength(spanText, 0, spanText.length));
   const gutter = String(line0 + 1);
   const pad = " ".repeat(gutter.length);
-  return [`${pad} ${c.blue("|")}`, `${c.blue(gutter)} ${c.blue("|")} ${text}`, `${pad} ${c.blue("|")} ${" ".repeat(start)}${c.red("^".repeat(width))}`, ""];
+  return [`${pad} ${c.blue("|")}`, `${c.blue(gutter)} ${c.blue("|")} ${head}${shown(from, to)}${tail}`, `${pad} ${c.blue("|")} ${" ".repeat(start)}${c.red("^".repeat(width))}`, ""];
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function summary(input: ReportInput): string[] {
@@ -39,7 +59,7 @@ function summary(input: ReportInput): string[] {
   if (input.fixMode && input.fixed.findings > 0) lines.push(`Fixed ${plural(input.fixed.findings, "finding")} in ${plural(input.fixed.files, "file")}.`);
   const n = input.findings.length;
   if (n === 0) {
-    if (!input.fixMode || input.fixed.findings === 0) lines.push("All checks passed!");
+    if (!input.fixMode || input.fixed.findings === 0) lines.push(cleanRunLine(input));
     return lines;
   }
   const fixable = input.fixable.safe + (input.unsafeFixes ? input.fixable.unsafe : 0);

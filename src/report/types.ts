@@ -16,6 +16,10 @@ export interface ReportInput {
   color: boolean;
   showSource: boolean;
   quiet: boolean;
+  /** Error lines printed on standard error in this run (the summary must not call it clean). */
+  errors?: number;
+  /** No file at all was checked (no test file, no pytest configuration). */
+  nothingChecked?: boolean;
 }
 
 export type Reporter = (input: ReportInput) => string;
