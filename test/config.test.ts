@@ -57,6 +57,7 @@ const KEYS: Record<string, KeyCase> = {
   "heavy-modules": { valid: '["torch"]', invalid: [['"torch"', 'expected a list, got "torch"']] },
   "max-fixture-chain": { valid: "4", invalid: [["false", "expected an integer, got false"]] },
   "max-workers": { valid: "4", invalid: [["0", "expected an integer > 0, got 0"], ['"auto"', 'expected an integer, got "auto"']] },
+  "max-file-size-mb": { valid: "64", invalid: [["0", "expected an integer > 0, got 0"], ['"64"', 'expected an integer, got "64"']] },
 };
 
 /** Keys named by SPEC.md's Configuration section (any other key in the schema must come with cases too). */
