@@ -52,7 +52,8 @@ export class Project {
 
   private readonly existing = new Map<string, boolean>();
 
-  private exists(filePath: string): boolean {
+  /** Whether a file is there (the editor server counts open, unsaved documents too). */
+  protected exists(filePath: string): boolean {
     let known = this.existing.get(filePath);
     if (known === undefined) {
       known = fs.existsSync(filePath);

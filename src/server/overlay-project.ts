@@ -45,6 +45,10 @@ export class OverlayProject extends Project {
     this.pytestConfigs = new OverlayConfigFinder(overlay);
   }
 
+  protected override exists(filePath: string): boolean {
+    return this.overlay(filePath) !== undefined || super.exists(filePath);
+  }
+
   override conftest(filePath: string): AnalyzedFile | null {
     const text = this.overlay(filePath);
     if (text === undefined) return super.conftest(filePath);
