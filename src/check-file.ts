@@ -6,6 +6,8 @@ import type { SuiteFacts } from "./engine/facts.js";
 import { lintAnalyzed, lintText, type LintSettings } from "./engine/lint.js";
 import type { Project } from "./engine/project.js";
 import { canEncode, encodeSource } from "./engine/source.js";
+import { maybeInjectFault } from "./engine/fault-injection.js";
+import { toRecord, type FindingRecord } from "./engine/record.js";
 import type { Finding } from "./engine/types.js";
 import { ConfigError } from "./config/errors.js";
 import { isPytestConfigFileName, PytestConfigError, type PytestConfig } from "./config/pytest-config.js";
@@ -27,7 +29,8 @@ export interface CheckEnv {
 export interface FileResult {
   /** `skipped`: not a test file; `config`: a pytest configuration named on the command line (for MEM5xx). */
   kind: "checked" | "skipped" | "config" | "failed";
-  findings: Finding[];
+  /** Plain records: nothing of the file's text, tree or line index outlives its check. */
+  findings: FindingRecord[];
   /** Fixes applied (or that --diff would apply). */
   fixed: number;
   wroteFile: boolean;
@@ -38,12 +41,34 @@ export interface FileResult {
   fixedSource?: Buffer;
 }
 
-function result(kind: FileResult["kind"], errors: string[] = []): FileResult {
+function result(kind: FileResult["kind"], errors: string[] = []): FileResult & UncheckedResult {
   return { kind, findings: [], fixed: 0, wroteFile: false, errors };
 }
 
-/** Reads, lints and (with --fix or --diff) fixes one file. Never throws for bad input: it says so in `errors`. */
+/** Where in a file's check an unexpected exception happened, for its `error:` line. */
+type Stage = "reading" | "parsing" | "linting" | "fixing" | "writing";
+
+/**
+ * Reads, lints and (with --fix or --diff) fixes one file. Never throws: bad input is said in
+ * `errors`, and so is an internal error anywhere in this file's check (one line naming the file
+ * and the stage), so that the other files are still checked and reported.
+ */
 export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, given?: Buffer): FileResult {
+  const stage: { now: Stage } = { now: "reading" };
+  try {
+    const r = checkFileUnguarded(filePath, explicit, env, given, stage);
+    return { ...r, findings: r.findings.map(toRecord) };
+  } catch (e) {
+    const message = (e as Error)?.message ?? String(e);
+    return result("failed", [`${displayPath(env.cwd, filePath)}: internal error while ${stage.now}: ${message}`]);
+  }
+}
+
+interface UncheckedResult extends Omit<FileResult, "findings"> {
+  findings: Finding[];
+}
+
+function checkFileUnguarded(filePath: string, explicit: boolean, env: CheckEnv, given: Buffer | undefined, stage: { now: Stage }): UncheckedResult {
   const errors: string[] = [];
   let pytestConfig: PytestConfig | undefined;
   try {
@@ -60,7 +85,10 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return result("skipped", errors);
   let analyzed: AnalyzedFile;
   try {
+    maybeInjectFault("read", filePath);
     const source = given ? decodeBytes(filePath, given) : readSource(filePath);
+    stage.now = "parsing";
+    maybeInjectFault("parse", filePath);
     analyzed = analyzeText(filePath, source, source.text, pytestConfig, explicit);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
@@ -68,12 +96,15 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
     return result("failed", errors);
   }
   const { settings, project, facts } = env;
+  stage.now = "linting";
   const first = lintAnalyzed(analyzed, settings, project, facts);
   for (const c of first.crashes) errors.push(`${displayPath(env.cwd, c.path)}: ${c.message}`);
-  const unchanged: FileResult = { kind: "checked", findings: first.findings, fixed: 0, wroteFile: false, errors };
+  const unchanged: UncheckedResult = { kind: "checked", findings: first.findings, fixed: 0, wroteFile: false, errors };
   if (!env.fix && !env.diff) return unchanged;
   const original = analyzed.file.text;
   if (first.syntaxErrors > 0 || !first.findings.some((f) => isApplicable(f.fix, env.unsafeFixes))) return unchanged;
+  stage.now = "fixing";
+  maybeInjectFault("fix", filePath);
   // The loop lints every text it makes; the last one linted is usually the final text, reused below.
   let last = { text: original, result: first };
   const lintOnce = (text: string) => {
@@ -90,6 +121,7 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   }
   const final = lintOnce(loop.text);
   const bytes = encodeSource(analyzed.source, loop.text);
+  stage.now = "writing";
   if (given) return { kind: "checked", findings: final.findings, fixed, wroteFile: false, errors, fixedSource: bytes };
   try {
     writeFileAtomicallySync(filePath, bytes);

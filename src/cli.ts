@@ -17,8 +17,9 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function parseJobs(value: string | undefined): number {
-  if (value === undefined) return 1;
+/** `--jobs`: undefined when not given (one thread per CPU for large runs, see planJobs). */
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) fail(`--jobs takes a whole number (0 for one per CPU), not '${value}'`);
   const n = Number(value);
   return n === 0 ? os.availableParallelism() : n;
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
           .option("statistics", { type: "boolean", default: false, describe: "Show counts per rule and the files with the most findings instead of the findings" })
           .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
           .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" })
-          .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default 1)" })
+          .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default: one per CPU for 100 files or more, else 1)" })
           .option("no-cache", { type: "boolean", default: false, describe: "Accepted for compatibility: pytest-memlint keeps no cache, every run reads every file" }),
       async (args) => {
         if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
@@ -90,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
             stdout: (t) => process.stdout.write(t),
             stderr: (t) => process.stderr.write(t),
             isTTY: process.stdout.isTTY === true,
+            progress: process.stderr,
           },
         );
       },

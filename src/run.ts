@@ -10,13 +10,17 @@ import { SuiteFacts } from "./engine/facts.js";
 import type { LintSettings } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
 import { SuiteContext } from "./engine/rule.js";
+import { readSource } from "./engine/analyze.js";
+import { toRecord, type FindingRecord } from "./engine/record.js";
+import { decodeSource } from "./engine/source.js";
 import { suppressionsFor } from "./engine/suppress.js";
-import type { Finding } from "./engine/types.js";
 import { isApplicable } from "./fix/apply.js";
-import { checkInParallel } from "./parallel.js";
+import { checkInParallel, planJobs } from "./parallel.js";
+import { startProgress } from "./progress.js";
 import { REPORTERS } from "./report/index.js";
 import { compareFindings, displayPath } from "./report/paths.js";
 import { statisticsReporter } from "./report/statistics.js";
+import { streamReport } from "./report/stream.js";
 import type { RunOptions } from "./run-options.js";
 import { RULES } from "./rules/index.js";
 import { resolveRunSettings } from "./settings.js";
@@ -26,11 +30,15 @@ export type { RunOptions } from "./run-options.js";
 export interface RunIO {
   stdout: (text: string | Buffer) => void;
   stderr: (text: string) => void;
+  /** Standard output is a terminal (colours, excerpts, the time taken). */
   isTTY: boolean;
+  /** Where progress goes when it is a terminal (standard error); none in tests. */
+  progress?: NodeJS.WriteStream | undefined;
 }
 
 /** One run of `check`: discover, lint, fix, report. Returns the exit code. */
 export async function run(opts: RunOptions, io: RunIO): Promise<number> {
+  const startedAt = process.hrtime.bigint();
   let hadErrors = false;
   const error = (line: string) => {
     hadErrors = true;
@@ -53,7 +61,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
 
   const project = new Project();
   const facts = new SuiteFacts();
-  const findings: Finding[] = [];
+  const findings: FindingRecord[] = [];
   const checked: string[] = [];
   const configFiles: string[] = [];
   let fixedFindings = 0;
@@ -63,6 +71,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   // The same error line (a malformed pytest configuration shared by many files) is printed once.
   const printedErrors = new Set<string>();
   const take = (file: string, r: FileResult) => {
+    progress.tick();
     for (const line of r.errors) {
       if (printedErrors.has(line)) continue;
       printedErrors.add(line);
@@ -76,12 +85,30 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (r.wroteFile) fixedFiles++;
     if (r.diff !== undefined) diffs.push(r.diff);
   };
+  let progress = startProgress(0, undefined);
   const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts };
 
+  // Terminal excerpts read a file back; source given on standard input is the one file not on disk.
+  let readText = (absolutePath: string): string | undefined => {
+    try {
+      return readSource(absolutePath).text;
+    } catch {
+      return undefined;
+    }
+  };
   if (opts.stdinFilename !== undefined) {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
     const given = opts.stdin ?? Buffer.alloc(0);
     const r = checkFile(filePath, true, env, given);
+    const readFromDisk = readText;
+    readText = (p) => {
+      if (p !== filePath) return readFromDisk(p);
+      try {
+        return decodeSource(r.fixedSource ?? given).text;
+      } catch {
+        return undefined;
+      }
+    };
     take(filePath, r);
     // With --fix, standard output is the source: fixed, or as it came when nothing was fixed.
     if (opts.fix) io.stdout(r.fixedSource ?? given);
@@ -89,7 +116,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   } else {
     const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
-    const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
+    const jobs = planJobs(opts.jobs, discovery.files.length);
+    progress = startProgress(discovery.files.length, io.progress);
     if (jobs > 1) {
       for await (const [file, r] of checkInParallel(discovery.files, opts, jobs, facts)) take(file.path, r);
     } else {
@@ -103,6 +131,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
         }
       }
     }
+    progress.stop();
   }
 
   const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
@@ -115,7 +144,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     }
   }
   // Suite findings (MEM5xx on configuration files) were not linted file by file: silence them here.
-  findings.push(...suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)));
+  findings.push(...suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)).map(toRecord));
   findings.sort(compareFindings(opts.cwd));
 
   if (opts.diff) {
@@ -143,7 +172,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     io.stderr(`error: --format ${opts.format} is not available\n`);
     return 2;
   }
-  const output = reporter({
+  const input = {
     findings,
     cwd: opts.cwd,
     files: checked,
@@ -157,22 +186,58 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     color,
     showSource: color && io.isTTY,
     quiet: opts.quiet,
-  });
+    // The time taken only on a terminal: a report in a pipe or a file is the same on every run.
+    timing: io.isTTY && opts.format === "text" && opts.outputFile === undefined ? { files: checked.length, ms: Number(process.hrtime.bigint() - startedAt) / 1e6 } : undefined,
+    readText,
+  };
   if (opts.outputFile !== undefined) {
+    const target = path.resolve(opts.cwd, opts.outputFile);
     try {
-      fs.writeFileSync(path.resolve(opts.cwd, opts.outputFile), output);
+      const fd = fs.openSync(target, "w");
+      try {
+        const out = bufferedWriter((chunk) => fs.writeSync(fd, chunk));
+        streamReport(reporter, input, out.write);
+        out.flush();
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (e) {
       io.stderr(`error: ${opts.outputFile}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"})\n`);
       return 2;
     }
   } else if (!(opts.stdinFilename !== undefined && opts.fix)) {
-    io.stdout(output);
-  } else if (output.trim() !== "") {
-    io.stderr(output);
+    const out = bufferedWriter((chunk) => io.stdout(chunk));
+    streamReport(reporter, input, out.write);
+    out.flush();
+  } else {
+    // With --fix on standard input, standard output holds the source: the report goes to standard error.
+    let output = "";
+    streamReport(reporter, input, (t) => (output += t));
+    if (output.trim() !== "") io.stderr(output);
   }
   if (hadErrors) return 2;
   if (opts.exitZero) return 0;
   return findings.length > 0 ? 1 : 0;
+}
+
+/** Collects report pieces into writes of about 64 KB. */
+function bufferedWriter(flushTo: (chunk: string) => void): { write: (text: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (size === 0) return;
+    flushTo(parts.join(""));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (text) => {
+      parts.push(text);
+      size += text.length;
+      if (size >= 1 << 16) flush();
+    },
+    flush,
+  };
 }
 
 /** Flags of adoption (baseline, statistics) that cannot be combined. */

@@ -1,7 +1,6 @@
-import type { Finding } from "../engine/types.js";
 import { TOOL_NAME } from "../meta.js";
-import { displayPath, spanOf } from "./paths.js";
-import type { Reporter } from "./types.js";
+import { displayPath } from "./paths.js";
+import type { ReporterFactory } from "./types.js";
 
 /**
  * Characters XML 1.0 cannot hold at all (controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF)
@@ -30,33 +29,22 @@ function attrs(values: Record<string, string | number>): string {
  * JUnit XML: one test suite, one test case per checked file (and per other file a finding points into,
  * such as a pytest configuration file), one `<failure>` per finding. `failures` counts the failures.
  */
-export const junitReporter: Reporter = (input) => {
-  const byFile = new Map<string, Finding[]>();
-  for (const file of input.files) byFile.set(displayPath(input.cwd, file), []);
-  for (const f of input.findings) {
-    const rel = displayPath(input.cwd, f.file.path);
-    const list = byFile.get(rel);
-    if (list) list.push(f);
-    else byFile.set(rel, [f]);
-  }
-  const files = [...byFile.keys()].sort();
-  const counts = { name: TOOL_NAME, tests: files.length, failures: input.findings.length, errors: 0, skipped: 0 };
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs(counts)}>`, `  <testsuite${attrs(counts)}>`];
-  for (const rel of files) {
-    const findings = byFile.get(rel) ?? [];
+export const junitReporter: ReporterFactory = (header) => ({
+  start: () => {
+    const counts = { name: TOOL_NAME, tests: header.files.length, failures: header.findingCount, errors: 0, skipped: 0 };
+    return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs(counts)}>`, `  <testsuite${attrs(counts)}>`].join("\n") + "\n";
+  },
+  file: (filePath, findings) => {
+    const rel = displayPath(header.cwd, filePath);
     const caseAttrs = attrs({ classname: TOOL_NAME, name: rel, file: rel });
-    if (findings.length === 0) {
-      out.push(`    <testcase${caseAttrs}/>`);
-      continue;
-    }
-    out.push(`    <testcase${caseAttrs}>`);
+    if (findings.length === 0) return `    <testcase${caseAttrs}/>\n`;
+    const out = [`    <testcase${caseAttrs}>`];
     for (const f of findings) {
-      const span = spanOf(f);
-      const body = `${rel}:${span.line}:${span.column}: ${f.code} ${f.message}`;
+      const body = `${rel}:${f.line}:${f.column}: ${f.code} ${f.message}`;
       out.push(`      <failure${attrs({ message: `${f.code} ${f.name}: ${f.message}`, type: f.code })}>${xmlText(body)}</failure>`);
     }
     out.push("    </testcase>");
-  }
-  out.push("  </testsuite>", "</testsuites>");
-  return out.join("\n") + "\n";
-};
+    return out.join("\n") + "\n";
+  },
+  end: () => "  </testsuite>\n</testsuites>\n",
+});
