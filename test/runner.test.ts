@@ -2,6 +2,7 @@
  * The runner at scale: the per-file guard (an internal error in one file is one error line, the
  * other files are still reported), streamed reports equal to whole ones, progress only on a terminal.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -14,7 +15,7 @@ import { findingToJson, jsonReporter } from "../src/report/json.js";
 import { sarifReporter } from "../src/report/sarif.js";
 import { renderReport } from "../src/report/stream.js";
 import type { ReportInput } from "../src/report/types.js";
-import { cli, makeTree, parseFindings } from "./helpers.js";
+import { BIN, cli, makeTree, parseFindings } from "./helpers.js";
 
 const MOCKED = "from unittest.mock import MagicMock\n\n\nclass TestThing:\n    def test_it(self):\n        assert MagicMock()\n        gc.collect()\n";
 
@@ -115,5 +116,30 @@ describe("progress", () => {
     const short = fakeTerminal(true);
     startProgress(20, short.stream).stop();
     expect(short.written()).toBe("");
+  });
+});
+
+describe("long runs", () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 230; i++) files[`tests/test_${String(i).padStart(3, "0")}.py`] = MOCKED.replace("TestThing", `Test${i}`);
+  const shell = (command: string, cwd: string) => spawnSync("bash", ["-c", command], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
+  const node = `"${process.execPath}" "${BIN}"`;
+
+  it("`| head -1` ends quietly: no EPIPE trace", () => {
+    const cwd = makeTree(files);
+    const r = shell(`${node} --no-config --format json . | head -1`, cwd);
+    expect(r.stdout).toBe("[\n");
+    expect(r.stderr).toBe("");
+  });
+
+  it("progress goes to a terminal's standard error, never into the report written to a file", () => {
+    const cwd = makeTree(files);
+    const piped = cli(["--no-config", "--format", "json"], { cwd });
+    expect(piped.stderr).toBe("");
+    // `script` gives the run a terminal; the report goes to a file.
+    const r = shell(`script -qec '${node} --no-config --format json --output-file out.json . ; ${node} --no-config --format json . > redirected.json' /dev/null`, cwd);
+    expect(r.stdout).toMatch(/\d+\/230 files/);
+    expect(fs.readFileSync(path.join(cwd, "out.json"), "utf8")).toBe(piped.stdout);
+    expect(fs.readFileSync(path.join(cwd, "redirected.json"), "utf8")).toBe(piped.stdout);
   });
 });
