@@ -130,7 +130,7 @@ describe("long runs", () => {
     const r = shell(`${node} --no-config --format json . | head -1`, cwd);
     expect(r.stdout).toBe("[\n");
     expect(r.stderr).toBe("");
-  });
+  }, 300_000);
 
   it("progress goes to a terminal's standard error, never into the report written to a file", () => {
     const cwd = makeTree(files);
@@ -141,5 +141,5 @@ describe("long runs", () => {
     expect(r.stdout).toMatch(/\d+\/230 files/);
     expect(fs.readFileSync(path.join(cwd, "out.json"), "utf8")).toBe(piped.stdout);
     expect(fs.readFileSync(path.join(cwd, "redirected.json"), "utf8")).toBe(piped.stdout);
-  });
+  }, 300_000);
 });
