@@ -4,6 +4,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { splitCodes } from "./config/selection.js";
 import { ruleMarkdown, rulesTable } from "./docs.js";
+import { parserBackend } from "./engine/parser.js";
 import { VERSION } from "./meta.js";
 import type { OutputFormat } from "./report/types.js";
 import { RULES } from "./rules/index.js";
@@ -22,6 +23,13 @@ function parseJobs(value: string | undefined): number {
   if (!/^\d+$/.test(value.trim())) fail(`--jobs takes a whole number (0 for one per CPU), not '${value}'`);
   const n = Number(value);
   return n === 0 ? os.availableParallelism() : n;
+}
+
+/** The version, then which parser backend loaded (and why the native one did not, if so). */
+function versionText(): string {
+  const backend = parserBackend();
+  if (backend.name === "native") return `${VERSION}\nparser: tree-sitter native binding`;
+  return `${VERSION}\nparser: tree-sitter WebAssembly (web-tree-sitter)${backend.fallbackReason ? `; native binding not used: ${backend.fallbackReason}` : ""}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -132,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
       async () => (await import("./server/index.js")).runServer(),
     )
     .strictOptions()
-    .version(VERSION)
+    .version(versionText())
     .help()
     .fail((msg, err) => {
       if (err) throw err;
