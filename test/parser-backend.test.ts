@@ -71,7 +71,7 @@ describe.skipIf(forced === "wasm")("installed from the packed tarball with --ign
     const installed = path.join(app, "node_modules", "pytest-memlint", "bin", "pytest-memlint.js");
 
     const reference = lintFixtures(BIN, { PYTEST_MEMLINT_PARSER: "native" });
-    expect(JSON.parse(reference).length).toBeGreaterThan(300);
+    expect((JSON.parse(reference) as unknown[]).length).toBeGreaterThan(300);
     // Whatever the installed copy picks by itself (here the WebAssembly parser, as no binding was built) ...
     const version = spawnSync(process.execPath, [installed, "--version"], { encoding: "utf8" });
     expect(version.status).toBe(0);

@@ -43,8 +43,8 @@ async function loadWasm(fallbackReason: string | undefined): Promise<Backend> {
   parser.setLanguage(language);
   // A tree lives in the WebAssembly heap, which JavaScript's garbage collector does not see: free it
   // when its JavaScript object is collected (its nodes hold the tree, so not before they are gone).
-  const deleteTree = WasmTree.prototype.delete;
-  const trees = new FinalizationRegistry<number>((address) => deleteTree.call({ 0: address } as unknown as InstanceType<typeof WasmTree>));
+  // Tree#delete reads only the address at index 0, so a stand-in holding it frees the collected tree.
+  const trees = new FinalizationRegistry<number>((address) => WasmTree.prototype.delete.call({ 0: address } as unknown as InstanceType<typeof WasmTree>));
   return {
     name: "wasm",
     fallbackReason,
