@@ -70,7 +70,7 @@ describe.skipIf(forced === "wasm")("installed from the packed tarball with --ign
     npm(["install", "--ignore-scripts", "--prefer-offline", "--no-save", tarball], app);
     const installed = path.join(app, "node_modules", "pytest-memlint", "bin", "pytest-memlint.js");
 
-    const reference = lintFixtures(BIN, { PYTEST_MEMLINT_PARSER: "native" });
+    const reference = lintFixtures(BIN);
     expect((JSON.parse(reference) as unknown[]).length).toBeGreaterThan(300);
     // Whatever the installed copy picks by itself (here the WebAssembly parser, as no binding was built) ...
     const version = spawnSync(process.execPath, [installed, "--version"], { encoding: "utf8" });
