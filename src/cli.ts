@@ -63,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
           .option("statistics", { type: "boolean", default: false, describe: "Show counts per rule and the files with the most findings instead of the findings" })
           .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
           .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" })
+          .option("force-exclude", { type: "boolean", default: false, describe: "Apply `exclude` to files named on the command line too (for pre-commit)" })
           .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default 1)" })
           .option("no-cache", { type: "boolean", default: false, describe: "Accepted for compatibility: pytest-memlint keeps no cache, every run reads every file" }),
       async (args) => {
@@ -92,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
             statistics: args.statistics,
             baseline: args.baseline,
             writeBaseline: args.writeBaseline,
+            forceExclude: args.forceExclude,
             jobs,
           },
           {

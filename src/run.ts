@@ -5,7 +5,7 @@ import { finishBaseline } from "./baseline.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { ConfigError, UsageError } from "./config/errors.js";
 import type { PathRules } from "./config/per-file-ignores.js";
-import { discover } from "./discover.js";
+import { discover, isExcludedWithFolders } from "./discover.js";
 import { SuiteFacts } from "./engine/facts.js";
 import type { LintSettings } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
@@ -78,7 +78,11 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   };
   const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts };
 
-  if (opts.stdinFilename !== undefined) {
+  const forceExcluded = (filePath: string) => opts.forceExclude === true && pathRules.active && isExcludedWithFolders(filePath, (p) => pathRules.isExcluded(p));
+  if (opts.stdinFilename !== undefined && forceExcluded(path.resolve(opts.cwd, opts.stdinFilename))) {
+    // Excluded: nothing to report; with --fix, the source goes through unchanged.
+    if (opts.fix) io.stdout(opts.stdin ?? Buffer.alloc(0));
+  } else if (opts.stdinFilename !== undefined) {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
     const given = opts.stdin ?? Buffer.alloc(0);
     const r = checkFile(filePath, true, env, given);
@@ -87,7 +91,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (opts.fix) io.stdout(r.fixedSource ?? given);
     if (r.fixedSource) fixedFiles++;
   } else {
-    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined });
+    const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd: opts.cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined, forceExclude: opts.forceExclude });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
     const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
     if (jobs > 1) {

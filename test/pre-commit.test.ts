@@ -151,6 +151,21 @@ describe("pre-commit hooks", () => {
     expect(r.out).toMatch(/pytest-memlint\.+\(no files to check\)Skipped/);
   });
 
+  it("the project's exclude applies to the files pre-commit names (the hooks pass --force-exclude)", (ctx) => {
+    ctx.skip(missing !== undefined, missing);
+    const p = project(preCommitHome, hookRepo, "      - id: pytest-memlint\n");
+    const config = '[tool.pytest-memlint]\nexclude = ["tests/legacy/**"]\n';
+    const legacy = p.commit({ "pyproject.toml": config, "tests/legacy/test_old.py": BAD }, "legacy");
+    expect(legacy.code, legacy.out).toBe(0);
+    expect(legacy.out).toMatch(/pytest-memlint\.+Passed/);
+    expect(legacy.out).not.toContain("MEM102");
+    // The same file outside the excluded folder is checked.
+    const current = p.commit({ "tests/test_new.py": BAD }, "new");
+    expect(current.code, current.out).not.toBe(0);
+    expect(current.out).toContain("tests/test_new.py:4:1: MEM102 ");
+    expect(current.out).not.toContain("tests/legacy/");
+  });
+
   it("the fixing hook rewrites the file, reports that files were modified, and the fixed file then passes", (ctx) => {
     ctx.skip(missing !== undefined, missing);
     const p = project(preCommitHome, hookRepo, `      - id: pytest-memlint-fix\n        args: [--select, "${FIXABLE}"]\n`);
