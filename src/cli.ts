@@ -3,7 +3,7 @@ import os from "node:os";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { splitCodes } from "./config/selection.js";
-import { ruleMarkdown, rulesTable } from "./docs.js";
+import { ruleMarkdown, rulesJson, rulesTable } from "./docs.js";
 import { parserBackend } from "./engine/parser.js";
 import { VERSION } from "./meta.js";
 import type { OutputFormat } from "./report/types.js";
@@ -11,11 +11,20 @@ import { RULES } from "./rules/index.js";
 import { run } from "./run.js";
 import { runReportCommand } from "./suite-report/command.js";
 
-const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
+const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit", "gitlab"];
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(2);
+}
+
+/**
+ * yargs' message on one line: an invalid choice lists the valid ones on the lines after the first
+ * ("Invalid values:\n  Argument: format, Given: ..., Choices: ...").
+ */
+function oneLine(msg: string): string {
+  const text = msg.split("\n").map((l) => l.trim()).filter((l) => l !== "").join(" ");
+  return text === "" ? "invalid arguments" : text;
 }
 
 function parseJobs(value: string | undefined): number {
@@ -51,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
           .option("select", { type: "string", describe: "Codes or prefixes to enable (replaces the selection): MEM2,MEM301 or ALL" })
           .option("ignore", { type: "string", describe: "Codes or prefixes to disable" })
           .option("extend-select", { type: "string", describe: "Codes or prefixes to enable in addition" })
-          .option("format", { choices: FORMATS, default: "text", describe: "Output format" } as const)
+          .option("format", { alias: "output-format", choices: FORMATS, default: "text", describe: "Output format (--output-format: the same, as ruff spells it)" } as const)
           .option("output-file", { type: "string", describe: "Write the report to a file" })
           .option("exit-zero", { type: "boolean", default: false, describe: "Exit 0 even when findings remain" })
           .option("config", { type: "string", describe: "Configuration file to use" })
@@ -123,8 +132,14 @@ async function main(argv: string[]): Promise<number> {
     .command(
       "rules [code]",
       "List the rules, or show one rule's documentation",
-      (y) => y.positional("code", { type: "string" }),
+      (y) => y.positional("code", { type: "string" }).option("format", { alias: "output-format", choices: ["text", "json"] as const, default: "text" as const, describe: "Output format" }),
       (args) => {
+        const rules = args.code === undefined ? RULES : RULES.filter((r) => r.meta.code === args.code?.toUpperCase() || r.meta.name === args.code);
+        if (rules.length === 0) fail(`unknown rule '${args.code}' (see 'pytest-memlint rules')`);
+        if (args.format === "json") {
+          process.stdout.write(rulesJson(rules));
+          return;
+        }
         if (args.code === undefined) {
           process.stdout.write(rulesTable());
           return;
@@ -146,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
     .help()
     .fail((msg, err) => {
       if (err) throw err;
-      fail(msg.split("\n")[0] ?? "invalid arguments");
+      fail(oneLine(msg));
     })
     .parseAsync();
   return exitCode;

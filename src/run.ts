@@ -141,7 +141,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     }
   }
 
-  const color = opts.color === "always" || (opts.color === "auto" && io.isTTY && !process.env["NO_COLOR"] && opts.outputFile === undefined && opts.format === "text");
+  const color = opts.color === "always" || (opts.color === "auto" && autoColor(io.isTTY) && opts.outputFile === undefined && opts.format === "text");
   const reporter = opts.statistics ? statisticsReporter(opts.format) : REPORTERS[opts.format];
   if (!reporter) {
     io.stderr(`error: --format ${opts.format} is not available\n`);
@@ -177,6 +177,18 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   if (hadErrors) return 2;
   if (opts.exitZero) return 0;
   return findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * `--color auto`: NO_COLOR (any non-empty value) turns colours off; FORCE_COLOR turns them on in a pipe
+ * too (CI logs render them), except FORCE_COLOR=0 or false, which turns them off; else colours on a terminal.
+ */
+function autoColor(isTTY: boolean): boolean {
+  if (process.env["NO_COLOR"]) return false;
+  const force = process.env["FORCE_COLOR"];
+  if (force === "0" || force === "false") return false;
+  if (force !== undefined) return true;
+  return isTTY;
 }
 
 /** Flags of adoption (baseline, statistics) that cannot be combined. */
