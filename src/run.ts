@@ -78,7 +78,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (r.kind === "config") configFiles.push(file);
     if (r.kind !== "checked") return;
     checked.push(file);
-    findings.push(...r.findings);
+    for (const f of r.findings) findings.push(f);
     fixedFindings += r.fixed;
     if (r.wroteFile) fixedFiles++;
     if (r.diff !== undefined) diffs.push(r.diff);

@@ -50,9 +50,10 @@ export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, pro
   }
   if (syntaxError) {
     // No fix is applied to a file with a syntax error, so none is advertised; findings that depend on scope are not placed inside error regions.
-    findings.push(...outsideUnplacedRegions(ctx.findings, analyzed.tree, analyzed.file.text).map((f) => ({ ...f, fix: null })));
+    for (const f of outsideUnplacedRegions(ctx.findings, analyzed.tree, analyzed.file.text)) findings.push({ ...f, fix: null });
   } else {
-    findings.push(...ctx.findings);
+    // A loop, not a spread: a file can have more findings than a call can take arguments.
+    for (const f of ctx.findings) findings.push(f);
   }
   return { findings: dropSuppressed(findings, analyzed, settings), syntaxErrors: syntaxError ? 1 : 0, crashes, context: ctx };
 }
