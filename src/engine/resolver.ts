@@ -74,6 +74,16 @@ export class Resolver {
     return undefined;
   }
 
+  /** The local names that resolve to `module` or to something inside it (imports at any level, star imports included). */
+  namesBoundTo(module: string): Set<string> {
+    const inside = (q: string | null | undefined) => q === module || (q?.startsWith(`${module}.`) ?? false);
+    const names = new Set<string>();
+    for (const [local, q] of this.module) if (inside(q)) names.add(local);
+    for (const [local, q] of this.nested) if (!this.module.has(local) && inside(q)) names.add(local);
+    for (const mod of this.starModules) if (inside(mod)) for (const name of STAR_EXPORTS[mod] ?? []) if (!this.module.has(name)) names.add(name);
+    return names;
+  }
+
   /** Resolves an identifier or an attribute chain of identifiers; anything else resolves to nothing. */
   resolve(node: SyntaxNode | null | undefined): string | undefined {
     if (!node) return undefined;

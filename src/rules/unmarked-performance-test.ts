@@ -37,9 +37,10 @@ const rule: Rule<"unmarked"> = {
     if (!text.includes("benchmark") && !text.includes("time")) return;
     const tests = ctx.collection.testFunctions();
     if (tests.length === 0) return;
+    const clockNames = clockNamesPattern(ctx);
     let conftestAddsMark: boolean | undefined;
     for (const fn of tests) {
-      const why = timingEvidence(ctx, fn);
+      const why = timingEvidence(ctx, fn, clockNames);
       if (why === undefined || hasPerformanceMark(ctx, fn) || mayInheritMarks(ctx, fn)) continue;
       conftestAddsMark ??= conftestFacts(ctx).some((c) => c.facts.addedMarks.has("performance"));
       if (conftestAddsMark) return;
@@ -59,22 +60,32 @@ const TIMER_METHODS = new Set(["timeit", "repeat", "autorange"]);
 
 const assignmentQuery = compileQuery("(assignment left: (_) @left right: (_) @right)");
 
+/**
+ * The names through which the file can reach a clock or `timeit` (what `time` and `timeit` imports
+ * bind), as one word pattern; undefined when it has none. A body that mentions none of them cannot
+ * read a clock, so it is not walked (the walk costs several parses on suites with large asserts).
+ */
+function clockNamesPattern(ctx: FileContext): RegExp | undefined {
+  const names = [...ctx.model.resolver.namesBoundTo("time"), ...ctx.model.resolver.namesBoundTo("timeit")];
+  return names.length === 0 ? undefined : new RegExp(`(?<![\\p{L}\\p{N}_])(?:${names.join("|")})(?![\\p{L}\\p{N}_])`, "u");
+}
+
 /** What shows the test measures time: it requests `benchmark`, or asserts on elapsed clock readings or a `timeit` result. */
-function timingEvidence(ctx: FileContext, fn: FunctionInfo): string | undefined {
+function timingEvidence(ctx: FileContext, fn: FunctionInfo, clockNames: RegExp | undefined): string | undefined {
   if (fn.params.includes("benchmark") || usefixturesNames(ctx, fn).includes("benchmark")) return "it requests `benchmark`";
   const body = fn.body;
   const text = body.text;
-  if (!text.includes("assert")) return undefined;
+  if (!text.includes("assert") || !clockNames?.test(text)) return undefined;
   // A test about a timeout, a sleep or a wait times that behaviour (`shutdown did not wait for the timeout`), not speed.
   if (WAIT_WORDS.test(fn.name) || WAIT_WORDS.test(text)) return undefined;
   const resolve = (n: SyntaxNode | null | undefined) => ctx.model.resolver.resolve(n) ?? "";
-  const clockNames = new Map<string, string>();
+  const clockReadNames = new Map<string, string>();
   const timerObjects = new Set<string>();
   const elapsedNames = new Map<string, string>();
   const isClockRead = (n: SyntaxNode | null | undefined): boolean => {
     const u = unwrap(n);
     if (!u) return false;
-    if (u.type === "identifier") return clockNames.has(u.text);
+    if (u.type === "identifier") return clockReadNames.has(u.text);
     return u.type === "call" && TIMERS.has(resolve(u.childForFieldName("function")));
   };
   const timeitResult = (u: SyntaxNode): boolean => {
@@ -95,7 +106,7 @@ function timingEvidence(ctx: FileContext, fn: FunctionInfo): string | undefined 
       if (n.type === "binary_operator" && n.childForFieldName("operator")?.type === "-") {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
-        if (isClockRead(left) || isClockRead(right)) return `it asserts on a difference of \`${clockOf(isClockRead(left) ? left : right, resolve, clockNames)}\` readings`;
+        if (isClockRead(left) || isClockRead(right)) return `it asserts on a difference of \`${clockOf(isClockRead(left) ? left : right, resolve, clockReadNames)}\` readings`;
       }
       if (timeitResult(n)) return "it asserts on a `timeit` result";
       stack.push(...n.namedChildren);
@@ -108,7 +119,7 @@ function timingEvidence(ctx: FileContext, fn: FunctionInfo): string | undefined 
   }));
   for (const { left, right } of assignments) {
     if (left?.type !== "identifier" || !right) continue;
-    if (isClockRead(right)) clockNames.set(left.text, clockOf(right, resolve, clockNames));
+    if (isClockRead(right)) clockReadNames.set(left.text, clockOf(right, resolve, clockReadNames));
     const u = unwrap(right);
     if (u?.type === "call" && resolve(u.childForFieldName("function")) === "timeit.Timer") timerObjects.add(left.text);
   }
