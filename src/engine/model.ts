@@ -67,6 +67,8 @@ const DEFINITIONS: Record<string, string> = {
 function definitions(tree: Tree): { name: string; node: SyntaxNode }[] {
   const found: { name: string; node: SyntaxNode }[] = [];
   const cursor = tree.walk();
+  // Most files never call importorskip: their nested statements are not looked at (each look crosses into the native tree).
+  const mayImportorskip = cursor.nodeText.includes("importorskip");
   let depth = 0;
   for (;;) {
     const type = cursor.nodeType;
@@ -77,7 +79,7 @@ function definitions(tree: Tree): { name: string; node: SyntaxNode }[] {
       const left = assignment?.type === "assignment" ? assignment.childForFieldName("left") : null;
       const right = assignment?.childForFieldName("right");
       if (left?.type === "identifier" && right) found.push({ name: "assign_name", node: left }, { name: "assign_value", node: right });
-    } else if (type === "expression_statement") {
+    } else if (mayImportorskip && type === "expression_statement" && cursor.nodeText.includes("importorskip")) {
       // `np = pytest.importorskip("numpy")` inside a function binds a module there as an import would.
       const assignment = cursor.currentNode.namedChild(0);
       const left = assignment?.type === "assignment" ? assignment.childForFieldName("left") : null;
