@@ -24,7 +24,7 @@ await build({
   platform: "node",
   target: "node20",
   // piscina starts its own worker script from its package folder, so it is loaded from node_modules too.
-  external: ["tree-sitter", "tree-sitter-python", "piscina"],
+  external: ["tree-sitter", "tree-sitter-python", "web-tree-sitter", "piscina"],
   // CommonJS dependencies bundled into ESM still call `require` for Node built-ins and read
   // `__filename` (write-file-atomic names its temporary files with it).
   banner: {

@@ -8,11 +8,20 @@ import type { OutputFormat } from "./report/types.js";
 import { installSignalHandlers } from "./fix/interrupt.js";
 import { guardStdout, stdoutExitCode, writeStdout } from "./cli/stdout.js";
 
-const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit"];
+const FORMATS: readonly OutputFormat[] = ["text", "json", "sarif", "github", "junit", "gitlab"];
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
   process.exit(2);
+}
+
+/**
+ * yargs' message on one line: an invalid choice lists the valid ones on the lines after the first
+ * ("Invalid values:\n  Argument: format, Given: ..., Choices: ...").
+ */
+function oneLine(msg: string): string {
+  const text = msg.split("\n").map((l) => l.trim()).filter((l) => l !== "").join(" ");
+  return text === "" ? "invalid arguments" : text;
 }
 
 function parseJobs(value: string | undefined): number {
@@ -26,7 +35,25 @@ function parseJobs(value: string | undefined): number {
   return Math.min(n, cpus);
 }
 
+/** The version, then which parser backend loaded (and why the native one did not, if so). */
+async function versionText(): Promise<string> {
+  const { parserBackend } = await import("./engine/parser.js");
+  const backend = await parserBackend();
+  if (backend.name === "native") return `${VERSION}\nparser: tree-sitter native binding`;
+  return `${VERSION}\nparser: tree-sitter WebAssembly (web-tree-sitter)${backend.fallbackReason ? `; native binding not used: ${backend.fallbackReason}` : ""}`;
+}
+
 async function main(argv: string[]): Promise<number> {
+  // `--version` loads the parser to name it, which yargs' synchronous version option cannot wait for.
+  const beforeDashes = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  if (beforeDashes.includes("--version")) {
+    try {
+      writeStdout(`${await versionText()}\n`);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    return 0;
+  }
   let exitCode = 0;
   await yargs(argv)
     .scriptName("pytest-memlint")
@@ -46,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
           .option("select", { type: "string", describe: "Codes or prefixes to enable (replaces the selection): MEM2,MEM301 or ALL" })
           .option("ignore", { type: "string", describe: "Codes or prefixes to disable" })
           .option("extend-select", { type: "string", describe: "Codes or prefixes to enable in addition" })
-          .option("format", { choices: FORMATS, default: "text", describe: "Output format" } as const)
+          .option("format", { alias: "output-format", choices: FORMATS, default: "text", describe: "Output format (--output-format: the same, as ruff spells it)" } as const)
           .option("output-file", { type: "string", describe: "Write the report to a file" })
           .option("exit-zero", { type: "boolean", default: false, describe: "Exit 0 even when findings remain" })
           .option("config", { type: "string", describe: "Configuration file to use" })
@@ -58,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
           .option("statistics", { type: "boolean", default: false, describe: "Show counts per rule and the files with the most findings instead of the findings" })
           .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
           .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" })
+          .option("force-exclude", { type: "boolean", default: false, describe: "Apply `exclude` to files named on the command line too (for pre-commit)" })
           .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default 1)" })
           .option("no-cache", { type: "boolean", default: false, describe: "Neither read nor write the result cache (.pytest-memlint_cache)" }),
       async (args) => {
@@ -89,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
             statistics: args.statistics,
             baseline: args.baseline,
             writeBaseline: args.writeBaseline,
+            forceExclude: args.forceExclude,
             jobs,
             noCache: args.noCache,
           },
@@ -120,10 +149,16 @@ async function main(argv: string[]): Promise<number> {
     .command(
       "rules [code]",
       "List the rules, or show one rule's documentation",
-      (y) => y.positional("code", { type: "string" }),
+      (y) => y.positional("code", { type: "string" }).option("format", { alias: "output-format", choices: ["text", "json"] as const, default: "text" as const, describe: "Output format" }),
       async (args) => {
-        const { ruleMarkdown, rulesTable } = await import("./docs.js");
+        const { ruleMarkdown, rulesJson, rulesTable } = await import("./docs.js");
         const { RULES } = await import("./rules/index.js");
+        const rules = args.code === undefined ? RULES : RULES.filter((r) => r.meta.code === args.code?.toUpperCase() || r.meta.name === args.code);
+        if (rules.length === 0) fail(`unknown rule '${args.code}' (see 'pytest-memlint rules')`);
+        if (args.format === "json") {
+          writeStdout(rulesJson(rules));
+          return;
+        }
         if (args.code === undefined) {
           writeStdout(rulesTable());
           return;
@@ -141,11 +176,12 @@ async function main(argv: string[]): Promise<number> {
       async () => (await import("./server/index.js")).runServer(),
     )
     .strictOptions()
-    .version(VERSION)
+    .version(false)
+    .option("version", { type: "boolean", describe: "Show the version and the parser in use" })
     .help()
     .fail((msg, err) => {
       if (err) throw err;
-      fail(msg.split("\n")[0] ?? "invalid arguments");
+      fail(oneLine(msg));
     })
     .parseAsync();
   return exitCode;
@@ -159,6 +195,12 @@ main(hideBin(process.argv)).then(
   },
   (e: unknown) => {
     const err = e as Error;
+    // The parser could not load (engine/parser.ts): a problem of the installation, not a bug.
+    if (err?.name === "ParserLoadError") {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.stderr.write(`error: internal error: ${err?.message ?? String(e)}\n`);
     if (process.env["PYTEST_MEMLINT_DEBUG"]) process.stderr.write(`${err?.stack ?? ""}\n`);
     process.exitCode = 2;

@@ -22,12 +22,14 @@ export interface Discovery {
 export interface DiscoverOptions {
   cwd: string;
   /** Tells whether a path is excluded by the configuration's `exclude`. */
-  isExcluded?: (absolutePath: string) => boolean;
+  isExcluded?: ((absolutePath: string) => boolean) | undefined;
   /**
    * The project root when no git repository holds the walked folder (as ruff: the configuration
    * file's folder, else the working directory): `.gitignore` files above it do not apply.
    */
   projectRoot?: string;
+  /** `--force-exclude`: `exclude` applies to files named directly too (pre-commit names every file). */
+  forceExclude?: boolean | undefined;
 }
 
 /**
@@ -48,6 +50,7 @@ export function discover(paths: readonly string[], options: DiscoverOptions): Di
       continue;
     }
     if (!stat.isDirectory()) {
+      if (options.forceExclude && options.isExcluded && isExcludedWithFolders(abs, options.isExcluded)) continue;
       found.set(abs, { path: abs, explicit: true });
       continue;
     }
@@ -60,6 +63,14 @@ export function discover(paths: readonly string[], options: DiscoverOptions): Di
   }
   const files = [...found.values()].sort((a, b) => compareStrings(a.path, b.path));
   return { files, errors };
+}
+
+/** Whether `exclude` names the file or any folder above it (for a file named directly, with `--force-exclude`). */
+export function isExcludedWithFolders(file: string, isExcluded: (absolutePath: string) => boolean): boolean {
+  for (let p = file; ; p = path.dirname(p)) {
+    if (isExcluded(p)) return true;
+    if (path.dirname(p) === p) return false;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { OPTION_DOCS } from "./config/options.js";
 import type { Rule } from "./engine/rule.js";
+import { ruleDocsUrl } from "./meta.js";
 import { RULES } from "./rules/index.js";
 
 const FIX_LABEL = { safe: "safe", unsafe: "unsafe", "safe-or-unsafe": "safe or unsafe (per finding)", none: "none" } as const;
@@ -57,6 +58,21 @@ export function rulesIndexMarkdown(): string {
 }
 
 /** The table `pytest-memlint rules` prints. */
+/** `rules --format json`: one object per rule, as ruff's `rule --output-format json` gives. */
+export function rulesJson(rules: readonly Rule[]): string {
+  const list = rules.map((r) => ({
+    code: r.meta.code,
+    name: r.meta.name,
+    severity: r.meta.severity,
+    fix: r.meta.fix,
+    enabledByDefault: r.meta.enabledByDefault,
+    summary: r.meta.summary,
+    options: r.meta.options,
+    url: ruleDocsUrl(r.meta.code),
+  }));
+  return JSON.stringify(list, null, 2) + "\n";
+}
+
 export function rulesTable(): string {
   const lines = RULES.map((r) => `${r.meta.code}  ${r.meta.name.padEnd(32)} ${r.meta.severity.padEnd(8)} ${("fix: " + r.meta.fix).padEnd(24)} ${r.meta.enabledByDefault ? "" : "(off by default)"}`.trimEnd());
   return lines.join("\n") + "\n";

@@ -27,6 +27,8 @@ export interface RunOptions {
   baseline?: string | undefined;
   /** `--write-baseline FILE`: record the findings that remain (none is reported then). */
   writeBaseline?: string | undefined;
+  /** `--force-exclude`: `exclude` applies to files named on the command line (and `--stdin-filename`) too. */
+  forceExclude?: boolean | undefined;
   /** `--jobs N`: files are checked by N worker threads (1: in this thread). */
   jobs?: number | undefined;
   /** `--no-cache`: neither read nor write the result cache. */

@@ -6,8 +6,9 @@ import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { ConfigError, UsageError } from "./config/errors.js";
 import type { PathRules } from "./config/per-file-ignores.js";
 import { openFileCache } from "./cache/open.js";
-import { discover } from "./discover.js";
+import { discover, isExcludedWithFolders } from "./discover.js";
 import { SuiteFacts } from "./engine/facts.js";
+import { ParserNotLoaded, withParser } from "./engine/parser.js";
 import type { LintSettings } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
 import { SuiteContext } from "./engine/rule.js";
@@ -86,10 +87,14 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   const cache = openFileCache(cacheDir, settings, (message) => io.stderr(`warning: ${message}\n`));
   const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts, cache, writeRoots: writeRootsOf(opts.paths, opts.cwd) };
 
-  if (opts.stdinFilename !== undefined) {
+  const forceExcluded = (filePath: string) => opts.forceExclude === true && pathRules.active && isExcludedWithFolders(filePath, (p) => pathRules.isExcluded(p));
+  if (opts.stdinFilename !== undefined && forceExcluded(path.resolve(opts.cwd, opts.stdinFilename))) {
+    // Excluded: nothing to report; with --fix, the source goes through unchanged.
+    if (opts.fix) io.stdout(opts.stdin ?? Buffer.alloc(0));
+  } else if (opts.stdinFilename !== undefined) {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
     const given = opts.stdin ?? Buffer.alloc(0);
-    const r = checkFile(filePath, true, env, given);
+    const r = await withParser(() => checkFile(filePath, true, env, given));
     take(filePath, r);
     // With --fix, standard output is the source: fixed, or as it came when nothing was fixed.
     if (opts.fix) io.stdout(r.fixedSource ?? given);
@@ -99,6 +104,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       cwd: opts.cwd,
       isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined,
       projectRoot: configPath !== undefined ? path.dirname(configPath) : opts.cwd,
+      forceExclude: opts.forceExclude,
     });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
     const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
@@ -110,7 +116,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     } else {
       let sinceYield = 0;
       for (const file of discovery.files) {
-        take(file.path, checkFile(file.path, file.explicit, env));
+        // The parser loads on the first file that needs parsing (a cached run never loads it).
+        take(file.path, await withParser(() => checkFile(file.path, file.explicit, env)));
         // With --fix, a signal is handled after each file (then no other file is written).
         if (opts.fix) {
           await yieldToSignals();
@@ -134,17 +141,24 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   if (cache && (opts.paths.length === 0 || opts.paths.some((p) => isFolder(path.resolve(opts.cwd, p))))) cache.store.prune();
   for (const line of configWarnings(project, [...checked, ...configFiles], opts.cwd)) io.stderr(`warning: ${line}\n`);
 
-  const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
-  for (const rule of RULES) {
-    if (!rule.checkSuite || !settings.enabled.has(rule.meta.code)) continue;
-    try {
-      rule.checkSuite(suite);
-    } catch (e) {
-      error(`internal error in ${rule.meta.code}: ${(e as Error).message}`);
+  // Run again from the start if it needed the parser loaded first (withParser), so it only collects here.
+  const suiteRun = await withParser(() => {
+    const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
+    const crashes: string[] = [];
+    for (const rule of RULES) {
+      if (!rule.checkSuite || !settings.enabled.has(rule.meta.code)) continue;
+      try {
+        rule.checkSuite(suite);
+      } catch (e) {
+        if (e instanceof ParserNotLoaded) throw e;
+        crashes.push(`internal error in ${rule.meta.code}: ${(e as Error).message}`);
+      }
     }
-  }
-  // Suite findings (MEM5xx on configuration files) were not linted file by file: silence them here.
-  findings.push(...suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)));
+    // Suite findings (MEM5xx on configuration files) were not linted file by file: silence them here.
+    return { crashes, findings: suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)) };
+  });
+  for (const line of suiteRun.crashes) error(line);
+  findings.push(...suiteRun.findings);
   findings.sort(compareFindings(opts.cwd));
 
   if (opts.diff) {
@@ -166,7 +180,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     }
   }
 
-  const color = opts.color === "always" || (opts.color === "auto" && io.isTTY && !process.env["NO_COLOR"] && opts.outputFile === undefined && opts.format === "text");
+  const color = opts.color === "always" || (opts.color === "auto" && autoColor(io.isTTY) && opts.outputFile === undefined && opts.format === "text");
   const reporter = opts.statistics ? statisticsReporter(opts.format) : REPORTERS[opts.format];
   if (!reporter) {
     io.stderr(`error: --format ${opts.format} is not available\n`);
@@ -219,6 +233,18 @@ function configWarnings(project: Project, files: readonly string[], cwd: string)
     if (config?.warning && !lines.has(config.path)) lines.set(config.path, `${displayPath(cwd, config.path)}${config.warning.line !== undefined ? `:${config.warning.line}` : ""}: ${config.warning.detail}`);
   }
   return [...lines.values()];
+}
+
+/**
+ * `--color auto`: NO_COLOR (any non-empty value) turns colours off; FORCE_COLOR turns them on in a pipe
+ * too (CI logs render them), except FORCE_COLOR=0 or false, which turns them off; else colours on a terminal.
+ */
+function autoColor(isTTY: boolean): boolean {
+  if (process.env["NO_COLOR"]) return false;
+  const force = process.env["FORCE_COLOR"];
+  if (force === "0" || force === "false") return false;
+  if (force !== undefined) return true;
+  return isTTY;
 }
 
 /** Flags of adoption (baseline, statistics) that cannot be combined. */

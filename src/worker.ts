@@ -2,6 +2,7 @@
 import { openFileCache } from "./cache/open.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
+import { loadParser } from "./engine/parser.js";
 import { Project } from "./engine/project.js";
 import { useStopFlag } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
@@ -41,7 +42,8 @@ export interface WorkerResult {
 
 let env: CheckEnv | undefined;
 
-export default function checkBatch(task: WorkerTask): WorkerResult {
+export default async function checkBatch(task: WorkerTask): Promise<WorkerResult> {
+  await loadParser();
   if (task.stop) useStopFlag(task.stop);
   if (!env) {
     const settings = resolveRunSettings(task.opts);

@@ -88,3 +88,18 @@ export function pythonParses(file: string): { ok: boolean; error: string } {
   const r = spawnSync("python3", ["-c", "import ast,sys\ndata=open(sys.argv[1],'rb').read()\nast.parse(data)", file], { encoding: "utf8" });
   return { ok: r.status === 0, error: r.stderr };
 }
+
+/**
+ * Why an outside program a test runs for real cannot be used here, or undefined when it can. Where it is
+ * missing the test is skipped with this reason, except under CI=true (.ci/run installs it): there the
+ * test fails, so a CI machine without it can never pass by skipping.
+ */
+export function missingProgram(probe: { cmd: string; args: string[]; what: string; debianPackage: string }): string | undefined {
+  const r = spawnSync(probe.cmd, probe.args, { encoding: "utf8", timeout: 60_000 });
+  if (!r.error && r.status === 0) return undefined;
+  const reason = `${probe.what} is not available (Debian package ${probe.debianPackage}; .ci/run installs it)`;
+  if (process.env["CI"] === "true") throw new Error(`${reason}: CI=true requires it`);
+  // The default reporter only counts skipped tests: say which ones, and why.
+  console.warn(`skipped: ${reason}`);
+  return reason;
+}

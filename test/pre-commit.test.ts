@@ -14,7 +14,7 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, tmpDir } from "./helpers.js";
+import { missingProgram, ROOT, tmpDir } from "./helpers.js";
 
 const BAD = "from unittest.mock import MagicMock\n\n\nclass TestThing:\n    def test_it(self):\n        assert MagicMock()\n";
 const CLEAN = "def test_ok():\n    assert 1 + 1 == 2\n";
@@ -100,12 +100,14 @@ function project(preCommitHome: string, hookRepo: { repo: string; rev: string },
   };
 }
 
+const missing = missingProgram({ cmd: "pre-commit", args: ["--version"], what: "the pre-commit program", debianPackage: "pre-commit" });
+
 describe("pre-commit hooks", () => {
   let hookRepo: { repo: string; rev: string };
   let preCommitHome: string;
 
   beforeAll(() => {
-    expect(run("pre-commit", ["--version"], ROOT).code).toBe(0);
+    if (missing) return;
     hookRepo = hookRepository();
     preCommitHome = madeDir("memlint-pchome-");
     // Install the hook environment once (both hooks share it); its output helps when the install fails.
@@ -121,7 +123,8 @@ describe("pre-commit hooks", () => {
     for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it("the checking hook fails a commit of a bad test file and shows the findings; a clean file passes", () => {
+  it("the checking hook fails a commit of a bad test file and shows the findings; a clean file passes", (ctx) => {
+    ctx.skip(missing !== undefined, missing);
     const p = project(preCommitHome, hookRepo, "      - id: pytest-memlint\n");
     const bad = p.commit({ "tests/test_bad.py": BAD }, "bad");
     expect(bad.code, bad.out).not.toBe(0);
@@ -140,14 +143,31 @@ describe("pre-commit hooks", () => {
     expect(git(p.dir, "log", "-1", "--format=%s")).toBe("clean");
   });
 
-  it("skips Python files that are not tests or conftest", () => {
+  it("skips Python files that are not tests or conftest", (ctx) => {
+    ctx.skip(missing !== undefined, missing);
     const p = project(preCommitHome, hookRepo, "      - id: pytest-memlint\n");
     const r = p.commit({ "src/helpers.py": BAD }, "not a test");
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/pytest-memlint\.+\(no files to check\)Skipped/);
   });
 
-  it("the fixing hook rewrites the file, reports that files were modified, and the fixed file then passes", () => {
+  it("the project's exclude applies to the files pre-commit names (the hooks pass --force-exclude)", (ctx) => {
+    ctx.skip(missing !== undefined, missing);
+    const p = project(preCommitHome, hookRepo, "      - id: pytest-memlint\n");
+    const config = '[tool.pytest-memlint]\nexclude = ["tests/legacy/**"]\n';
+    const legacy = p.commit({ "pyproject.toml": config, "tests/legacy/test_old.py": BAD }, "legacy");
+    expect(legacy.code, legacy.out).toBe(0);
+    expect(legacy.out).toMatch(/pytest-memlint\.+Passed/);
+    expect(legacy.out).not.toContain("MEM102");
+    // The same file outside the excluded folder is checked.
+    const current = p.commit({ "tests/test_new.py": BAD }, "new");
+    expect(current.code, current.out).not.toBe(0);
+    expect(current.out).toContain("tests/test_new.py:4:1: MEM102 ");
+    expect(current.out).not.toContain("tests/legacy/");
+  });
+
+  it("the fixing hook rewrites the file, reports that files were modified, and the fixed file then passes", (ctx) => {
+    ctx.skip(missing !== undefined, missing);
     const p = project(preCommitHome, hookRepo, `      - id: pytest-memlint-fix\n        args: [--select, "${FIXABLE}"]\n`);
     const first = p.commit({ "tests/test_bad.py": BAD }, "bad");
     expect(first.code, first.out).not.toBe(0);

@@ -1,35 +1,146 @@
 import { createRequire } from "node:module";
-import type Parser from "tree-sitter";
+import type NativeParser from "tree-sitter";
 
-export type Tree = Parser.Tree;
-export type SyntaxNode = Parser.SyntaxNode;
-export type Query = Parser.Query;
+// The rest of the code is written against the native binding's types; web-tree-sitter's objects have
+// the same members for everything used here (the rule-fixture suite runs on both backends to keep it so).
+export type Tree = NativeParser.Tree;
+export type SyntaxNode = NativeParser.SyntaxNode;
+export type Query = NativeParser.Query;
 
-// The native binding and the grammar load on first parse: a run answered from the cache never needs them.
+/** `native`: the tree-sitter Node binding; `wasm`: web-tree-sitter with the grammar's .wasm (no compiler needed). */
+export type ParserBackendName = "native" | "wasm";
+
+interface Backend {
+  name: ParserBackendName;
+  parse(text: string): Tree;
+  query(source: string): Query;
+  /** Why the native binding was not used (wasm only). */
+  fallbackReason?: string;
+}
+
 const require = createRequire(import.meta.url);
-let binding: { Parser: typeof Parser; language: Parser.Language } | undefined;
 
-function treeSitter(): { Parser: typeof Parser; language: Parser.Language } {
-  binding ??= { Parser: require("tree-sitter") as typeof Parser, language: require("tree-sitter-python") as Parser.Language };
-  return binding;
-}
-
-let parser: Parser | undefined;
-
-function sharedParser(): Parser {
-  if (!parser) {
-    const { Parser: ParserClass, language } = treeSitter();
-    parser = new ParserClass();
-    parser.setLanguage(language);
-  }
-  return parser;
-}
-
-// The binding copies the input in chunks of this many UTF-16 units; a larger chunk parses big files faster.
+// The native binding copies the input in chunks of this many UTF-16 units; a larger chunk parses big files faster.
 const BUFFER_SIZE = 1 << 20;
 
+function loadNative(): Backend {
+  const Parser = require("tree-sitter") as typeof NativeParser;
+  const language = require("tree-sitter-python") as NativeParser.Language;
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return {
+    name: "native",
+    parse: (text) => parser.parse(text, undefined, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) }),
+    query: (source) => new Parser.Query(language, source),
+  };
+}
+
+async function loadWasm(fallbackReason: string): Promise<Backend> {
+  const { Parser, Language, Query: WasmQuery, Tree: WasmTree } = await import("web-tree-sitter");
+  await Parser.init();
+  const language = await Language.load(require.resolve("tree-sitter-python/tree-sitter-python.wasm"));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  // A tree lives in the WebAssembly heap, which JavaScript's garbage collector does not see: free it
+  // when its JavaScript object is collected (its nodes hold the tree, so not before they are gone).
+  // Tree#delete reads only the address at index 0, so a stand-in holding it frees the collected tree.
+  const trees = new FinalizationRegistry<number>((address) => WasmTree.prototype.delete.call({ 0: address } as unknown as InstanceType<typeof WasmTree>));
+  return {
+    name: "wasm",
+    fallbackReason,
+    parse(text) {
+      const tree = parser.parse(text);
+      if (!tree) throw new Error("the WebAssembly parser returned no tree");
+      trees.register(tree, (tree as unknown as { 0: number })[0]);
+      return tree as unknown as Tree;
+    },
+    query: (source) => new WasmQuery(language, source) as unknown as Query,
+  };
+}
+
+function firstLine(e: unknown): string {
+  return ((e as Error)?.message ?? String(e)).split("\n")[0] ?? "";
+}
+
+/** Thrown by `parse` when the parser needs `loadParser()` first (the WebAssembly one starts asynchronously). */
+export class ParserNotLoaded extends Error {
+  constructor() {
+    super("the Python parser is not loaded yet (await loadParser() first)");
+  }
+}
+
+/** No parser could be loaded, or PYTEST_MEMLINT_PARSER is wrong: one line for the user, exit 2. */
+export class ParserLoadError extends Error {
+  override name = "ParserLoadError";
+}
+
+/** PYTEST_MEMLINT_PARSER=wasm|native forces a backend (CI runs the fixtures on both); by default native, else wasm. */
+function forcedBackend(): ParserBackendName | undefined {
+  const forced = process.env["PYTEST_MEMLINT_PARSER"];
+  if (forced === undefined || forced === "") return undefined;
+  if (forced !== "native" && forced !== "wasm") throw new ParserLoadError(`PYTEST_MEMLINT_PARSER must be 'native' or 'wasm', not '${forced}'`);
+  return forced;
+}
+
+// The parser loads on first parse, not at import: a run answered from the cache, `rules` or `--help` never need it.
+let backend: Backend | undefined;
+// Why the native binding did not load, once tried.
+let nativeFailure: string | undefined;
+
+/** The native binding, loaded synchronously if it loads; undefined when the WebAssembly parser is needed. */
+function tryNative(): Backend | undefined {
+  const forced = forcedBackend();
+  if (forced === "wasm" || nativeFailure !== undefined) return undefined;
+  try {
+    backend = loadNative();
+    return backend;
+  } catch (e) {
+    nativeFailure = firstLine(e);
+    if (forced === "native") throw new ParserLoadError(`the native tree-sitter binding cannot be loaded: ${nativeFailure}`);
+    return undefined;
+  }
+}
+
+function loadedBackend(): Backend {
+  const b = backend ?? tryNative();
+  if (!b) throw new ParserNotLoaded();
+  return b;
+}
+
+let loading: Promise<Backend> | undefined;
+
+/**
+ * Loads the parser: the native binding when it loads, else web-tree-sitter (asynchronous). Entry points
+ * that parse await it first, or (the runner, to keep cached runs from loading anything) on `ParserNotLoaded`.
+ */
+export async function loadParser(): Promise<void> {
+  if (backend ?? tryNative()) return;
+  loading ??= loadWasm(nativeFailure ?? "PYTEST_MEMLINT_PARSER=wasm").catch((e: unknown) => {
+    throw new ParserLoadError(`no Python parser could be loaded (native: ${nativeFailure ?? "not tried"}; WebAssembly: ${firstLine(e)})`);
+  });
+  backend = await loading;
+}
+
+/** Runs `fn`, loading the parser first if it needed the asynchronous one (`fn` must not have side effects before its first parse). */
+export async function withParser<T>(fn: () => T): Promise<T> {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof ParserNotLoaded)) throw e;
+  }
+  await loadParser();
+  return fn();
+}
+
+/** Which parser this process uses, for `--version` (loads it). */
+export async function parserBackend(): Promise<{ name: ParserBackendName; fallbackReason?: string }> {
+  await loadParser();
+  const b = loadedBackend();
+  return b.fallbackReason === undefined ? { name: b.name } : { name: b.name, fallbackReason: b.fallbackReason };
+}
+
 export function parse(text: string): Tree {
-  return sharedParser().parse(text, undefined, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) });
+  return loadedBackend().parse(text);
 }
 
 /** A query compiled on its first use (compiling every rule's queries up front costs a one-file run more than its lint). */
@@ -39,10 +150,7 @@ export class LazyQuery {
   constructor(readonly source: string) {}
 
   get query(): Query {
-    if (!this.compiled) {
-      const { Parser: ParserClass, language } = treeSitter();
-      this.compiled = new ParserClass.Query(language, this.source);
-    }
+    this.compiled ??= loadedBackend().query(this.source);
     return this.compiled;
   }
 

@@ -1,4 +1,5 @@
 import { githubReporter } from "./github.js";
+import { gitlabReporter } from "./gitlab.js";
 import { jsonReporter } from "./json.js";
 import { junitReporter } from "./junit.js";
 import { sarifReporter } from "./sarif.js";
@@ -11,4 +12,5 @@ export const REPORTERS: Partial<Record<OutputFormat, Reporter>> = {
   sarif: sarifReporter,
   github: githubReporter,
   junit: junitReporter,
+  gitlab: gitlabReporter,
 };

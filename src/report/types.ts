@@ -1,6 +1,6 @@
 import type { Finding } from "../engine/types.js";
 
-export type OutputFormat = "text" | "json" | "sarif" | "github" | "junit";
+export type OutputFormat = "text" | "json" | "sarif" | "github" | "junit" | "gitlab";
 
 export interface ReportInput {
   /** Findings that remain, sorted by path, line, column and code. */

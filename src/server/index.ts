@@ -1,3 +1,4 @@
+import { loadParser } from "../engine/parser.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -53,7 +54,9 @@ function affectsOthers(filePath: string): boolean {
 }
 
 /** `pytest-memlint server`: the Language Server Protocol over stdio. Resolves never; the client's `exit` ends the process. */
-export function runServer(): void {
+export async function runServer(): Promise<void> {
+  // Loaded before the first message: the WebAssembly parser (when the native one cannot load) starts asynchronously.
+  await loadParser();
   const connection = createConnection(process.stdin, process.stdout);
   serve(connection);
   connection.listen();
