@@ -37,7 +37,7 @@ describe.skipIf(forced === "wasm")("the bundled CLI", () => {
   it("gives byte-identical JSON with either parser on the example suite and the rule fixtures", () => {
     expect(fs.existsSync(path.join(ROOT, "dist", "bundle", "cli.js"))).toBe(true);
     const native = lintFixtures(BIN, { PYTEST_MEMLINT_PARSER: "native" });
-    expect((JSON.parse(native) as unknown[]).length).toBeGreaterThan(300);
+    expect(native.match(/"code":/g)?.length).toBeGreaterThan(300);
     expect(lintFixtures(BIN, { PYTEST_MEMLINT_PARSER: "wasm" })).toBe(native);
   });
 
@@ -67,9 +67,10 @@ function lintFixtures(bin: string, env: NodeJS.ProcessEnv = {}): string {
     maxBuffer: 1 << 28,
     timeout: 300_000,
   });
-  expect(r.stderr).toBe("");
+  // Warnings (a fixture's pytest configuration that pytest 9 refuses) but no error; both are compared.
+  expect(r.stderr).not.toMatch(/^error:/m);
   expect(r.status).toBe(1);
-  return r.stdout;
+  return `${r.stdout}\n--- standard error ---\n${r.stderr}`;
 }
 
 describe.skipIf(forced === "wasm")("installed from the packed tarball with --ignore-scripts", () => {
@@ -86,7 +87,7 @@ describe.skipIf(forced === "wasm")("installed from the packed tarball with --ign
     const installed = path.join(app, "node_modules", "pytest-memlint", "bin", "pytest-memlint.js");
 
     const reference = lintFixtures(BIN);
-    expect((JSON.parse(reference) as unknown[]).length).toBeGreaterThan(300);
+    expect(reference.match(/"code":/g)?.length).toBeGreaterThan(300);
     // Whatever the installed copy picks by itself (here the WebAssembly parser, as no binding was built) ...
     const version = spawnSync(process.execPath, [installed, "--version"], { encoding: "utf8" });
     expect(version.status).toBe(0);
