@@ -63,5 +63,28 @@ describe("mock rules", () => {
       [7, 6_005],
     ]);
     expect(findings[0]?.message).toContain("is 20000 levels deep");
+    // The message names the chain by its start and its last link, not all 20,000 links.
+    expect(findings[0]?.message).toBe(`Mock chain \`m${".a".repeat(29)}….a\` is 20000 levels deep (at most 2): every level is another child mock kept alive with its call records`);
+    expect(findings[1]?.message).toContain("Mock chain `m.a.b.c` is 3 levels deep");
   });
+
+  it("MEM203 names a chain of long names in a short message", async () => {
+    const long = "x".repeat(300);
+    const src = `from unittest.mock import MagicMock\n\n\ndef test_x():\n    m = MagicMock()\n    m.${long}.b().c.${long} = 1\n`;
+    const [f] = await lint({ "test_a.py": src }, { select: ["MEM203"] });
+    expect(f?.message).toContain(`Mock chain \`m.${"x".repeat(38)}….b().c.${"x".repeat(38)}…\` is 5 levels deep`);
+  });
+
+  it("MEM203 stays linear in the number of chains sharing a prefix (20,000 tests)", async () => {
+    // Each chain's prefix is assigned in every test: looking the last assignment up used to scan them all.
+    const tests = Array.from(
+      { length: 20_000 },
+      (_, i) => `def test_${i}(mock_db):\n    mock_db.client.connection.cursor.execute.return_value = ${i}\n    mock_db.client.connection.cursor = MagicMock()\n`,
+    );
+    const src = `from unittest.mock import MagicMock\n\n\n${tests.join("\n\n")}`;
+    const findings = await lint({ "test_a.py": src }, { select: ["MEM203"] });
+    expect(findings.length).toBe(40_000);
+    expect(findings[0]?.message).toContain("Mock chain `mock_db.client.connection.cursor.execute` is 4 levels deep");
+    expect(findings[1]?.message).toContain("Mock chain `mock_db.client.connection.cursor` is 3 levels deep");
+  }, 300_000);
 });

@@ -61,9 +61,31 @@ export interface MockCall {
 export interface MockChain {
   start: number;
   end: number;
-  /** The counted part, calls shown as `()`: `m.client.connection`. */
+  /** The counted part, calls shown as `()`: `m.client.connection`; a long one shortened (`m.a.a.a….a`). */
   text: string;
   depth: number;
+}
+
+/** A chain longer than this is shown by its start and its last link, so that a message stays one short line. */
+const LABEL_MAX = 80;
+const LABEL_HEAD = 60;
+const PART_MAX = 40;
+
+/** The chain's text from its parts (`m`, `.a`, `()`), shortened to about LABEL_MAX characters. */
+function chainLabel(parts: string[]): string {
+  const cut = (part: string) => (part.length > PART_MAX ? `${part.slice(0, PART_MAX - 1)}…` : part);
+  let total = 0;
+  for (const part of parts) total += part.length;
+  if (total <= LABEL_MAX) return parts.join("");
+  let head = cut(parts[0] ?? "");
+  let i = 1;
+  for (; i < parts.length - 1; i++) {
+    const next = cut(parts[i] ?? "");
+    if (head.length + next.length > LABEL_HEAD) break;
+    head += next;
+  }
+  const last = parts.length > 1 ? cut(parts[parts.length - 1] ?? "") : "";
+  return i < parts.length - 1 ? `${head}…${last}` : head + last;
 }
 
 /** Mock attributes that are not children: the chain ends at them, and a last one is not counted. */
@@ -276,6 +298,7 @@ export class MockAnalysis {
   private analysed = false;
   /** Attribute chains assigned somewhere (`m.a.return_value = x`), by their text without spaces: offsets. */
   private attributeTargets: Map<string, number[]> | undefined;
+  private readonly assignedByScope = new Map<string, Map<Scope, number[]> | undefined>();
   private identifierIndex: Map<string, number[]> | undefined;
 
   constructor(private readonly ctx: FileContext, private readonly maxDepth: number) {
@@ -601,7 +624,19 @@ export class MockAnalysis {
   /** The binding in effect at an offset: the last one before it, else the first. */
   private pick(bindings: Binding[], offset: number): Binding | undefined {
     let chosen: Binding | undefined;
-    for (const b of bindings) if (b.offset <= offset) chosen = b;
+    if (isSortedByOffset(bindings)) {
+      // The usual case, by binary search: many uses of a name bound many times stay linear in the file.
+      let lo = 0;
+      let hi = bindings.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const b = bindings[mid] as Binding;
+        if (b.offset <= offset) {
+          chosen = b;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+    } else for (const b of bindings) if (b.offset <= offset) chosen = b;
     return chosen ?? bindings[0];
   }
 
@@ -922,9 +957,9 @@ export class MockAnalysis {
     const depth = counted.length;
     const last = counted[counted.length - 1];
     if (depth <= this.maxDepth || !last) return undefined;
-    let text = baseName;
-    for (const link of [...links.slice(0, rootLinks), ...counted]) text += link.name === undefined ? "()" : `.${link.name}`;
-    return { start: base, end: last.end, text, depth };
+    const parts = [baseName];
+    for (const link of [...links.slice(0, rootLinks), ...counted]) parts.push(link.name === undefined ? "()" : `.${link.name}`);
+    return { start: base, end: last.end, text: chainLabel(parts), depth };
   }
 
   /** How many links the mock root takes: 0 for a mock name, 1 for `self.<mock>`, n for `a.b.mock_x`; undefined: no mock root. */
@@ -955,12 +990,11 @@ export class MockAnalysis {
    * `= real_app`): past that point the chain is on that value, not on a child mock.
    */
   private holdsNonMock(prefix: string, scope: Scope, offset: number): boolean {
-    const offsets = this.assignedAttributes().get(prefix);
-    if (!offsets) return false;
+    const byScope = this.assignedAttributesByScope(prefix);
+    if (!byScope) return false;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (s.kind === "class" && s !== scope) continue;
-      let last: number | undefined;
-      for (const o of offsets) if (o < offset && o >= s.start && o < s.end && this.scopeAt(o) === s) last = o;
+      const last = lastBefore(byScope.get(s), offset);
       if (last === undefined) continue;
       const target = this.nodeAt(last, last + 1);
       let node: SyntaxNode | null = target;
@@ -978,6 +1012,28 @@ export class MockAnalysis {
       return !this.refersToMock(value, s, last);
     }
     return false;
+  }
+
+  /**
+   * Where the chain `prefix` is assigned, grouped by the scope each assignment runs in (offsets in
+   * text order). Grouped once per prefix, so that many chains sharing a prefix stay linear in the file.
+   */
+  private assignedAttributesByScope(prefix: string): Map<Scope, number[]> | undefined {
+    const cached = this.assignedByScope.get(prefix);
+    if (cached !== undefined || this.assignedByScope.has(prefix)) return cached;
+    const offsets = this.assignedAttributes().get(prefix);
+    let result: Map<Scope, number[]> | undefined;
+    if (offsets) {
+      result = new Map<Scope, number[]>();
+      for (const o of offsets) {
+        const s = this.scopeAt(o);
+        const list = result.get(s);
+        if (list) list.push(o);
+        else result.set(s, [o]);
+      }
+    }
+    this.assignedByScope.set(prefix, result);
+    return result;
   }
 
   /** Every `a.b.c = ...` in the file, found once in the text. */
@@ -1007,6 +1063,36 @@ export class MockAnalysis {
     }
     return this.valueKind(value, scope, offset) === "mock";
   }
+}
+
+/** Per list of bindings: how many were checked, and whether those are in offset order. */
+const sortedBindings = new WeakMap<Binding[], { checked: number; sorted: boolean }>();
+
+/** Whether a scope's bindings of a name are in offset order (not so for `(a := (a := x))`), each checked once. */
+function isSortedByOffset(bindings: Binding[]): boolean {
+  let state = sortedBindings.get(bindings);
+  if (!state) sortedBindings.set(bindings, (state = { checked: 1, sorted: true }));
+  for (; state.sorted && state.checked < bindings.length; state.checked++) {
+    if ((bindings[state.checked - 1] as Binding).offset > (bindings[state.checked] as Binding).offset) state.sorted = false;
+  }
+  return state.sorted;
+}
+
+/** The last of ascending offsets that is before `offset`, by binary search. */
+function lastBefore(sorted: number[] | undefined, offset: number): number | undefined {
+  if (!sorted) return undefined;
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found: number | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const o = sorted[mid] as number;
+    if (o < offset) {
+      found = o;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 /** Identifies a node by its span (a call and the call of its result share their start). */
