@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, FIXTURES, makeTree, parseFindings } from "./helpers.js";
+import { check, cli, FIXTURES, makeTree, parseFindings } from "./helpers.js";
 
 const CASES = path.join(FIXTURES, "rules", "MEM000");
 
@@ -51,5 +51,38 @@ describe("a file with a syntax error", () => {
     const text = await check({ cwd: dir, noConfig: true, select: ["MEM000", "MEM102", "MEM103"], format: "text" });
     expect(text.stdout).not.toContain("[*]");
     expect(text.stdout).not.toMatch(/fixable/);
+  });
+});
+
+describe("valid Python that tree-sitter 0.25 rejects is not MEM000", () => {
+  // Python 3.13 (PEP 696); the python3 here may be older, so the cases are checked against the grammar, not ast.
+  it("type-parameter defaults", async () => {
+    const src = [
+      "class A[T: int = str]:\n    pass\n",
+      "def f[T = int]():\n    pass\n",
+      "type X[T = int] = list[T]\n",
+      'class B[*Ts = *tuple[int, str], **P = [int, "a]b"], U: (int, str) = int]:\n    def m[V = dict[\n        str, int]](self): ...\n',
+      "def test_x():\n    pass\n",
+    ].join("\n\n");
+    const dir = makeTree({ "test_a.py": src });
+    const r = await check({ cwd: dir, noConfig: true, select: ["MEM000"] });
+    expect([r.stdout, r.stderr]).toEqual(["[]\n", ""]);
+    // A default left empty is still an error.
+    const broken = await check({ cwd: makeTree({ "test_b.py": "class A[T = ]:\n    pass\n" }), noConfig: true, select: ["MEM000"] });
+    expect(parseFindings(broken.stdout).map((f) => [f.line, f.message])).toEqual([[1, "SyntaxError: invalid syntax"]]);
+  });
+});
+
+describe("a coding declaration Python cannot honour", () => {
+  it.each(["utf-16", "utf-32", "utf-7"])("`# coding: %s` is a decoding error (one line, exit 2), not MEM000; other files still checked", (codec) => {
+    const dir = makeTree({ "test_a.py": `# coding: ${codec}\nimport os\n`, "test_ok.py": "def test_x():\n    pass\n" });
+    const r = cli(["--no-config", "--no-cache", "."], { cwd: dir });
+    expect(r.stderr).toBe(`error: test_a.py: encoding problem: ${codec} (a coding declaration needs an ASCII-compatible encoding)\n`);
+    expect([r.code, r.stdout]).toEqual([2, "No findings in the files checked, but 1 error was reported.\n"]);
+    // Python refuses these too (UTF-7 only when the text does not happen to decode: it is refused here either way).
+    if (codec !== "utf-7") {
+      const py = spawnSync("python3", [path.join(dir, "test_a.py")], { encoding: "utf8" });
+      expect(py.stderr).toContain(`SyntaxError: encoding problem: ${codec}`);
+    }
   });
 });

@@ -5,6 +5,15 @@ export class LineIndex {
   constructor(readonly text: string) {
     const starts = [0];
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    // A lone CR ends a line too, as Python reads it (rare: merged in only when present).
+    if (text.includes("\r")) {
+      const lone: number[] = [];
+      for (let i = text.indexOf("\r"); i !== -1; i = text.indexOf("\r", i + 1)) if (text[i + 1] !== "\n") lone.push(i + 1);
+      if (lone.length > 0) {
+        for (const start of lone) starts.push(start);
+        starts.sort((a, b) => a - b);
+      }
+    }
     this.starts = starts;
   }
 

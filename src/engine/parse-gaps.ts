@@ -61,16 +61,78 @@ const formatSpecStartingWithEquals: KnownParseGap = {
   },
 };
 
-export const KNOWN_PARSE_GAPS: KnownParseGap[] = [dedentedContinuationLines, formatSpecStartingWithEquals];
+/** A `class`, `def` or `type` statement with type parameters: the offset of its `[`. */
+const TYPE_PARAMS_HEADER = /^(?:(?:async[ \t]+)?def|class|type)[ \t]+[^\W\d]\w*[ \t]*\[/u;
+
+/**
+ * Python 3.13 type-parameter defaults (PEP 696): `class A[T: int = str]`, `def f[T = int]()`,
+ * `type X[*Ts = *tuple[int]] = ...`, which tree-sitter 0.25 rejects. Each `= default` in the brackets
+ * becomes spaces (line breaks kept); rules never look at a type parameter's default.
+ */
+const typeParameterDefaults: KnownParseGap = {
+  name: "type-parameter defaults (Python 3.13)",
+  rewrite(text) {
+    let out: string[] | undefined;
+    for (const line of scanPythonTokens(text).lines) {
+      const header = TYPE_PARAMS_HEADER.exec(text.slice(line.start, Math.min(line.end, line.start + 400)));
+      if (!header) continue;
+      for (const [from, to] of typeParameterDefaultSpans(text, line.start + header[0].length, line.end)) {
+        out ??= text.split("");
+        for (let k = from; k < to; k++) if (text[k] !== "\n" && text[k] !== "\r") out[k] = " ";
+      }
+    }
+    return out?.join("");
+  },
+};
+
+/** In type-parameter brackets opened just before `i`: the spans `[=, end of default)` at their top level. */
+function typeParameterDefaultSpans(text: string, i: number, end: number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  // `T = ` with nothing after it stays as written: an error.
+  const addDefault = (from: number, to: number) => {
+    if (/\S/.test(text.slice(from + 1, to).replace(/#[^\r\n]*/g, ""))) spans.push([from, to]);
+  };
+  let depth = 1;
+  let open: number | undefined;
+  for (; i < end && depth > 0; i++) {
+    const ch = text[i];
+    if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") {
+      depth--;
+      if (depth === 0 && open !== undefined) addDefault(open, i);
+    } else if (ch === "," && depth === 1 && open !== undefined) {
+      addDefault(open, i);
+      open = undefined;
+    } else if (ch === "=" && depth === 1 && open === undefined) open = i;
+    else if (ch === "'" || ch === '"') {
+      const quote = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      for (i += quote.length; i < end && !text.startsWith(quote, i); i++) if (text[i] === "\\") i++;
+      i += quote.length - 1;
+    } else if (ch === "#") {
+      while (i < end && text[i] !== "\n" && text[i] !== "\r") i++;
+    }
+  }
+  return depth === 0 ? spans : [];
+}
+
+export const KNOWN_PARSE_GAPS: KnownParseGap[] = [dedentedContinuationLines, formatSpecStartingWithEquals, typeParameterDefaults];
 
 function errorCount(tree: Tree): number {
   return syntaxProblems(tree).length;
 }
 
+/**
+ * The text as Python's tokenizer reads it: a lone CR is a line ending (Python translates it to LF
+ * before tokenizing, inside strings too), which tree-sitter takes for a space. Same length.
+ */
+export function withPythonNewlines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+}
+
 /** Parses Python text, working around the known gaps where tree-sitter reports errors. */
 export function parsePython(text: string): Tree {
-  let tree = parse(text);
-  let current = text;
+  let current = withPythonNewlines(text);
+  let tree = parse(current);
   for (const gap of KNOWN_PARSE_GAPS) {
     if (!tree.rootNode.hasError) break;
     const rewritten = gap.rewrite(current);

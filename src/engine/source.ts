@@ -76,12 +76,32 @@ export function decodeSource(bytes: Buffer): SourceText {
     }
   }
   if (!iconv.encodingExists(encoding)) throw new DecodeError(`unknown encoding '${declared ?? encoding}' in coding declaration`);
+  if (!isAsciiCompatible(encoding)) {
+    throw new DecodeError(`encoding problem: ${declared ?? encoding} (a coding declaration needs an ASCII-compatible encoding)`);
+  }
   const text = iconv.decode(body, encoding);
   // iconv-lite substitutes U+FFFD for bytes the codec does not define; a lossless file round-trips.
   if (text.includes("\ufffd") && !iconv.encode(text, encoding).equals(body)) {
     throw new DecodeError(`not valid ${declared ?? encoding}`);
   }
   return { text, encoding, bom };
+}
+
+/** Printable ASCII and the whitespace of source code: what the coding declaration itself is written in. */
+const ASCII_PROBE = `\t\n\f\r${Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("")}`;
+const asciiCompatible = new Map<string, boolean>();
+
+/**
+ * Whether a codec writes ASCII as ASCII. Python refuses the others in a coding declaration
+ * (`SyntaxError: encoding problem: utf-16`): the declaration could not have been read in them.
+ */
+function isAsciiCompatible(encoding: string): boolean {
+  let ok = asciiCompatible.get(encoding);
+  if (ok === undefined) {
+    ok = iconv.encode(ASCII_PROBE, encoding).equals(Buffer.from(ASCII_PROBE, "latin1"));
+    asciiCompatible.set(encoding, ok);
+  }
+  return ok;
 }
 
 export function encodeSource(source: SourceText, text: string): Buffer {

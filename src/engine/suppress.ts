@@ -1,5 +1,6 @@
 import { compileQuery, parse, type Tree } from "./parser.js";
 import type { LineIndex } from "./lines.js";
+import { withPythonNewlines } from "./parse-gaps.js";
 import type { Finding, TextFile } from "./types.js";
 
 /**
@@ -134,7 +135,7 @@ export function suppressionsFor(file: TextFile): SuppressionSet {
   let set = cache.get(file);
   if (!set) {
     if (/\.pyi?$/i.test(file.path)) {
-      set = HAS_DIRECTIVE_RE.test(file.text) ? new Suppressions(parse(file.text), file.lines) : { isSuppressed: () => false };
+      set = HAS_DIRECTIVE_RE.test(file.text) ? new Suppressions(parse(withPythonNewlines(file.text)), file.lines) : { isSuppressed: () => false };
     } else set = new ConfigSuppressions(file.lines);
     cache.set(file, set);
   }

@@ -1,3 +1,4 @@
+import { withPythonNewlines } from "./parse-gaps.js";
 import { compileQuery, type SyntaxNode, type Tree } from "./parser.js";
 import { scanPythonTokens, type LogicalLine, type PythonSyntaxError } from "./python-tokens.js";
 
@@ -14,7 +15,8 @@ export type { PythonSyntaxError } from "./python-tokens.js";
  * `text` is the file's own text; `tree` its parse tree (known tree-sitter gaps already worked
  * around, see parse-gaps.ts): an error node that only the gap produced is not an error here.
  */
-export function firstSyntaxError(text: string, tree: Tree): PythonSyntaxError | undefined {
+export function firstSyntaxError(source: string, tree: Tree): PythonSyntaxError | undefined {
+  const text = withPythonNewlines(source);
   const scan = scanPythonTokens(text);
   if (scan.error) return scan.error;
   const candidates = [indentationError(scan.lines, text), python2Statement(tree, text), treeError(tree, text, scan.lines)].filter((e): e is PythonSyntaxError => e !== undefined);

@@ -9,7 +9,7 @@ export function eolAt(file: TextFile, offset: number): string {
   const { text, lines } = file;
   const line0 = lines.lineOf(offset);
   const nextStart = line0 + 1 < lines.lineCount ? lines.lineStart(line0 + 1) : -1;
-  if (nextStart > 0) return text[nextStart - 2] === "\r" ? "\r\n" : "\n";
+  if (nextStart > 0) return text[nextStart - 1] === "\r" ? "\r" : text[nextStart - 2] === "\r" ? "\r\n" : "\n";
   return dominantEol(text);
 }
 
@@ -31,7 +31,7 @@ export function isBlankLine(lines: LineIndex, line0: number): boolean {
 
 /** The file's indentation unit, read from the first indented line; four spaces when there is none. */
 export function fileIndentUnit(text: string): string {
-  const m = /\n([ \t]+)\S/.exec(text);
+  const m = /[\r\n]([ \t]+)\S/.exec(text);
   if (!m?.[1]) return "    ";
   return m[1].startsWith("\t") ? "\t" : m[1];
 }
