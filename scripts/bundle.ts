@@ -26,7 +26,7 @@ await build({
   // piscina starts its own worker script from its package folder, so it is loaded from node_modules too.
   external: ["tree-sitter", "tree-sitter-python", "web-tree-sitter", "piscina"],
   // CommonJS dependencies bundled into ESM still call `require` for Node built-ins and read
-  // `__filename` (write-file-atomic names its temporary files with it).
+  // `__filename` (some read it to find files next to them).
   banner: {
     js: [
       'import { createRequire as __pmCreateRequire } from "node:module";',
