@@ -35,6 +35,31 @@ function parseJobs(value: string | undefined): number {
   return Math.min(n, cpus);
 }
 
+/**
+ * `--format` values: FORMAT, or FORMAT:FILE (as pylint spells several outputs), repeated or comma-separated.
+ * The one without a file goes to standard output (or --output-file); text when every one names a file.
+ */
+function parseFormats(value: string | string[] | undefined): { format: OutputFormat; extraOutputs: { format: OutputFormat; file: string }[] } {
+  const items = (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) => String(v).split(","));
+  let primary: OutputFormat | undefined;
+  const extraOutputs: { format: OutputFormat; file: string }[] = [];
+  for (const item of items) {
+    const colon = item.indexOf(":");
+    const name = (colon < 0 ? item : item.slice(0, colon)).trim();
+    if (!(FORMATS as readonly string[]).includes(name)) fail(`invalid --format value "${name}": choose from ${FORMATS.map((f) => `"${f}"`).join(", ")} (FORMAT:FILE writes to FILE)`);
+    const format = name as OutputFormat;
+    if (colon < 0) {
+      if (primary !== undefined) fail(`--format ${primary} and --format ${format} both write to standard output: give one of them a file (FORMAT:FILE)`);
+      primary = format;
+      continue;
+    }
+    const file = item.slice(colon + 1);
+    if (file === "") fail(`--format ${item}: no file after the colon`);
+    extraOutputs.push({ format, file });
+  }
+  return { format: primary ?? "text", extraOutputs };
+}
+
 /** The version, then which parser backend loaded (and why the native one did not, if so). */
 async function versionText(): Promise<string> {
   const { parserBackend } = await import("./engine/parser.js");
@@ -73,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
           .option("select", { type: "string", describe: "Codes or prefixes to enable (replaces the selection): MEM2,MEM301 or ALL" })
           .option("ignore", { type: "string", describe: "Codes or prefixes to disable" })
           .option("extend-select", { type: "string", describe: "Codes or prefixes to enable in addition" })
-          .option("format", { alias: "output-format", choices: FORMATS, default: "text", describe: "Output format (--output-format: the same, as ruff spells it)" } as const)
+          .option("format", { alias: "output-format", type: "string", describe: `Output format: ${FORMATS.join(", ")}; FORMAT:FILE writes it to FILE as well (repeat the flag or separate with commas)` })
           .option("output-file", { type: "string", describe: "Write the report to a file" })
           .option("exit-zero", { type: "boolean", default: false, describe: "Exit 0 even when findings remain" })
           .option("config", { type: "string", describe: "Configuration file to use" })
@@ -92,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
         if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
         const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
         const jobs = parseJobs(args.jobs);
+        const formats = parseFormats(args.format);
         // Loaded here, not at the top: `--help`, `--version` and `rules` never need the linter.
         const { run } = await import("./run.js");
         exitCode = await run(
@@ -104,8 +130,9 @@ async function main(argv: string[]): Promise<number> {
             select: splitCodes(args.select),
             ignore: splitCodes(args.ignore),
             extendSelect: splitCodes(args.extendSelect),
-            format: args.format,
+            format: formats.format,
             outputFile: args.outputFile,
+            extraOutputs: formats.extraOutputs,
             exitZero: args.exitZero,
             config: args.config,
             noConfig: args.noConfig,

@@ -12,6 +12,8 @@ export interface RunOptions {
   extendSelect?: string[] | undefined;
   format: OutputFormat;
   outputFile?: string | undefined;
+  /** `--format FORMAT:FILE`: more reports of the same run, each to its file. */
+  extraOutputs?: { format: OutputFormat; file: string }[] | undefined;
   exitZero: boolean;
   config?: string | undefined;
   noConfig: boolean;

@@ -18,6 +18,9 @@ import { isApplicable } from "./fix/apply.js";
 import { setWriting, stopExitCode, stopRequested, yieldToSignals } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
 import { REPORTERS } from "./report/index.js";
+import { jobSummary } from "./report/job-summary.js";
+import { sarifReporter } from "./report/sarif.js";
+import type { ReportInput, ReportProblem } from "./report/types.js";
 import { compareFindings, displayPath, escapeControl } from "./report/paths.js";
 import { statisticsReporter } from "./report/statistics.js";
 import type { RunOptions } from "./run-options.js";
@@ -36,9 +39,12 @@ export interface RunIO {
 export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   let hadErrors = false;
   let errorCount = 0;
-  const error = (line: string) => {
+  // The same errors, for the formats that carry them (SARIF notifications, JUnit error cases).
+  const problems: ReportProblem[] = [];
+  const error = (line: string, file?: string) => {
     hadErrors = true;
     errorCount++;
+    problems.push({ path: file, message: line });
     io.stderr(`error: ${escapeControl(line)}\n`);
   };
 
@@ -53,6 +59,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError || e instanceof UsageError) {
       io.stderr(`error: ${escapeControl(e.message)}\n`);
+      // A SARIF log is still written, empty but for the error, so that CI shows why nothing was checked.
+      if (e instanceof ConfigError) writeSarifOfConfigError(opts, io, e.message);
       return 2;
     }
     throw e;
@@ -74,7 +82,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     for (const line of r.errors) {
       if (printedErrors.has(line)) continue;
       printedErrors.add(line);
-      error(line);
+      error(line, line.startsWith(`${displayPath(opts.cwd, file)}:`) ? file : undefined);
     }
     if (r.kind === "config") configFiles.push(file);
     if (r.kind !== "checked") return;
@@ -106,7 +114,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       projectRoot: configPath !== undefined ? path.dirname(configPath) : opts.cwd,
       forceExclude: opts.forceExclude,
     });
-    for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`);
+    for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`, e.path);
     const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
     if (opts.fix) setWriting(true);
     if (jobs > 1) {
@@ -186,7 +194,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     io.stderr(`error: --format ${opts.format} is not available\n`);
     return 2;
   }
-  const output = reporter({
+  const input: ReportInput = {
     findings,
     cwd: opts.cwd,
     files: checked,
@@ -202,22 +210,86 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     quiet: opts.quiet,
     errors: errorCount,
     nothingChecked: checked.length === 0 && configFiles.length === 0,
-  });
+    problems,
+  };
+  const output = reporter(input);
   if (opts.outputFile !== undefined) {
-    try {
-      fs.writeFileSync(path.resolve(opts.cwd, opts.outputFile), output);
-    } catch (e) {
-      io.stderr(`error: ${opts.outputFile}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"})\n`);
-      return 2;
-    }
+    if (!writeReportFile(opts, io, opts.outputFile, output)) return 2;
   } else if (!(opts.stdinFilename !== undefined && opts.fix)) {
     io.stdout(output);
   } else if (output.trim() !== "") {
     io.stderr(output);
   }
+  // `--format FORMAT:FILE`: the same run, in other formats, to files (CI lints once).
+  for (const extra of opts.extraOutputs ?? []) {
+    if (!writeReportFile(opts, io, extra.file, REPORTERS[extra.format]?.({ ...input, color: false, showSource: false }) ?? "")) return 2;
+  }
+  const summaryFile = process.env["GITHUB_STEP_SUMMARY"];
+  if (summaryFile) {
+    try {
+      fs.appendFileSync(summaryFile, jobSummary({ findings, cwd: opts.cwd, checked: checked.length, errors: errorCount, command: reproduceCommand(opts) }));
+    } catch (e) {
+      io.stderr(`warning: GITHUB_STEP_SUMMARY: ${summaryFile}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"})\n`);
+    }
+  }
   if (hadErrors) return 2;
   if (opts.exitZero) return 0;
   return findings.length > 0 ? 1 : 0;
+}
+
+/** Writes a report to a file (relative to the working directory); false, after an error line, when it cannot. */
+function writeReportFile(opts: RunOptions, io: RunIO, file: string, text: string): boolean {
+  try {
+    fs.writeFileSync(path.resolve(opts.cwd, file), text);
+    return true;
+  } catch (e) {
+    io.stderr(`error: ${file}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"})\n`);
+    return false;
+  }
+}
+
+/** With a configuration error nothing is checked; a SARIF output still gets a log that says why. */
+function writeSarifOfConfigError(opts: RunOptions, io: RunIO, message: string): void {
+  const input: ReportInput = {
+    findings: [],
+    cwd: opts.cwd,
+    files: [],
+    fixed: { findings: 0, files: 0 },
+    fixable: { safe: 0, unsafe: 0 },
+    fixMode: opts.fix,
+    unsafeFixes: opts.unsafeFixes,
+    color: false,
+    showSource: false,
+    quiet: opts.quiet,
+    errors: 1,
+    problems: [{ message }],
+  };
+  if (opts.format === "sarif") {
+    const log = sarifReporter(input);
+    if (opts.outputFile !== undefined) writeReportFile(opts, io, opts.outputFile, log);
+    else io.stdout(log);
+  }
+  for (const extra of opts.extraOutputs ?? []) if (extra.format === "sarif") writeReportFile(opts, io, extra.file, sarifReporter(input));
+}
+
+/** The command that checks the same files with the same rules locally, for the job summary. */
+function reproduceCommand(opts: RunOptions): string {
+  const args = ["npx", "pytest-memlint", "check"];
+  const list = (flag: string, codes: readonly string[] | undefined) => {
+    if (codes && codes.length > 0) args.push(flag, codes.join(","));
+  };
+  list("--select", opts.select);
+  list("--extend-select", opts.extendSelect);
+  list("--ignore", opts.ignore);
+  if (opts.config !== undefined) args.push("--config", opts.config);
+  if (opts.noConfig) args.push("--no-config");
+  args.push(...opts.paths);
+  return args.map(shellQuote).join(" ");
+}
+
+/** A word for a POSIX shell: as it is when it is plain, else in single quotes. */
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** One line for each pytest configuration read with a warning (pytest 8 reads it, pytest 9 refuses it), once per file. */

@@ -79,14 +79,19 @@ describe("check: output", () => {
     const r = cli(["--no-config"], { cwd: dir });
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split("\n");
+    // Each finding: its line, its severity and rule name, and what its fix does.
     expect(lines[0]).toBe("test_client.py:4:1: MEM102 [*] Test class `TestClient` has no `xdist_group` mark; its tests spread over every xdist worker");
-    expect(lines[1]).toBe("test_client.py:4:1: MEM103 [*] Test class `TestClient` has no `teardown_method` that calls `gc.collect()`");
+    expect(lines[1]).toBe("  warning: missing-xdist-group");
+    expect(lines[2]).toMatch(/^ {2}help: Add @pytest\.mark\.xdist_group\(name=/);
+    expect(lines[3]).toBe("test_client.py:4:1: MEM103 [*] Test class `TestClient` has no `teardown_method` that calls `gc.collect()`");
+    expect(lines[4]).toBe("  warning: missing-gc-teardown");
+    expect(lines[5]).toBe("  help: Add a `teardown_method` that calls `gc.collect()`");
     expect(lines.at(-1)).toBe("Found 2 findings (2 fixable with --fix).");
   });
 
   it("--quiet prints the findings without the summary", () => {
     const r = cli(["--no-config", "--quiet"], { cwd: dir });
-    expect(r.stdout.trim().split("\n")).toHaveLength(2);
+    expect(r.stdout.trim().split("\n").filter((l) => !l.startsWith("  "))).toHaveLength(2);
     expect(r.stdout).not.toContain("Found");
   });
 

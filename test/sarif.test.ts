@@ -1,18 +1,20 @@
 /**
- * `--format sarif` validated against the official SARIF 2.1.0 JSON schema (test/schemas/, see its README),
+ * `--format sarif` validated against Microsoft's SARIF 2.1.0 JSON schema (from @microsoft/sarif-multitool),
  * for a suite with findings of several rules, and the parts GitHub code scanning reads checked by hand:
  * rule descriptors with help, result levels, relative URIs with a uriBaseId, regions, fingerprints.
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LineIndex } from "../src/engine/lines.js";
 import type { Finding } from "../src/engine/types.js";
 import { FINGERPRINT_KEY, sarifReporter } from "../src/report/sarif.js";
 import { RULES } from "../src/rules/index.js";
-import { check, makeTree, parseFindings, ROOT } from "./helpers.js";
+import { check, cli, makeTree, parseFindings, ROOT } from "./helpers.js";
 
 interface SarifRegion {
   startLine: number;
@@ -43,6 +45,7 @@ interface SarifLog {
   runs: {
     tool: { driver: { name: string; version: string; informationUri: string; rules: SarifRule[] } };
     originalUriBaseIds: Record<string, { uri: string }>;
+    invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string }; locations?: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[] }[];
     results: SarifResult[];
   }[];
 }
@@ -55,11 +58,18 @@ const FORMATS = {
   "date-time": (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/i.test(s) && !Number.isNaN(Date.parse(s)),
 };
 
+/**
+ * The SARIF 2.1.0 schema Microsoft ships with its SARIF SDK's validator (@microsoft/sarif-multitool,
+ * the platform package holds `sarif-2.1.0.json`), read from node_modules: no copy in this repository.
+ * (The multitool's own `validate` command runs here but reports nothing, not even a log without
+ * `tool`, so the test applies the schema itself.)
+ */
 function sarifValidator(): ValidateFunction {
-  const schema = JSON.parse(fs.readFileSync(path.join(ROOT, "test", "schemas", "sarif-schema-2.1.0.json"), "utf8")) as Record<string, unknown>;
-  expect(schema["$schema"]).toBe("http://json-schema.org/draft-07/schema#");
+  const pkg = path.dirname(createRequire(import.meta.url).resolve(`@microsoft/sarif-multitool-${process.platform}/package.json`));
+  const schema = JSON.parse(fs.readFileSync(path.join(pkg, "sarif-2.1.0.json"), "utf8")) as Record<string, unknown>;
+  expect(schema["$schema"]).toBe("https://json-schema.org/draft/2020-12/schema");
   // The schema's `language` pattern ends in a stray `]`, legal in a plain ECMA-262 pattern but not with the `u` flag.
-  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, formats: FORMATS });
+  const ajv = new Ajv2020({ allErrors: true, strict: false, unicodeRegExp: false, formats: FORMATS });
   return ajv.compile(schema);
 }
 
@@ -236,5 +246,56 @@ describe("sarif output", () => {
     const log = await sarifOf(cwd);
     expect(validate(log)).toBe(true);
     expect(log.runs[0]?.results).toEqual([]);
+  });
+
+  it("makes paths relative to the git top level when run from a subfolder, and outside git to the working directory", () => {
+    const repo = makeTree(suite());
+    expect(spawnSync("git", ["init", "-q"], { cwd: repo }).status).toBe(0);
+    const cwd = path.join(repo, "tests");
+    const r = cli(["check", "--format", "sarif", "."], { cwd });
+    const log = JSON.parse(r.stdout) as SarifLog;
+    expect(validate(log)).toBe(true);
+    const run = log.runs[0];
+    expect(fs.realpathSync(fileURLToPath(run?.originalUriBaseIds["%SRCROOT%"]?.uri ?? ""))).toBe(fs.realpathSync(repo));
+    const uris = new Set(run?.results.map((x) => x.locations[0]?.physicalLocation.artifactLocation.uri));
+    expect(uris).toContain("tests/test_service.py");
+    expect([...uris].every((u) => u?.startsWith("tests/"))).toBe(true);
+    // The same files from a copy outside any repository: relative to the working directory.
+    const plain = makeTree(suite());
+    const outside = JSON.parse(cli(["check", "--format", "sarif", "tests"], { cwd: plain }).stdout) as SarifLog;
+    expect(new Set(outside.runs[0]?.results.map((x) => x.locations[0]?.physicalLocation.artifactLocation.uri))).toEqual(uris);
+  });
+
+  it("reports files that could not be read and configuration errors as tool execution notifications", () => {
+    const cwd = makeTree({ ...suite(), "tests/test_latin.py": Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xff, 0xfe, 0x22, 0x0a]) });
+    const r = cli(["check", "--format", "sarif", "tests", "tests/missing_test.py"], { cwd });
+    expect(r.code).toBe(2);
+    const log = JSON.parse(r.stdout) as SarifLog;
+    expect(validate(log)).toBe(true);
+    const invocation = log.runs[0]?.invocations[0];
+    expect(invocation?.executionSuccessful).toBe(false);
+    const notes = invocation?.toolExecutionNotifications ?? [];
+    // One notification per error line, with the file it names.
+    const lines = r.stderr.trimEnd().split("\n").map((l) => l.replace(/^error: /, ""));
+    expect(notes.map((n) => n.message.text)).toEqual(lines);
+    expect(notes.map((n) => n.level)).toEqual(lines.map(() => "error"));
+    expect(notes.map((n) => n.locations?.[0]?.physicalLocation.artifactLocation.uri).sort()).toEqual(["tests/missing_test.py", "tests/test_latin.py"]);
+    // The other files were still checked.
+    expect(log.runs[0]?.results.length).toBeGreaterThan(0);
+
+    // A configuration error stops the run before any file: the log says why, with no results.
+    fs.writeFileSync(path.join(cwd, "pyproject.toml"), "[tool.pytest-memlint]\nselect = 3\n");
+    const bad = cli(["check", "--format", "sarif", "tests"], { cwd });
+    expect(bad.code).toBe(2);
+    const badLog = JSON.parse(bad.stdout) as SarifLog;
+    expect(validate(badLog)).toBe(true);
+    expect(badLog.runs[0]?.results).toEqual([]);
+    expect(badLog.runs[0]?.invocations[0]?.executionSuccessful).toBe(false);
+    expect(badLog.runs[0]?.invocations[0]?.toolExecutionNotifications.map((n) => `error: ${n.message.text}\n`).join("")).toBe(bad.stderr);
+  });
+
+  it("a clean run's log says the run succeeded, with no notifications", async () => {
+    const log = await sarifOf(makeTree({ "test_ok.py": "def test_ok():\n    assert True\n" }));
+    expect(log.runs[0]?.invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
   });
 });

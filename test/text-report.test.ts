@@ -23,8 +23,10 @@ function input(overrides: Partial<ReportInput>): ReportInput {
 describe("text output", () => {
   it("on a terminal, shows the line with the span underlined, counting characters", () => {
     const out = textReporter(input({ showSource: true }));
-    expect(out.split("\n").slice(0, 4)).toEqual([
+    expect(out.split("\n").slice(0, 6)).toEqual([
       "test_a.py:1:10: MEM101 [*] `gc` is used but not imported at module level; `import gc` is missing",
+      "  error: missing-gc-import",
+      "  help: Add `import gc`",
       "  |",
       '1 | x = "😀"; gc.collect()',
       "  |          ^^",
@@ -34,6 +36,20 @@ describe("text output", () => {
   it("summarises fixes and what remains", () => {
     expect(textReporter(input({ fixMode: true, fixed: { findings: 3, files: 2 } })).trim().split("\n").slice(-2)).toEqual(["Fixed 3 findings in 2 files.", "Found 1 finding (1 fixable with --fix)."]);
     expect(textReporter(input({ findings: [], fixMode: true, fixed: { findings: 1, files: 1 } })).trim()).toBe("Fixed 1 finding in 1 file.");
-    expect(textReporter(input({ quiet: true })).trim().split("\n")).toHaveLength(1);
+    expect(textReporter(input({ quiet: true })).trim().split("\n")).toHaveLength(3);
+  });
+
+  it("shows each finding's severity, and a help line with the fix's title only where a fix exists", () => {
+    const warning: Finding = { ...finding, code: "MEM201", name: "mock-without-spec-set", severity: "warning", message: "m", fix: null };
+    const unsafe: Finding = { ...finding, severity: "info", fix: { ...(finding.fix as NonNullable<Finding["fix"]>), applicability: "unsafe" } };
+    const out = textReporter(input({ findings: [warning, unsafe], quiet: true })).split("\n");
+    expect(out).toEqual([
+      "test_a.py:1:10: MEM201 m",
+      "  warning: mock-without-spec-set",
+      "test_a.py:1:10: MEM101 `gc` is used but not imported at module level; `import gc` is missing",
+      "  info: missing-gc-import",
+      "  help: Add `import gc` (unsafe fix: --unsafe-fixes)",
+      "",
+    ]);
   });
 });

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import type { Finding, Severity } from "../engine/types.js";
 import { displayPath, spanOf } from "./paths.js";
+import { repositoryRoot } from "./repo-root.js";
 import type { Reporter } from "./types.js";
 
 /**
  * GitLab Code Quality (https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format):
  * a JSON array of issues with `description`, `check_name`, `fingerprint`, `severity` (one of info,
- * minor, major, critical, blocker) and `location.path` (relative to the repository) with `lines.begin`.
+ * minor, major, critical, blocker) and `location.path` (relative to the repository root) with `lines.begin`.
  */
 export interface CodeQualityIssue {
   description: string;
@@ -55,7 +56,7 @@ export function codeQualityIssues(findings: Iterable<CodeQualityInput>): CodeQua
 
 function toInput(f: Finding, cwd: string): CodeQualityInput {
   const span = spanOf(f);
-  return { code: f.code, name: f.name, severity: f.severity, message: f.message, path: displayPath(cwd, f.file.path), line: span.line, lineText: f.file.lines.lineText(span.line - 1) };
+  return { code: f.code, name: f.name, severity: f.severity, message: f.message, path: displayPath(repositoryRoot(cwd), f.file.path), line: span.line, lineText: f.file.lines.lineText(span.line - 1) };
 }
 
 export const gitlabReporter: Reporter = (input) => JSON.stringify(codeQualityIssues(input.findings.map((f) => toInput(f, input.cwd))), null, 2) + "\n";

@@ -26,37 +26,60 @@ function attrs(values: Record<string, string | number>): string {
     .join("");
 }
 
-/**
- * JUnit XML: one test suite, one test case per checked file (and per other file a finding points into,
- * such as a pytest configuration file), one `<failure>` per finding. `failures` counts the failures.
- */
-export const junitReporter: Reporter = (input) => {
-  const byFile = new Map<string, Finding[]>();
-  for (const file of input.files) byFile.set(displayPath(input.cwd, file), []);
-  for (const f of input.findings) {
-    const rel = displayPath(input.cwd, f.file.path);
-    const list = byFile.get(rel);
-    if (list) list.push(f);
-    else byFile.set(rel, [f]);
-  }
-  const files = [...byFile.keys()].sort();
-  const counts = { name: TOOL_NAME, tests: files.length, failures: input.findings.length, errors: 0, skipped: 0 };
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs(counts)}>`, `  <testsuite${attrs(counts)}>`];
-  for (const rel of files) {
-    const findings = byFile.get(rel) ?? [];
-    const caseAttrs = attrs({ classname: TOOL_NAME, name: rel, file: rel });
-    if (findings.length === 0) {
-      out.push(`    <testcase${caseAttrs}/>`);
-      continue;
-    }
-    out.push(`    <testcase${caseAttrs}>`);
-    for (const f of findings) {
-      const span = spanOf(f);
-      const body = `${rel}:${span.line}:${span.column}: ${f.code} ${f.message}`;
-      out.push(`      <failure${attrs({ message: `${f.code} ${f.name}: ${f.message}`, type: f.code })}>${xmlText(body)}</failure>`);
-    }
+/** What one file's suite holds: its findings, or why it could not be checked. */
+interface FileSuite {
+  rel: string;
+  findings: Finding[];
+  problems: string[];
+}
+
+/** One test suite: a test case per finding (a failure each), or one passing case, or an error case per problem. */
+function suiteXml(s: FileSuite): string[] {
+  const tests = s.findings.length + s.problems.length || 1;
+  const head = `  <testsuite${attrs({ name: s.rel, tests, failures: s.findings.length, errors: s.problems.length, skipped: 0, file: s.rel })}>`;
+  const out = [head];
+  for (const f of s.findings) {
+    const span = spanOf(f);
+    const body = `${s.rel}:${span.line}:${span.column}: ${f.code} ${f.message}`;
+    out.push(`    <testcase${attrs({ classname: s.rel, name: `${f.code} ${f.name} at ${span.line}:${span.column}`, file: s.rel, line: span.line })}>`);
+    out.push(`      <failure${attrs({ message: `${f.code} ${f.name}: ${f.message}`, type: f.code })}>${xmlText(body)}</failure>`);
     out.push("    </testcase>");
   }
-  out.push("  </testsuite>", "</testsuites>");
+  for (const p of s.problems) {
+    out.push(`    <testcase${attrs({ classname: s.rel, name: TOOL_NAME, file: s.rel })}>`);
+    out.push(`      <error${attrs({ message: p, type: "error" })}>${xmlText(p)}</error>`);
+    out.push("    </testcase>");
+  }
+  if (s.findings.length === 0 && s.problems.length === 0) out.push(`    <testcase${attrs({ classname: s.rel, name: TOOL_NAME, file: s.rel })}/>`);
+  out.push("  </testsuite>");
+  return out;
+}
+
+/**
+ * JUnit XML as CI screens read it: one test suite per file (every file checked, and every other file
+ * a finding points into, such as a pytest configuration), one test case per finding with its failure,
+ * so `failures` never exceeds `tests`; a clean file is one passing case; a file that could not be
+ * read is an error case.
+ */
+export const junitReporter: Reporter = (input) => {
+  const byFile = new Map<string, FileSuite>();
+  const suiteOf = (rel: string): FileSuite => {
+    let s = byFile.get(rel);
+    if (!s) byFile.set(rel, (s = { rel, findings: [], problems: [] }));
+    return s;
+  };
+  for (const file of input.files) suiteOf(displayPath(input.cwd, file));
+  for (const f of input.findings) suiteOf(displayPath(input.cwd, f.file.path)).findings.push(f);
+  for (const p of input.problems ?? []) if (p.path !== undefined) suiteOf(displayPath(input.cwd, p.path)).problems.push(p.message);
+  const suites = [...byFile.keys()].sort().map((rel) => byFile.get(rel) as FileSuite);
+  const totals = { name: TOOL_NAME, tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const s of suites) {
+    totals.tests += s.findings.length + s.problems.length || 1;
+    totals.failures += s.findings.length;
+    totals.errors += s.problems.length;
+  }
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attrs(totals)}>`];
+  for (const s of suites) out.push(...suiteXml(s));
+  out.push("</testsuites>");
   return out.join("\n") + "\n";
 };

@@ -7,9 +7,10 @@ import type { Finding, Severity, TextFile } from "../engine/types.js";
 import { HOMEPAGE, TOOL_NAME, VERSION, ruleDocsUrl } from "../meta.js";
 import { RULES, SYNTAX_ERROR } from "../rules/index.js";
 import { displayPath } from "./paths.js";
+import { repositoryRoot } from "./repo-root.js";
 import type { Reporter } from "./types.js";
 
-/** The base that relative result URIs are resolved against: the working directory of the run. */
+/** The base that relative result URIs are resolved against: the repository root (the git top level, else the working directory). */
 export const SRCROOT = "%SRCROOT%";
 /** The key of our own entry in `partialFingerprints` (GitHub adds its own `primaryLocationLineHash`). */
 export const FINGERPRINT_KEY = "pytestMemlintFingerprint/v1";
@@ -66,11 +67,11 @@ function descriptors(): Descriptor[] {
   return [syntaxErrorDescriptor(), ...RULES.map(descriptor)];
 }
 
-/** A file's location: relative to %SRCROOT% when under the working directory, else an absolute file URI. */
-function artifactLocation(cwd: string, file: string): { uri: string; uriBaseId?: string } {
-  const rel = path.relative(cwd, file);
+/** A file's location: relative to %SRCROOT% when under the repository root, else an absolute file URI. */
+function artifactLocation(root: string, file: string): { uri: string; uriBaseId?: string } {
+  const rel = path.relative(root, file);
   if (rel === "" || rel.split(path.sep)[0] === ".." || path.isAbsolute(rel)) return { uri: pathToFileURL(file).href };
-  return { uri: displayPath(cwd, file).split("/").map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
+  return { uri: rel.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
 }
 
 /** SARIF regions: 1-based lines and columns, the end column exclusive; columns in code points (run.columnKind). */
@@ -99,9 +100,10 @@ function fingerprinter(cwd: string) {
 export const sarifReporter: Reporter = (input) => {
   const rules = descriptors();
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const fingerprint = fingerprinter(input.cwd);
+  const root = repositoryRoot(input.cwd);
+  const fingerprint = fingerprinter(root);
   const results = input.findings.map((f) => {
-    const location = artifactLocation(input.cwd, f.file.path);
+    const location = artifactLocation(root, f.file.path);
     const result: Record<string, unknown> = {
       ruleId: f.code,
       ...(index.has(f.code) ? { ruleIndex: index.get(f.code) } : {}),
@@ -125,13 +127,25 @@ export const sarifReporter: Reporter = (input) => {
     }
     return result;
   });
+  const problems = input.problems ?? [];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
       {
         tool: { driver: { name: TOOL_NAME, version: VERSION, semanticVersion: VERSION, informationUri: HOMEPAGE, rules } },
-        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(input.cwd).href.replace(/\/?$/, "/") } },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(root).href.replace(/\/?$/, "/") } },
+        // Files that could not be read and configuration errors: the run did not check everything.
+        invocations: [
+          {
+            executionSuccessful: problems.length === 0,
+            toolExecutionNotifications: problems.map((p) => ({
+              level: "error",
+              message: { text: p.message },
+              ...(p.path !== undefined ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(root, p.path) } }] } : {}),
+            })),
+          },
+        ],
         columnKind: "unicodeCodePoints",
         results,
       },

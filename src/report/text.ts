@@ -1,14 +1,20 @@
 import { createColors } from "picocolors";
 import { codePointLength } from "../engine/lines.js";
-import type { Finding } from "../engine/types.js";
+import type { Finding, Severity } from "../engine/types.js";
 import { cleanRunLine, displayPath, escapeControl, spanOf } from "./paths.js";
 import type { Reporter, ReportInput } from "./types.js";
+
+type Colors = ReturnType<typeof createColors>;
+const SEVERITY_COLOR: Record<Severity, (c: Colors) => (text: string) => string> = { error: (c) => c.red, warning: (c) => c.yellow, info: (c) => c.blue };
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** ruff's layout: `path:line:col: CODE [*] message`, an excerpt on a terminal, then a summary. */
+/**
+ * ruff's layout: `path:line:col: CODE [*] message`, then the severity and rule name, a `help:` line
+ * with what the fix does where there is one, an excerpt on a terminal, and a summary.
+ */
 export const textReporter: Reporter = (input) => {
   const c = createColors(input.color);
   const out: string[] = [];
@@ -16,6 +22,8 @@ export const textReporter: Reporter = (input) => {
     const span = spanOf(f);
     const marker = f.fix?.applicability === "safe" ? ` ${c.cyan("[*]")}` : "";
     out.push(`${c.bold(escapeControl(displayPath(input.cwd, f.file.path)))}${c.cyan(":")}${span.line}${c.cyan(":")}${span.column}${c.cyan(":")} ${c.bold(c.red(f.code))}${marker} ${escapeControl(f.message)}`);
+    out.push(`  ${SEVERITY_COLOR[f.severity](c)(f.severity)}: ${f.name}`);
+    if (f.fix) out.push(`  ${c.cyan("help:")} ${escapeControl(f.fix.message)}${f.fix.applicability === "unsafe" ? " (unsafe fix: --unsafe-fixes)" : ""}`);
     if (input.showSource) out.push(...excerpt(f, c));
   }
   if (!input.quiet) out.push(...summary(input));

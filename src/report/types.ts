@@ -20,6 +20,16 @@ export interface ReportInput {
   errors?: number;
   /** No file at all was checked (no test file, no pytest configuration). */
   nothingChecked?: boolean;
+  /** The errors printed on standard error, for SARIF's notifications and JUnit's error cases. */
+  problems?: readonly ReportProblem[];
+}
+
+/** An error of the run (a file that could not be read or decoded, a configuration error), for formats that carry them. */
+export interface ReportProblem {
+  /** The file it concerns (absolute), when it concerns one. */
+  path?: string | undefined;
+  /** The error line as printed on standard error, without `error: `. */
+  message: string;
 }
 
 export type Reporter = (input: ReportInput) => string;
