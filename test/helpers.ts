@@ -99,7 +99,12 @@ export function missingProgram(probe: { cmd: string; args: string[]; what: strin
   if (!r.error && r.status === 0) return undefined;
   const reason = `${probe.what} is not available (Debian package ${probe.debianPackage}; .ci/run installs it)`;
   if (process.env["CI"] === "true") throw new Error(`${reason}: CI=true requires it`);
-  // The default reporter only counts skipped tests: say which ones, and why.
-  console.warn(`skipped: ${reason}`);
   return reason;
+}
+
+/** Skips the test when its program is missing (`missingProgram`), naming it: the default reporter only counts skipped tests. */
+export function skipIfMissing(ctx: { task: { name: string }; skip: (condition: boolean, note?: string) => void }, missing: string | undefined): void {
+  if (missing === undefined) return;
+  console.warn(`skipped: "${ctx.task.name}": ${missing}`);
+  ctx.skip(true, missing);
 }

@@ -14,7 +14,7 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { missingProgram, ROOT, tmpDir } from "./helpers.js";
+import { missingProgram, skipIfMissing, ROOT, tmpDir } from "./helpers.js";
 
 const BAD = "from unittest.mock import MagicMock\n\n\nclass TestThing:\n    def test_it(self):\n        assert MagicMock()\n";
 const CLEAN = "def test_ok():\n    assert 1 + 1 == 2\n";
@@ -124,7 +124,7 @@ describe("pre-commit hooks", () => {
   });
 
   it("the checking hook fails a commit of a bad test file and shows the findings; a clean file passes", (ctx) => {
-    ctx.skip(missing !== undefined, missing);
+    skipIfMissing(ctx, missing);
     const p = project(preCommitHome, hookRepo, "      - id: pytest-memlint\n");
     const bad = p.commit({ "tests/test_bad.py": BAD }, "bad");
     expect(bad.code, bad.out).not.toBe(0);
@@ -144,7 +144,7 @@ describe("pre-commit hooks", () => {
   });
 
   it("skips Python files that are not tests or conftest", (ctx) => {
-    ctx.skip(missing !== undefined, missing);
+    skipIfMissing(ctx, missing);
     const p = project(preCommitHome, hookRepo, "      - id: pytest-memlint\n");
     const r = p.commit({ "src/helpers.py": BAD }, "not a test");
     expect(r.code, r.out).toBe(0);
@@ -152,7 +152,7 @@ describe("pre-commit hooks", () => {
   });
 
   it("the project's exclude applies to the files pre-commit names (the hooks pass --force-exclude)", (ctx) => {
-    ctx.skip(missing !== undefined, missing);
+    skipIfMissing(ctx, missing);
     const p = project(preCommitHome, hookRepo, "      - id: pytest-memlint\n");
     const config = '[tool.pytest-memlint]\nexclude = ["tests/legacy/**"]\n';
     const legacy = p.commit({ "pyproject.toml": config, "tests/legacy/test_old.py": BAD }, "legacy");
@@ -167,7 +167,7 @@ describe("pre-commit hooks", () => {
   });
 
   it("the fixing hook rewrites the file, reports that files were modified, and the fixed file then passes", (ctx) => {
-    ctx.skip(missing !== undefined, missing);
+    skipIfMissing(ctx, missing);
     const p = project(preCommitHome, hookRepo, `      - id: pytest-memlint-fix\n        args: [--select, "${FIXABLE}"]\n`);
     const first = p.commit({ "tests/test_bad.py": BAD }, "bad");
     expect(first.code, first.out).not.toBe(0);

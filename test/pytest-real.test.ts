@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli, copyInto, FIXTURES, missingProgram, tmpDir } from "./helpers.js";
+import { cli, copyInto, FIXTURES, missingProgram, skipIfMissing, tmpDir } from "./helpers.js";
 
 function pytest(dir: string): { outcomes: string[]; collected: string[] } {
   const log = path.join(dir, "gc-log.json");
@@ -21,7 +21,7 @@ const missing = missingProgram({ cmd: "python3", args: ["-c", "import pytest"], 
 
 describe("real pytest on a fixed suite", () => {
   it("the same tests pass after --fix, and gc.collect runs after each test method of the fixed classes", (ctx) => {
-    ctx.skip(missing !== undefined, missing);
+    skipIfMissing(ctx, missing);
     const dir = copyInto(path.join(FIXTURES, "pytest-suite"), tmpDir());
     const before = pytest(dir);
     expect(before.outcomes.length).toBe(7);
