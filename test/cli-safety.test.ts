@@ -80,6 +80,29 @@ describe("command line: what the text report says", () => {
     expect(parseFindings(json.stdout).map((f) => f.path)).toEqual([name]);
   });
 
+  // `script` (util-linux) runs the CLI on a pseudo-terminal, where the text report shows excerpts.
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.runIf(hasScript || process.env["CI"] === "true")("one 226 KB line with 2,000 findings prints a bounded window of it per finding on a terminal", () => {
+    const line = `    m = MagicMock(); ${Array.from({ length: 2000 }, () => `${" ".repeat(106)}m.a.b.c`).join(";")}`;
+    expect(line.length).toBeGreaterThan(226_000);
+    const dir = makeTree({ "test_line.py": `from unittest.mock import MagicMock\n\n\ndef test_x():\n${line}\n` });
+    const command = `"${process.execPath}" "${BIN}" --no-config --no-cache --select MEM203 .`;
+    const env = { ...process.env };
+    delete env["NO_COLOR"];
+    delete env["FORCE_COLOR"];
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: dir, env, maxBuffer: 1 << 30, timeout: 300_000 });
+    const out = r.stdout.toString("utf8");
+    // eslint-disable-next-line no-control-regex
+    const plain = out.replace(/\u001b\[[0-9;]*m/g, "");
+    expect(plain).toContain("Found 2000 findings.");
+    // Each finding: its line, and an excerpt of at most 160 characters of the source line (with `...` marks).
+    const excerpts = plain.split(/\r?\n/).filter((l) => l.startsWith("5 | "));
+    expect(excerpts).toHaveLength(2000);
+    for (const e of excerpts) expect(e.length).toBeLessThanOrEqual("5 | ".length + 160 + 6);
+    // So about 0.5 KB per finding, not the whole line (450 MB in all).
+    expect(Buffer.byteLength(out)).toBeLessThan(2000 * 1024);
+  }, 300_000);
+
   it("does not say 'All checks passed!' after error lines", () => {
     const dir = makeTree({ "test_ok.py": "def test_x():\n    pass\n", "test_bad.py": Buffer.from([0xff, 0xfe, 0x41]) });
     const r = cli(["--no-config", "."], { cwd: dir });
