@@ -12,7 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parserBackend } from "../src/engine/parser.js";
-import { BIN, cli, ROOT, tmpDir } from "./helpers.js";
+import { BIN, cli, makeTree, ROOT, tmpDir } from "./helpers.js";
 
 const forced = process.env["PYTEST_MEMLINT_PARSER"];
 
@@ -44,6 +44,20 @@ describe.skipIf(forced === "wasm")("the bundled CLI", () => {
   it("--version loads the parser lazily and names the one forced", () => {
     expect(cli(["--version"], { env: { PYTEST_MEMLINT_PARSER: "wasm" } }).stdout).toContain("parser: tree-sitter WebAssembly (web-tree-sitter); native binding not used: PYTEST_MEMLINT_PARSER=wasm");
     expect(cli(["--version"], { env: { PYTEST_MEMLINT_PARSER: "native" } }).stdout).toContain("parser: tree-sitter native binding");
+  });
+});
+
+describe("lazy loading", () => {
+  it("a run answered from the cache never loads the parser (a bad PYTEST_MEMLINT_PARSER goes unread); a cold run does", () => {
+    const cwd = makeTree({ "tests/test_a.py": "def test_x():\n    gc.collect()\n" });
+    const warmUp = cli(["check", "--format", "json"], { cwd });
+    expect(warmUp.code).toBe(1);
+    const warm = cli(["check", "--format", "json"], { cwd, env: { PYTEST_MEMLINT_PARSER: "rust" } });
+    expect(warm.stderr).toBe("");
+    expect(warm.stdout).toBe(warmUp.stdout);
+    const cold = cli(["check", "--format", "json", "--no-cache"], { cwd, env: { PYTEST_MEMLINT_PARSER: "rust" } });
+    expect(cold.code).toBe(2);
+    expect(cold.stderr).toBe("error: PYTEST_MEMLINT_PARSER must be 'native' or 'wasm', not 'rust'\n");
   });
 });
 
