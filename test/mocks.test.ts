@@ -46,6 +46,34 @@ describe("mock rules", () => {
     expect(findings[0]?.message).toContain("`mock.MagicMock()` created without `spec_set=`");
   });
 
+  it("MEM201's message says what the mock still allows and names the receiver as written", async () => {
+    const src = [
+      "from unittest import mock",
+      "from unittest.mock import MagicMock, create_autospec",
+      "",
+      "from myapp.client import Client",
+      "",
+      "",
+      "def test_x(mocker):",
+      "    bare = MagicMock(name='bare')",
+      "    specced = mock.Mock(spec=Client)",
+      "    positional = MagicMock(Client)",
+      "    auto = mocker.create_autospec(Client, instance=True)",
+      "    plain_auto = create_autospec(Client)",
+      "    assert [bare, specced, positional, auto, plain_auto]",
+      "",
+    ].join("\n");
+    const findings = await lint({ "test_a.py": src }, { select: ["MEM201"] });
+    const stillSettable = "reading an attribute the spec lacks already raises, but any attribute can still be set on it and is kept";
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [8, "`MagicMock()` created without `spec_set=`: every attribute read on it creates and keeps a new child mock"],
+      [9, `\`mock.Mock()\` created with \`spec=\` but without \`spec_set=\`: ${stillSettable}`],
+      [10, `\`MagicMock()\` created with \`spec=\` but without \`spec_set=\`: ${stillSettable}`],
+      [11, `\`mocker.create_autospec()\` without \`spec_set=True\`: ${stillSettable}`],
+      [12, `\`create_autospec()\` without \`spec_set=True\`: ${stillSettable}`],
+    ]);
+  });
+
   it("an unparsable file still gets the findings of the parts that parse", async () => {
     const src = "from unittest.mock import MagicMock\n\n\ndef test_x(:\n    pass\n\n\ndef test_y():\n    m = MagicMock()\n    m.a.b.c = 1\n";
     const findings = await lint({ "test_a.py": src }, { select: ["MEM000", "MEM203"] });

@@ -1,8 +1,23 @@
+import path from "node:path";
 import type { FileContext, Rule } from "../engine/rule.js";
-import { chainCalculator, fileFixtures } from "./shared/fixtures.js";
+import { chainCalculator, fileFixtures, type ChainStep, type Fixture } from "./shared/fixtures.js";
 
 /** The most fixture names a message lists. */
 const MAX_SHOWN = 8;
+
+/**
+ * One link of the chain: the requested name and where the fixture it resolves to is defined, relative to the
+ * reporting fixture's folder (`line 12` in the same file), so an overriding fixture of the same name is told
+ * apart from the one it overrides. The message does not depend on the working directory (cached findings keep it).
+ */
+function describeStep(step: ChainStep, from: Fixture): string {
+  const target = step.fixture;
+  if (!target) return `\`${step.name}\` (builtin or plugin)`;
+  const line = target.fn.nameNode.startPosition.row + 1;
+  if (target.module.path === from.module.path) return `\`${step.name}\` (line ${line})`;
+  const relative = path.relative(path.dirname(from.module.path), target.module.path).split(path.sep).join("/");
+  return `\`${step.name}\` (${relative}:${line})`;
+}
 
 const rule: Rule<"deep"> = {
   meta: {
@@ -15,7 +30,7 @@ const rule: Rule<"deep"> = {
     messages: { deep: "Fixture `{name}` has a dependency chain of {depth} edges (over max-fixture-chain {max}): {chain}" },
     docs: {
       whatItDoes:
-        "Checks for fixtures whose longest dependency chain is longer than `max-fixture-chain` edges. A fixture's dependencies are its arguments without defaults (`self` of a method excluded); each is resolved from the fixture's own location as pytest does: fixtures of its class, then of its file, then of the nearest `conftest.py` upward (every `conftest.py` above the file is read, in a partial run too). A fixture requesting its own name gets the outer definition, which is not a cycle. Builtin and plugin fixtures (`tmp_path`, `request`, `mocker`, …) are leaves: the edge to one counts, nothing beyond it. A real cycle is cut. `a()` has 0 edges, `b(a)` 1, `c(b)` 2, `d(c)` 3, `e(d)` 4.",
+        "Checks for fixtures whose longest dependency chain is longer than `max-fixture-chain` edges. A fixture's dependencies are its arguments without defaults (`self` of a method excluded); each is resolved from the fixture's own location as pytest does: fixtures of its class, then of its file, then of the nearest `conftest.py` upward (every `conftest.py` above the file is read, in a partial run too). A fixture requesting its own name gets the outer definition, which is not a cycle. Builtin and plugin fixtures (`tmp_path`, `request`, `mocker`, …) are leaves: the edge to one counts, nothing beyond it. A real cycle is cut. `a()` has 0 edges, `b(a)` 1, `c(b)` 2, `d(c)` 3, `e(d)` 4.\n\nThe message lists the chain after the fixture, each link with where the fixture it resolves to is defined, relative to the flagged fixture's file (`line 12` in the same file, `../conftest.py:4` elsewhere), so an override of the same name is told apart from the fixture it overrides; a builtin or plugin fixture ends the chain.",
       whyIsThisBad:
         "Every fixture in a chain is set up before the test and kept alive until its scope ends, so a long chain holds many objects at once, often of different scopes that pin each other. Long chains are also hard to read: what a test really gets is decided five files away.",
       example:
@@ -34,8 +49,8 @@ const rule: Rule<"deep"> = {
       if (fixture.deps.length === 0) continue;
       const { depth, steps } = chains.chain(fixture);
       if (depth <= max) continue;
-      const names = [fixture.name, ...steps.map((s) => s.name)];
-      const chain = names.length > MAX_SHOWN ? [...names.slice(0, MAX_SHOWN - 1), `… (${names.length - MAX_SHOWN} more)`, names[names.length - 1]].join(" → ") : names.join(" → ");
+      const shown = steps.map((step) => describeStep(step, fixture));
+      const chain = shown.length > MAX_SHOWN ? [...shown.slice(0, MAX_SHOWN - 1), `… (${shown.length - MAX_SHOWN} more)`, shown[shown.length - 1]].join(" → ") : shown.join(" → ");
       ctx.report(rule, fixture.fn.nameNode, { messageId: "deep", data: { name: fixture.name, depth, max, chain } });
     }
   },

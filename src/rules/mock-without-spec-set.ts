@@ -23,7 +23,7 @@ function given(arg: Arg): "yes" | "no" | "unknown" {
   return "yes";
 }
 
-const rule: Rule<"missing" | "autospec"> = {
+const rule: Rule<"missing" | "spec" | "autospec"> = {
   meta: {
     code: "MEM201",
     name: "mock-without-spec-set",
@@ -33,11 +33,12 @@ const rule: Rule<"missing" | "autospec"> = {
     summary: "A mock is created without `spec_set=`.",
     messages: {
       missing: "`{name}` created without `spec_set=`: every attribute read on it creates and keeps a new child mock",
-      autospec: "`create_autospec()` without `spec_set=True`: attributes set on the mock are not checked against the spec",
+      spec: "`{name}` created with `spec=` but without `spec_set=`: reading an attribute the spec lacks already raises, but any attribute can still be set on it and is kept",
+      autospec: "`{name}` without `spec_set=True`: reading an attribute the spec lacks already raises, but any attribute can still be set on it and is kept",
     },
     docs: {
       whatItDoes:
-        "Checks for `Mock`, `MagicMock`, `AsyncMock`, `NonCallableMock` and `NonCallableMagicMock` created without `spec_set=`, whatever import form reaches them (`unittest.mock`, `from unittest import mock`, aliases, the `mock` backport, pytest-mock's `mocker.MagicMock`), and `create_autospec(...)` without `spec_set=True`.\n\nA name that comes from elsewhere (`from myapp.testing import Mock`, a local `class Mock:`) is not a mock and is never flagged. A call whose arguments are passed through `*args` or `**kwargs` is not flagged either: it may pass `spec_set`.",
+        "Checks for `Mock`, `MagicMock`, `AsyncMock`, `NonCallableMock` and `NonCallableMagicMock` created without `spec_set=`, whatever import form reaches them (`unittest.mock`, `from unittest import mock`, aliases, the `mock` backport, pytest-mock's `mocker.MagicMock`), and `create_autospec(...)` without `spec_set=True`.\n\nA name that comes from elsewhere (`from myapp.testing import Mock`, a local `class Mock:`) is not a mock and is never flagged. A call whose arguments are passed through `*args` or `**kwargs` is not flagged either: it may pass `spec_set`.\n\nThe message says what the mock still allows. Without any spec, every attribute read creates and keeps a child mock. With `spec=` (or from `create_autospec(...)`), reading an attribute the spec lacks already raises, and the finding is about attributes that can still be set on the mock and are kept. The call is named as written (`mocker.create_autospec()`, `mock.MagicMock()`).",
       whyIsThisBad:
         "A mock without a spec answers every attribute access by creating a child mock and keeping it, with its own call records; code that walks, logs or retries through a mock grows it without bound. In an xdist worker that runs thousands of tests, those trees of child mocks are a classic source of OOM kills (exit 137). A `spec_set` mock only has the attributes of the real object: a typo or a removed method raises `AttributeError` instead of passing silently, and nothing else is created.",
       example: "from unittest.mock import MagicMock\n\n\ndef test_fetch():\n    client = MagicMock()\n    client.get.return_value = {\"id\": 1}\n    assert fetch(client) == 1\n",
@@ -50,27 +51,33 @@ const rule: Rule<"missing" | "autospec"> = {
     const analysis = mockAnalysis(ctx);
     const text = ctx.file.text;
     for (const { call, api, callee } of analysis.constructors) {
-      // Most mocks are created with a few keyword arguments: the text alone shows spec_set is not there.
-      const position = SPEC_SET_POSITION[api] ?? 0;
-      const source = text.slice(call.startIndex, call.endIndex);
-      const plain = !ctx.options.acceptSpec && !source.includes("spec_set") && !source.includes("*") && source.split(",").length <= position;
-      if (plain) {
-        ctx.report(rule, call, api === "create_autospec" ? { messageId: "autospec" } : { messageId: "missing", data: { name: `${callee ?? api}()` } });
-        continue;
-      }
-      const args = analysis.args(call);
+      const name = `${callee ?? api}()`;
       if (api === "create_autospec") {
         // create_autospec always has a spec, which `accept-spec` accepts.
         if (ctx.options.acceptSpec) continue;
-        const specSet = argument(args, "spec_set", SPEC_SET_POSITION[api]);
-        if (specSet === "unknown" || (specSet !== "absent" && !isUnsetLiteral(specSet))) continue;
-        ctx.report(rule, call, { messageId: "autospec" });
+        const source = text.slice(call.startIndex, call.endIndex);
+        if (source.includes("spec_set") || source.includes("*") || source.split(",").length > 1) {
+          const specSet = argument(analysis.args(call), "spec_set", SPEC_SET_POSITION[api]);
+          if (specSet === "unknown" || (specSet !== "absent" && !isUnsetLiteral(specSet))) continue;
+        }
+        ctx.report(rule, call, { messageId: "autospec", data: { name } });
         continue;
       }
-      const specSet = given(argument(args, "spec_set", SPEC_SET_POSITION[api]));
-      if (specSet !== "no") continue;
-      if (ctx.options.acceptSpec && given(argument(args, "spec", 0)) !== "no") continue;
-      ctx.report(rule, call, { messageId: "missing", data: { name: `${callee ?? api}()` } });
+      // Most mocks are created with no arguments or a few keywords: the text alone shows no spec is there.
+      const source = text.slice(call.startIndex, call.endIndex);
+      if (!source.includes("spec") && !source.includes("*") && /\(\s*\)$/.test(source)) {
+        ctx.report(rule, call, { messageId: "missing", data: { name } });
+        continue;
+      }
+      const args = analysis.args(call);
+      if (given(argument(args, "spec_set", SPEC_SET_POSITION[api])) !== "no") continue;
+      const spec = given(argument(args, "spec", 0));
+      if (spec === "unknown") continue;
+      if (spec === "yes") {
+        if (!ctx.options.acceptSpec) ctx.report(rule, call, { messageId: "spec", data: { name } });
+        continue;
+      }
+      ctx.report(rule, call, { messageId: "missing", data: { name } });
     }
   },
 };
