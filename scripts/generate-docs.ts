@@ -1,8 +1,8 @@
-/** Writes docs/rules/<CODE>.md and docs/rules/README.md from the rules' metadata. `--check` only compares. */
+/** Writes docs/rules/<CODE>.md, docs/rules/README.md and docs/options.md from the rules' metadata and option declarations. `--check` only compares. */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ruleMarkdown, rulesIndexMarkdown } from "../src/docs.js";
+import { optionsMarkdown, ruleMarkdown, rulesIndexMarkdown } from "../src/docs.js";
 import { RULES } from "../src/rules/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -12,6 +12,7 @@ export function expectedDocs(): Map<string, string> {
   const files = new Map<string, string>();
   for (const rule of RULES) files.set(path.join(docsDir, `${rule.meta.code}.md`), ruleMarkdown(rule));
   files.set(path.join(docsDir, "README.md"), rulesIndexMarkdown());
+  files.set(path.join(root, "docs", "options.md"), optionsMarkdown());
   return files;
 }
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { openBaselines, type BaselineSetup } from "./baseline.js";
 import { resolveConfig } from "./config/load.js";
-import { DEFAULT_OPTIONS, type RuleOptions } from "./config/options.js";
+import { ruleOptionsFrom, type RuleOptions } from "./config/options.js";
 import { compilePathRules, configWhere, type PathRules } from "./config/per-file-ignores.js";
 import { selectCodes } from "./config/selection.js";
 import type { LintSettings } from "./engine/lint.js";
@@ -27,21 +27,8 @@ export function resolveRunSettings(opts: RunOptions): RunSettings {
   const config = resolveConfig(opts.cwd, opts.config, opts.noConfig);
   const where = config.path ? configWhere(config.path) : "configuration";
   const values = config.values;
-  const options: RuleOptions = {
-    ...DEFAULT_OPTIONS,
-    xdistGroupName: opts.xdistGroupName ?? values["xdist-group-name"] ?? DEFAULT_OPTIONS.xdistGroupName,
-    classHygieneScope: values["class-hygiene-scope"] ?? DEFAULT_OPTIONS.classHygieneScope,
-    acceptSpec: values["accept-spec"] ?? DEFAULT_OPTIONS.acceptSpec,
-    maxMockChainDepth: values["max-mock-chain-depth"] ?? DEFAULT_OPTIONS.maxMockChainDepth,
-    maxTestData: values["max-test-data"] ?? DEFAULT_OPTIONS.maxTestData,
-    maxArrayElements: values["max-array-elements"] ?? DEFAULT_OPTIONS.maxArrayElements,
-    memoryMarker: values["memory-marker"] ?? DEFAULT_OPTIONS.memoryMarker,
-    heavyConstructors: values["heavy-constructors"] ?? DEFAULT_OPTIONS.heavyConstructors,
-    closeableConstructors: values["closeable-constructors"] ?? DEFAULT_OPTIONS.closeableConstructors,
-    heavyModules: values["heavy-modules"] ?? DEFAULT_OPTIONS.heavyModules,
-    maxFixtureChain: values["max-fixture-chain"] ?? DEFAULT_OPTIONS.maxFixtureChain,
-    maxWorkers: values["max-workers"] ?? DEFAULT_OPTIONS.maxWorkers,
-  };
+  const options: RuleOptions = ruleOptionsFrom(values);
+  if (opts.xdistGroupName !== undefined) options.xdistGroupName = opts.xdistGroupName;
   setMaxFileSize(values["max-file-size-mb"] ?? DEFAULT_MAX_FILE_MB);
   validateGroupTemplate(options.xdistGroupName, opts.xdistGroupName !== undefined ? "--xdist-group-name" : where);
   const enabled = selectCodes([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_HEAVY_CONSTRUCTORS } from "../src/config/options.js";
+import { DEFAULT_HEAVY_CONSTRUCTORS } from "../src/rules/shared/test-data.js";
 import { ModuleModel } from "../src/engine/model.js";
 import { parse } from "../src/engine/parser.js";
 import { timesBuilt } from "../src/suite-report/build.js";

@@ -1,4 +1,5 @@
-import type { OptionName, RuleOptions } from "../config/options.js";
+import type { RuleOptions } from "../config/options.js";
+import type { OptionDeclaration } from "./options.js";
 import type { Collection } from "./collection.js";
 import type { ModuleModel } from "./model.js";
 import type { SyntaxNode, Tree } from "./parser.js";
@@ -26,7 +27,8 @@ export interface RuleMeta<M extends string = string> {
   summary: string;
   messages: Record<M, string>;
   docs: RuleDocs;
-  options: readonly OptionName[];
+  /** The options it reads, as declared next to it (src/rules/options.ts lists them all). */
+  options: readonly OptionDeclaration[];
 }
 
 export interface Rule<M extends string = string> {

@@ -1,5 +1,18 @@
 import type { FileContext, Rule } from "../engine/rule.js";
 import type { SyntaxNode } from "../engine/parser.js";
+import { declareOption, optionSchemas } from "../engine/options.js";
+
+export const DEFAULT_HEAVY_MODULES = ["torch", "tensorflow", "transformers", "sentence_transformers", "jax", "chromadb", "pandas", "matplotlib.pyplot", "cv2"];
+
+export const heavyModules = declareOption({
+  key: "heavy-modules",
+  property: "heavyModules",
+  schema: optionSchemas.names,
+  default: DEFAULT_HEAVY_MODULES,
+  type: "list of module names",
+  description:
+    "Modules too heavy to import at the top of a conftest.py. Setting it replaces the default list.",
+});
 
 const rule: Rule<"heavy"> = {
   meta: {
@@ -18,7 +31,7 @@ const rule: Rule<"heavy"> = {
       example: "# conftest.py\nimport pytest\nimport torch\n\n\n@pytest.fixture\ndef tensor():\n    return torch.zeros(3)\n",
       useInstead: "# conftest.py\nimport pytest\n\n\n@pytest.fixture\ndef tensor():\n    import torch  # loaded only by the workers that run a test using it\n\n    return torch.zeros(3)\n",
     },
-    options: ["heavy-modules"],
+    options: [heavyModules],
   },
   checkFile(ctx: FileContext) {
     if (!ctx.isConftest) return;

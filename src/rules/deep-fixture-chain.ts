@@ -1,6 +1,17 @@
 import path from "node:path";
 import type { FileContext, Rule } from "../engine/rule.js";
 import { chainCalculator, fileFixtures, type ChainStep, type Fixture } from "./shared/fixtures.js";
+import { declareOption, optionSchemas } from "../engine/options.js";
+
+export const maxFixtureChain = declareOption({
+  key: "max-fixture-chain",
+  property: "maxFixtureChain",
+  schema: optionSchemas.nonNegativeInt,
+  default: 3,
+  type: "integer",
+  description:
+    "The longest fixture dependency chain MEM306 allows, in edges.",
+});
 
 /** The most fixture names a message lists. */
 const MAX_SHOWN = 8;
@@ -38,7 +49,7 @@ const rule: Rule<"deep"> = {
       useInstead:
         "@pytest.fixture\ndef settings(): ...\n\n@pytest.fixture\ndef session(settings): ...  # builds the engine itself\n\n@pytest.fixture\ndef service(session): ...\n",
     },
-    options: ["max-fixture-chain"],
+    options: [maxFixtureChain],
   },
   checkFile(ctx: FileContext) {
     const max = ctx.options.maxFixtureChain;

@@ -1,5 +1,16 @@
 import type { FileContext, Rule } from "../engine/rule.js";
 import { mockAnalysis } from "./shared/mocks.js";
+import { declareOption, optionSchemas } from "../engine/options.js";
+
+export const maxMockChainDepth = declareOption({
+  key: "max-mock-chain-depth",
+  property: "maxMockChainDepth",
+  schema: optionSchemas.nonNegativeInt,
+  default: 2,
+  type: "integer",
+  description:
+    "The deepest attribute chain on a mock MEM203 allows.",
+});
 
 const rule: Rule<"deep"> = {
   meta: {
@@ -22,7 +33,7 @@ const rule: Rule<"deep"> = {
       useInstead:
         "def test_rows(mocker):\n    cursor = mocker.MagicMock(spec_set=Cursor)\n    cursor.execute.return_value = [(1,)]\n    assert count_rows(FakeDb(cursor)) == 1\n",
     },
-    options: ["max-mock-chain-depth"],
+    options: [maxMockChainDepth],
   },
   checkFile(ctx: FileContext) {
     const max = ctx.options.maxMockChainDepth;

@@ -2,6 +2,23 @@ import { compileQuery, type SyntaxNode } from "../engine/parser.js";
 import type { FileContext, Rule } from "../engine/rule.js";
 import { callsIn, fileFixtures, nameMatcher, type CallSite, type Fixture } from "./shared/fixtures.js";
 import { directlyIn } from "./shared/test-data.js";
+import { declareOption, optionSchemas } from "../engine/options.js";
+
+export const DEFAULT_CLOSEABLE_CONSTRUCTORS = [
+  "open", "sqlite3.connect", "psycopg2.connect", "psycopg.connect", "pymysql.connect", "create_engine", "create_async_engine",
+  "redis.Redis", "redis.StrictRedis", "httpx.Client", "httpx.AsyncClient", "requests.Session", "aiohttp.ClientSession",
+  "socket.socket", "ThreadPoolExecutor", "ProcessPoolExecutor", "plt.figure",
+];
+
+export const closeableConstructors = declareOption({
+  key: "closeable-constructors",
+  property: "closeableConstructors",
+  schema: optionSchemas.names,
+  default: DEFAULT_CLOSEABLE_CONSTRUCTORS,
+  type: "list of dotted names",
+  description:
+    "Calls that open a resource that must be closed, matched as for `heavy-constructors` (`plt.figure` also matches `matplotlib.pyplot.figure`). Setting it replaces the default list.",
+});
 
 /** Words in a call's last name that mark a teardown (`conn.close()`, `engine.dispose()`, `close_all_sessions()`). */
 const TEARDOWN_WORDS = ["close", "dispose", "shutdown", "quit", "terminate", "stop", "cleanup", "clean_up", "teardown", "tear_down", "disconnect", "release"];
@@ -25,7 +42,7 @@ const rule: Rule<"noCleanup"> = {
       example: "@pytest.fixture\ndef db():\n    conn = sqlite3.connect(\":memory:\")\n    yield conn\n",
       useInstead: "@pytest.fixture\ndef db():\n    conn = sqlite3.connect(\":memory:\")\n    yield conn\n    conn.close()\n",
     },
-    options: ["closeable-constructors"],
+    options: [closeableConstructors],
   },
   checkFile(ctx: FileContext) {
     const matcher = nameMatcher(ctx.options.closeableConstructors);

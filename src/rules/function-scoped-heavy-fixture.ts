@@ -3,7 +3,8 @@ import { callArguments } from "../engine/syntax.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { compileQuery } from "../engine/parser.js";
 import { fileFixtures, fixtureResolver, testClosure, WIDE_BUILTIN_FIXTURES, type Fixture } from "./shared/fixtures.js";
-import { heavyWork } from "./shared/test-data.js";
+import { heavyWork, maxTestData, heavyConstructors } from "./shared/test-data.js";
+import { maxArrayElements } from "./shared/arrays.js";
 
 const WIDE_SCOPES = new Set(["class", "module", "package", "session"]);
 /** `request` attributes that a class-scoped fixture may use as well as a function-scoped one. */
@@ -36,7 +37,7 @@ const rule: Rule<"data" | "array" | "constructor"> = {
       fixSafety:
         "Unsafe: a class-scoped object is shared by the tests of a class, so a test that mutates it changes what the next one sees. The fix adds `scope=\"class\"` to the fixture decorator (or replaces `\"function\"`), and is offered only when the linter can see every test that uses the fixture and each is a method of a class, and the fixture requests no function-scoped fixture (`tmp_path`, `monkeypatch`, `mocker`, a function-scoped fixture of the suite, an unknown plugin fixture, or `request` beyond `request.addfinalizer`/`request.config`/`request.cls`/`request.module`/`request.path`).\n\nTo see every use, the fixture must be defined in the test file itself (fixtures of a test module are visible only to its tests): a fixture in a `conftest.py` can be used by test files a partial run does not read, so it gets no fix. Uses are the tests that request it (as an argument, through `usefixtures`, or through other fixtures), and every test when it is `autouse`. No fix is offered either when a `conftest.py` above requests the same name from one of its fixtures, or when the file calls `request.getfixturevalue` (a request the linter cannot follow). A class-scoped fixture would be rebuilt for every module-level test function, and a wider scope over a function-scoped dependency is a `ScopeMismatch` error, hence these conditions.",
     },
-    options: ["max-test-data", "max-array-elements", "heavy-constructors"],
+    options: [maxTestData, maxArrayElements, heavyConstructors],
   },
   checkFile(ctx: FileContext) {
     for (const fixture of fileFixtures(ctx).all) {

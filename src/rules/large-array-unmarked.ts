@@ -4,8 +4,19 @@ import type { FileContext, Rule } from "../engine/rule.js";
 import { listElements } from "../engine/syntax.js";
 import type { Fix } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
-import { arrayAllocations } from "./shared/arrays.js";
+import { arrayAllocations, maxArrayElements } from "./shared/arrays.js";
 import { enclosingFunctions } from "./shared/test-data.js";
+import { declareOption, optionSchemas } from "../engine/options.js";
+
+export const memoryMarker = declareOption({
+  key: "memory-marker",
+  property: "memoryMarker",
+  schema: optionSchemas.identifier,
+  default: "memory_intensive",
+  type: "identifier",
+  description:
+    "The mark that declares a test memory-intensive; MEM503 checks that it is registered.",
+});
 
 const rule: Rule<"unmarked"> = {
   meta: {
@@ -27,7 +38,7 @@ const rule: Rule<"unmarked"> = {
       fixSafety:
         "Unsafe: a new mark changes which tests `-m` selects, and fails under `--strict-markers` until the marker is registered (see MEM503). The fix adds `@pytest.mark.<memory-marker>` directly above the test's `def` (after its other decorators), and `import pytest` when the file lacks it. Marks are only ever added to tests, never to fixtures (an error in pytest 9).",
     },
-    options: ["max-array-elements", "memory-marker"],
+    options: [maxArrayElements, memoryMarker],
   },
   checkFile(ctx: FileContext) {
     if (!ctx.collection.isTestModule) return;

@@ -3,7 +3,7 @@ import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { docstringStatement, statements } from "../engine/syntax.js";
 import { eolAt, fileIndentUnit, indentOfLine, isBlankLine, nextLineStart } from "../fix/python-text.js";
-import { classHeaderSpan, collectsAfterEachTest, findTeardown, inHygieneScope } from "./shared/hygiene.js";
+import { classHeaderSpan, collectsAfterEachTest, findTeardown, inHygieneScope, classHygieneScope } from "./shared/hygiene.js";
 
 const DOCSTRING = '"""Force GC to prevent mock accumulation in xdist workers"""';
 
@@ -30,7 +30,7 @@ const rule: Rule<"missing" | "noCollect"> = {
       fixSafety:
         "The fix inserts, as the first statement of the class body after its docstring and in the class's own indentation:\n\n- for a class with no base class, or only `object` and classes of the same file that define no teardown, the `teardown_method(self)` shown above (safe);\n- for a `unittest.TestCase` subclass, a `tearDown(self)` that calls `super().tearDown()` and then `gc.collect()` (safe: pytest calls `teardown_method(self, method)` with an argument on TestCase classes, so the plain template would error there);\n- for a class with any other base, `teardown_method(self, method)` calling `gc.collect()` (unsafe: it would hide a `teardown_method` that the unseen base class defines).\n\nWhere the teardown exists but does not call `gc.collect()`, the call is appended as its last statement (safe). `import gc` follows from MEM101 in the next pass.",
     },
-    options: ["class-hygiene-scope"],
+    options: [classHygieneScope],
   },
   checkFile(ctx: FileContext) {
     if (!ctx.collection.isTestModule) return;

@@ -2,9 +2,21 @@ import type { FileContext, Rule } from "../engine/rule.js";
 import type { ClassInfo } from "../engine/model.js";
 import type { Edit } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
-import { classHeaderSpan, hasXdistGroup, inHygieneScope } from "./shared/hygiene.js";
+import { classHeaderSpan, hasXdistGroup, inHygieneScope, classHygieneScope } from "./shared/hygiene.js";
 import { expandGroupName, groupNameProblem } from "./shared/group-name.js";
 import { addoptsOf, effectiveDist, startsWorkers } from "./shared/pytest-options.js";
+import { declareOption } from "../engine/options.js";
+import { z } from "zod";
+
+export const xdistGroupName = declareOption({
+  key: "xdist-group-name",
+  property: "xdistGroupName",
+  schema: z.string(),
+  default: "{stem}_tests",
+  type: "string",
+  description:
+    "Template of the group name MEM102's fix writes: `{stem}` is the file name without `.py`, a leading `test_` and a trailing `_test`; `{class}` is the class name. Empty names and names holding a quote, a backslash, a newline or `@` are rejected.",
+});
 
 const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
   meta: {
@@ -29,7 +41,7 @@ const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
       fixSafety:
         "Safe. The fix inserts `@pytest.mark.xdist_group(name=\"<group>\")` directly above the `class` line, after any existing decorators, at the class's indentation, and adds `import pytest` when the file lacks it. The group name comes from `xdist-group-name` (`--xdist-group-name`). The marks only take effect with `--dist loadgroup` (see MEM502). When `addopts` starts xdist workers with another `--dist` mode (`load`, `worksteal`), the fix is unsafe: the mark it adds does nothing until `--dist loadgroup` is set.",
     },
-    options: ["xdist-group-name", "class-hygiene-scope"],
+    options: [xdistGroupName, classHygieneScope],
   },
   checkFile(ctx: FileContext) {
     if (!ctx.collection.isTestModule) return;

@@ -1,6 +1,18 @@
 import type { SyntaxNode } from "../engine/parser.js";
 import type { FileContext, Rule } from "../engine/rule.js";
 import { argument, mockAnalysis, type Arg } from "./shared/mocks.js";
+import { declareOption } from "../engine/options.js";
+import { z } from "zod";
+
+export const acceptSpec = declareOption({
+  key: "accept-spec",
+  property: "acceptSpec",
+  schema: z.boolean(),
+  default: false,
+  type: "boolean",
+  description:
+    "Whether `spec=` alone satisfies MEM201.",
+});
 
 /** Where `spec_set` sits among the positional parameters of each mock class. */
 const SPEC_SET_POSITION: Record<string, number> = {
@@ -45,7 +57,7 @@ const rule: Rule<"missing" | "spec" | "autospec"> = {
       useInstead:
         "from unittest.mock import MagicMock\n\nfrom myapp.http import HttpClient\n\n\ndef test_fetch():\n    client = MagicMock(spec_set=HttpClient)\n    client.get.return_value = {\"id\": 1}\n    assert fetch(client) == 1\n",
     },
-    options: ["accept-spec"],
+    options: [acceptSpec],
   },
   checkFile(ctx: FileContext) {
     const analysis = mockAnalysis(ctx);

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../engine/parser.js";
 import type { FileContext, Rule } from "../engine/rule.js";
-import { enclosingFunctions, oversizedData } from "./shared/test-data.js";
+import { enclosingFunctions, oversizedData, maxTestData } from "./shared/test-data.js";
 
 const MOCK_VALUE_NAMES = new Set(["return_value", "side_effect"]);
 
@@ -26,7 +26,7 @@ const rule: Rule<"test" | "fixture" | "mock" | "module"> = {
       example: "def test_sum():\n    data = [i for i in range(10**6)]\n    assert total(data) == sum(range(10**6))\n",
       useInstead: "def test_sum():\n    data = [i for i in range(1_000)]\n    assert total(data) == sum(range(1_000))\n",
     },
-    options: ["max-test-data"],
+    options: [maxTestData],
   },
   checkFile(ctx: FileContext) {
     const max = ctx.options.maxTestData;

@@ -1,6 +1,6 @@
 import type { FileContext, Rule } from "../engine/rule.js";
 import { fileFixtures } from "./shared/fixtures.js";
-import { heavyWork } from "./shared/test-data.js";
+import { heavyWork, maxTestData, heavyConstructors } from "./shared/test-data.js";
 
 const rule: Rule<"data" | "constructor"> = {
   meta: {
@@ -24,7 +24,7 @@ const rule: Rule<"data" | "constructor"> = {
       useInstead:
         '@pytest.fixture(scope="session")\ndef encoder():\n    return SentenceTransformer("all-MiniLM-L6-v2")\n\n\n@pytest.fixture(params=["short", "long"])\ndef query(request, encoder):\n    return encoder.encode(TEXTS[request.param])\n',
     },
-    options: ["max-test-data", "heavy-constructors"],
+    options: [maxTestData, heavyConstructors],
   },
   checkFile(ctx: FileContext) {
     for (const fixture of fileFixtures(ctx).all) {

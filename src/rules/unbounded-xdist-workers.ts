@@ -1,6 +1,17 @@
 import type { FileContext, Rule, SuiteContext } from "../engine/rule.js";
 import { addoptsOf } from "./shared/pytest-options.js";
 import { configGroups, recordPytestFacts, reportConfigLine } from "./shared/pytest-suite.js";
+import { declareOption, optionSchemas } from "../engine/options.js";
+
+export const maxWorkers = declareOption({
+  key: "max-workers",
+  property: "maxWorkers",
+  schema: optionSchemas.positiveInt,
+  default: 8,
+  type: "integer",
+  description:
+    "The most xdist workers `addopts` may start.",
+});
 
 const rule: Rule<"unbounded" | "tooMany" | "capTooHigh"> = {
   meta: {
@@ -23,7 +34,7 @@ const rule: Rule<"unbounded" | "tooMany" | "capTooHigh"> = {
       example: "# pytest.ini\n[pytest]\naddopts = -n auto\n",
       useInstead: "# pytest.ini\n[pytest]\naddopts = -n auto --maxprocesses 8\n",
     },
-    options: ["max-workers"],
+    options: [maxWorkers],
   },
   checkFile(ctx: FileContext) {
     recordPytestFacts(ctx);

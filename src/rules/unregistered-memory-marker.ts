@@ -1,6 +1,7 @@
 import type { FileContext, Rule, SuiteContext } from "../engine/rule.js";
 import { optionLines } from "../config/pytest-config.js";
 import { configGroups, isBuiltinMark, markerName, recordPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
+import { memoryMarker } from "./large-array-unmarked.js";
 
 const rule: Rule<"unregistered"> = {
   meta: {
@@ -21,7 +22,7 @@ const rule: Rule<"unregistered"> = {
       example: "# pytest.ini\n[pytest]\naddopts = -n 4 --dist loadgroup\n\n# tests/test_reports.py\n@pytest.mark.memory_intensive\ndef test_full_export():\n    ...\n",
       useInstead: "# pytest.ini\n[pytest]\naddopts = -n 4 --dist loadgroup\nmarkers =\n    memory_intensive: needs a lot of memory; run with -n 0\n    performance: timing tests; run alone\n",
     },
-    options: ["memory-marker"],
+    options: [memoryMarker],
   },
   checkFile(ctx: FileContext) {
     recordPytestFacts(ctx);

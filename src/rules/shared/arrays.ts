@@ -4,6 +4,17 @@ import type { FileContext } from "../../engine/rule.js";
 import { callArguments, callNamedAt, type CallArguments } from "../../engine/syntax.js";
 import { attached } from "./fixtures.js";
 import { enclosingFunctions } from "./test-data.js";
+import { declareOption, optionSchemas } from "../../engine/options.js";
+
+export const maxArrayElements = declareOption({
+  key: "max-array-elements",
+  property: "maxArrayElements",
+  schema: optionSchemas.nonNegativeInt,
+  default: 1_000_000,
+  type: "integer",
+  description:
+    "The most elements a numpy/torch allocation may have before it is large (in a test not marked with `memory-marker`, or in a function-scoped fixture).",
+});
 
 /** numpy/torch allocations and their element counts (MEM303's measure, shared with MEM301). */
 

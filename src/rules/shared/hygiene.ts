@@ -5,6 +5,18 @@ import { callNamedAt } from "../../engine/syntax.js";
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements } from "../../engine/syntax.js";
+import { declareOption } from "../../engine/options.js";
+import { z } from "zod";
+
+export const classHygieneScope = declareOption({
+  key: "class-hygiene-scope",
+  property: "classHygieneScope",
+  schema: z.enum(["mock-using", "all"]),
+  default: "mock-using",
+  type: '"mock-using" | "all"',
+  description:
+    "Which test classes MEM102 and MEM103 check: those whose own body creates or patches mocks, or every test class.",
+});
 
 /** What MEM102 and MEM103 need to know about a file, computed once per file and shared. */
 export interface HygieneFacts {

@@ -5,6 +5,34 @@ import type { FileContext } from "../../engine/rule.js";
 import { callNamedAt } from "../../engine/syntax.js";
 import { arrayAllocations } from "./arrays.js";
 import { attached, callsIn, nameMatcher } from "./fixtures.js";
+import { declareOption, optionSchemas } from "../../engine/options.js";
+
+export const DEFAULT_HEAVY_CONSTRUCTORS = [
+  "SentenceTransformer", "AutoModel.from_pretrained", "AutoTokenizer.from_pretrained", "AutoModelForCausalLM.from_pretrained",
+  "AutoModelForSequenceClassification.from_pretrained", "pipeline", "create_engine", "create_async_engine",
+  "chromadb.HttpClient", "chromadb.PersistentClient", "chromadb.Client", "docker.from_env", "webdriver.Chrome", "webdriver.Firefox",
+  "spacy.load", "torch.load",
+];
+
+export const maxTestData = declareOption({
+  key: "max-test-data",
+  property: "maxTestData",
+  schema: optionSchemas.nonNegativeInt,
+  default: 1000,
+  type: "integer",
+  description:
+    "The most elements test data built from `range()` may have.",
+});
+
+export const heavyConstructors = declareOption({
+  key: "heavy-constructors",
+  property: "heavyConstructors",
+  schema: optionSchemas.names,
+  default: DEFAULT_HEAVY_CONSTRUCTORS,
+  type: "list of dotted names",
+  description:
+    "Calls that load a model, an engine or a browser. A name matches a call that resolves through the file's imports to it, or to `<module>.<name>` reached through a module or a `from`-import (`create_engine` matches `sqlalchemy.create_engine`, `sa.create_engine` and `from sqlalchemy import create_engine as ce`); a method of another object that merely shares the last name (`DatabaseManager.create_async_engine`, `manager.create_engine`) does not match, nor does a call through an unknown name. Setting it replaces the default list.",
+});
 
 /**
  * Oversized test data (MEM302's measure, shared with MEM301 and MEM304): data materialised from `range(n)`
