@@ -1,8 +1,9 @@
-import { constantsOf, rangeCount, type ConstantEvaluator } from "../engine/constants.js";
+import { constantsOf, type ConstantEvaluator } from "../engine/constants.js";
 import type { FunctionInfo, ModuleModel } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import type { Resolver } from "../engine/resolver.js";
 import { callArguments, docstringStatement, listElements, stringValue, type CallArguments } from "../engine/syntax.js";
+import { allocationSize } from "../rules/shared/arrays.js";
 import { nameMatcher } from "../rules/shared/fixtures.js";
 import { heavyConstructorCost } from "./heavy-costs.js";
 
@@ -55,8 +56,6 @@ const DTYPE_BYTES: Record<string, number> = {
 
 interface ArrayKind {
   library: "numpy" | "torch";
-  /** Element count from the call's arguments. */
-  count: (args: CallArguments, c: ConstantEvaluator) => number | undefined;
   /** Where the dtype may be given besides `dtype=`: a positional index. */
   dtypeAt?: number;
   /** The dtype when none is given: a name, or "fill"/"arange" to infer it from the values. */
@@ -67,82 +66,32 @@ function arg(args: CallArguments, position: number, keyword: string): SyntaxNode
   return args.keywords.get(keyword) ?? args.positional[position];
 }
 
-const shapeAt =
-  (position: number, keyword: string) =>
-  (args: CallArguments, c: ConstantEvaluator): number | undefined =>
-    c.shapeSize(arg(args, position, keyword));
-
-/** `np.random.rand(d0, d1, ...)`, `torch.zeros(2, 3)`, `torch.zeros((2, 3))`, `torch.zeros(size=(2, 3))`. */
-function dims(args: CallArguments, c: ConstantEvaluator): number | undefined {
-  const size = args.keywords.get("size");
-  if (size) return c.shapeSize(size);
-  if (args.positional.length === 0 || args.hasSplat) return undefined;
-  if (args.positional.length === 1) return c.shapeSize(args.positional[0]);
-  let product = 1;
-  for (const a of args.positional) {
-    const n = c.int(a);
-    if (n === undefined || n < 0) return undefined;
-    product *= n;
-  }
-  return product;
-}
-
-function arangeCount(stopKeyword: string) {
-  return (args: CallArguments, c: ConstantEvaluator): number | undefined => {
-    const p = args.positional.map((a) => c.number(a));
-    if (p.some((v) => v === undefined)) return undefined;
-    const kw = (name: string) => {
-      const node = args.keywords.get(name);
-      return node ? c.number(node) : null;
-    };
-    let start: number | undefined | null = kw("start");
-    let stop: number | undefined | null = kw(stopKeyword);
-    let step: number | undefined | null = kw("step");
-    if (p.length === 1 && stop === null) [start, stop] = [start ?? 0, p[0]];
-    else if (p.length >= 2) [start, stop, step] = [p[0], p[1], p.length >= 3 ? p[2] : step];
-    start ??= 0;
-    step ??= 1;
-    if (start === undefined || stop === undefined || stop === null || step === undefined) return undefined;
-    return rangeCount(start, stop, step);
-  };
-}
-
-function eye(nKeyword: string, mKeyword: string) {
-  return (args: CallArguments, c: ConstantEvaluator): number | undefined => {
-    const n = c.int(arg(args, 0, nKeyword));
-    if (n === undefined || n < 0) return undefined;
-    const mNode = arg(args, 1, mKeyword);
-    const m = mNode ? c.int(mNode) : n;
-    return m === undefined || m < 0 ? undefined : n * m;
-  };
-}
-
 const ARRAYS: Record<string, ArrayKind> = {
-  "numpy.zeros": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 1, defaultDtype: "float64" },
-  "numpy.ones": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 1, defaultDtype: "float64" },
-  "numpy.empty": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 1, defaultDtype: "float64" },
-  "numpy.full": { library: "numpy", count: shapeAt(0, "shape"), dtypeAt: 2, defaultDtype: "fill" },
-  "numpy.arange": { library: "numpy", count: arangeCount("stop"), defaultDtype: "arange" },
-  "numpy.linspace": { library: "numpy", count: (a, c) => (arg(a, 2, "num") ? c.int(arg(a, 2, "num")) : 50), defaultDtype: "float64" },
-  "numpy.eye": { library: "numpy", count: eye("N", "M"), defaultDtype: "float64" },
-  "numpy.identity": { library: "numpy", count: (a, c) => { const n = c.int(arg(a, 0, "n")); return n === undefined ? undefined : n * n; }, defaultDtype: "float64" },
-  "numpy.random.rand": { library: "numpy", count: dims, defaultDtype: "float64" },
-  "numpy.random.randn": { library: "numpy", count: dims, defaultDtype: "float64" },
-  "numpy.random.random": { library: "numpy", count: shapeAt(0, "size"), defaultDtype: "float64" },
-  "numpy.random.random_sample": { library: "numpy", count: shapeAt(0, "size"), defaultDtype: "float64" },
-  "numpy.random.standard_normal": { library: "numpy", count: shapeAt(0, "size"), defaultDtype: "float64" },
-  "numpy.random.normal": { library: "numpy", count: shapeAt(2, "size"), defaultDtype: "float64" },
-  "numpy.random.uniform": { library: "numpy", count: shapeAt(2, "size"), defaultDtype: "float64" },
-  "numpy.random.randint": { library: "numpy", count: shapeAt(2, "size"), defaultDtype: "int64" },
-  "torch.zeros": { library: "torch", count: dims, defaultDtype: "float32" },
-  "torch.ones": { library: "torch", count: dims, defaultDtype: "float32" },
-  "torch.empty": { library: "torch", count: dims, defaultDtype: "float32" },
-  "torch.rand": { library: "torch", count: dims, defaultDtype: "float32" },
-  "torch.randn": { library: "torch", count: dims, defaultDtype: "float32" },
-  "torch.full": { library: "torch", count: shapeAt(0, "size"), defaultDtype: "fill" },
-  "torch.arange": { library: "torch", count: arangeCount("end"), defaultDtype: "arange" },
-  "torch.randint": { library: "torch", count: (a, c) => c.shapeSize(a.keywords.get("size") ?? a.positional[a.positional.length - 1]), defaultDtype: "int64" },
-  "torch.eye": { library: "torch", count: eye("n", "m"), defaultDtype: "float32" },
+  "numpy.zeros": { library: "numpy", dtypeAt: 1, defaultDtype: "float64" },
+  "numpy.ones": { library: "numpy", dtypeAt: 1, defaultDtype: "float64" },
+  "numpy.empty": { library: "numpy", dtypeAt: 1, defaultDtype: "float64" },
+  "numpy.full": { library: "numpy", dtypeAt: 2, defaultDtype: "fill" },
+  "numpy.arange": { library: "numpy", defaultDtype: "arange" },
+  "numpy.linspace": { library: "numpy", defaultDtype: "float64" },
+  "numpy.eye": { library: "numpy", defaultDtype: "float64" },
+  "numpy.identity": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.rand": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.randn": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.random": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.random_sample": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.standard_normal": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.normal": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.uniform": { library: "numpy", defaultDtype: "float64" },
+  "numpy.random.randint": { library: "numpy", defaultDtype: "int64" },
+  "torch.zeros": { library: "torch", defaultDtype: "float32" },
+  "torch.ones": { library: "torch", defaultDtype: "float32" },
+  "torch.empty": { library: "torch", defaultDtype: "float32" },
+  "torch.rand": { library: "torch", defaultDtype: "float32" },
+  "torch.randn": { library: "torch", defaultDtype: "float32" },
+  "torch.full": { library: "torch", defaultDtype: "fill" },
+  "torch.arange": { library: "torch", defaultDtype: "arange" },
+  "torch.randint": { library: "torch", defaultDtype: "int64" },
+  "torch.eye": { library: "torch", defaultDtype: "float32" },
 };
 
 const MATERIALISERS = new Set(["builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "numpy.array", "numpy.asarray"]);
@@ -217,7 +166,7 @@ function arrayEstimate(env: EstimateEnv, qualified: string, call: SyntaxNode): S
   const kind = ARRAYS[qualified];
   if (!kind) return null;
   const args = callArguments(call);
-  const n = kind.count(args, env.consts);
+  const n = allocationSize(qualified, args, env.consts);
   if (n === undefined || n < 0) return undefined;
   const dtypeNode = args.keywords.get("dtype") ?? (kind.dtypeAt !== undefined ? args.positional[kind.dtypeAt] : undefined);
   const dtype = dtypeNode ? dtypeBytes(env, dtypeNode) : inferredDtype(env, kind, args);

@@ -127,6 +127,15 @@ const ALLOCATIONS: Record<string, SizeOf> = {
   "torch.eye": eye("n", "m"),
 };
 
+/**
+ * The element count of a call of `qualified` (`numpy.zeros`, `torch.randn`) with these arguments: MEM303's
+ * measure, shared with MEM301 and the suite report's estimator. Undefined when it is no known allocation or
+ * its size cannot be read.
+ */
+export function allocationSize(qualified: string, args: CallArguments, consts: ConstantEvaluator): number | undefined {
+  return ALLOCATIONS[qualified]?.(args, consts);
+}
+
 /** Methods of numpy's `Generator` (`np.random.default_rng(...)`) and where they take the size. */
 const GENERATOR_METHODS: Record<string, SizeOf> = {
   standard_normal: shapeAt(0, "size"),
