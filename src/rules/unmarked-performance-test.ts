@@ -1,3 +1,4 @@
+import { constantsOf } from "../engine/constants.js";
 import type { FileContext, Rule } from "../engine/rule.js";
 import type { FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
@@ -5,7 +6,7 @@ import { dottedText } from "../engine/resolver.js";
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
 import { usefixturesNames } from "./shared/fixtures.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
-import { allSources, conftestFacts, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
+import { allSources, conftestFacts, functionMarkSources, hasBaseFromElsewhere, marksIn } from "./shared/pytest-suite.js";
 
 const rule: Rule<"unmarked"> = {
   meta: {
@@ -79,6 +80,8 @@ function timingEvidence(ctx: FileContext, fn: FunctionInfo, clockNames: RegExp |
   // A test about a timeout, a sleep or a wait times that behaviour (`shutdown did not wait for the timeout`), not speed.
   if (WAIT_WORDS.test(fn.name) || WAIT_WORDS.test(text)) return undefined;
   const resolve = (n: SyntaxNode | null | undefined) => ctx.model.resolver.resolve(n) ?? "";
+  const consts = constantsOf(ctx.model);
+  const isConstant = (n: SyntaxNode | null | undefined): boolean => !!n && consts.number(n) !== undefined;
   const clockReadNames = new Map<string, string>();
   const timerObjects = new Set<string>();
   const elapsedNames = new Map<string, string>();
@@ -106,7 +109,9 @@ function timingEvidence(ctx: FileContext, fn: FunctionInfo, clockNames: RegExp |
       if (n.type === "binary_operator" && n.childForFieldName("operator")?.type === "-") {
         const left = n.childForFieldName("left");
         const right = n.childForFieldName("right");
-        if (isClockRead(left) || isClockRead(right)) return `it asserts on a difference of \`${clockOf(isClockRead(left) ? left : right, resolve, clockReadNames)}\` readings`;
+        // `time.time() - 600` is a moment ten minutes ago, not a duration: a constant is no second reading.
+        const readings = (isClockRead(left) || isClockRead(right)) && !isConstant(left) && !isConstant(right);
+        if (readings) return `it asserts on a difference of \`${clockOf(isClockRead(left) ? left : right, resolve, clockReadNames)}\` readings`;
       }
       if (timeitResult(n)) return "it asserts on a `timeit` result";
       stack.push(...n.namedChildren);
@@ -202,15 +207,7 @@ function hasPerformanceMark(ctx: FileContext, fn: FunctionInfo): boolean {
 
 /** A class with a base from another module (other than unittest's) may get the mark from it. */
 function mayInheritMarks(ctx: FileContext, fn: FunctionInfo): boolean {
-  for (let cls = fn.cls; cls; cls = cls.parentClass) {
-    for (const k of ctx.collection.lineage(cls)) {
-      for (const base of k.bases) {
-        if (base.type === "identifier" && (base.text === "object" || ctx.model.topLevelClasses.has(base.text))) continue;
-        const resolved = ctx.model.resolver.resolve(base) ?? "";
-        if (!resolved.startsWith("unittest.")) return true;
-      }
-    }
-  }
+  for (let cls = fn.cls; cls; cls = cls.parentClass) if (hasBaseFromElsewhere(ctx, cls)) return true;
   return false;
 }
 
