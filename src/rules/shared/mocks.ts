@@ -664,6 +664,14 @@ export class MockAnalysis {
     return isMockNamed(name) && kind !== "other";
   }
 
+  /**
+   * A `mock_*` name imported from another module and called (`mock_backend_connector().with_x().build()`):
+   * a helper that builds test doubles, not a mock; only its name says otherwise.
+   */
+  private importedFactory(name: string, scope: Scope, offset: number): boolean {
+    return this.nameKind(name, scope, offset) !== "mock" && this.ctx.model.resolver.resolveName(name) !== undefined;
+  }
+
   /** `self.<attr>` in a class: a mock when any binding in the class or its same-file bases is one. */
   classAttributeKind(cls: ClassInfo, attr: string): ValueKind {
     let result: ValueKind = "unknown";
@@ -964,7 +972,7 @@ export class MockAnalysis {
 
   /** How many links the mock root takes: 0 for a mock name, 1 for `self.<mock>`, n for `a.b.mock_x`; undefined: no mock root. */
   private rootLength(baseName: string, base: number, links: Link[], scope: Scope): number | undefined {
-    if (this.isMockName(baseName, scope, base)) return 0;
+    if (this.isMockName(baseName, scope, base)) return links[0]?.name === undefined && this.importedFactory(baseName, scope, base) ? undefined : 0;
     const first = links[0]?.name;
     if ((baseName === "self" || baseName === "cls") && first !== undefined) {
       const cls = this.enclosingClass(scope);
