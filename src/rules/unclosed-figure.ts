@@ -2,7 +2,7 @@ import type { FileContext, Rule } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import { compileQuery } from "../engine/parser.js";
-import { closesAllFigures, conftestFacts, figureCalls, resolveName } from "./shared/pytest-suite.js";
+import { closesAllFigures, conftestFacts, figureCalls, hasBaseFromElsewhere, resolveName } from "./shared/pytest-suite.js";
 
 const assignmentQuery = compileQuery("(assignment left: (identifier) @name right: (_) @value)");
 
@@ -176,21 +176,6 @@ function sameFileFunction(ctx: FileContext, owner: FunctionInfo, callee: SyntaxN
     if (found) return found;
   }
   return undefined;
-}
-
-/**
- * A class with a base from another module (other than the standard library's `unittest`) may inherit an
- * autouse fixture or a teardown that closes every figure (a shared `PlotTestCase`): it is not judged.
- */
-function hasBaseFromElsewhere(ctx: FileContext, cls: ClassInfo): boolean {
-  for (const k of ctx.collection.lineage(cls)) {
-    for (const base of k.bases) {
-      if (base.type === "identifier" && (base.text === "object" || ctx.model.topLevelClasses.has(base.text))) continue;
-      const resolved = ctx.model.resolver.resolve(base) ?? "";
-      if (!resolved.startsWith("unittest.")) return true;
-    }
-  }
-  return false;
 }
 
 /** Something in the same file closes every figure around this test or fixture. */

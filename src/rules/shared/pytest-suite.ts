@@ -297,6 +297,22 @@ export function conftestFacts(ctx: FileContext): { path: string; facts: FilePyte
   return ctx.project.conftestsAbove(ctx.file.path).map((c) => ({ path: c.file.path, facts: filePytestFacts(c.tree, c.collection.model) }));
 }
 
+/**
+ * A class (or one of its same-file bases) with a base from another module, other than the standard
+ * library's `unittest`: it may inherit what the file cannot show (an autouse fixture that closes every
+ * figure, a teardown, a mark), so rules that depend on that do not judge it.
+ */
+export function hasBaseFromElsewhere(ctx: FileContext, cls: ClassInfo): boolean {
+  for (const k of ctx.collection.lineage(cls)) {
+    for (const base of k.bases) {
+      if (base.type === "identifier" && (base.text === "object" || ctx.model.topLevelClasses.has(base.text))) continue;
+      const resolved = ctx.model.resolver.resolve(base) ?? "";
+      if (!resolved.startsWith("unittest.")) return true;
+    }
+  }
+  return false;
+}
+
 export function isBuiltinMark(name: string): boolean {
   return BUILTIN_MARKS.has(name);
 }
