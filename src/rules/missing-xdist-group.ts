@@ -29,7 +29,7 @@ const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
     messages: {
       missing: "Test class `{name}` has no `xdist_group` mark; its tests spread over every xdist worker",
       missingWithoutLoadgroup:
-        "Test class `{name}` has no `xdist_group` mark; its tests spread over every xdist worker, and `addopts` runs `--dist {dist}`: the mark only takes effect with `--dist loadgroup` (MEM502 names the configuration line)",
+        "Test class `{name}` has no `xdist_group` mark; its tests spread over every xdist worker, and `addopts` runs `--dist {dist}`: the mark only takes effect once `addopts` runs `--dist loadgroup`",
     },
     docs: {
       whatItDoes:
