@@ -3,11 +3,19 @@
  * Lints DIR with every default rule and, in the same run, times a bare read + decode + parse of the
  * same files with the same bindings. Each phase runs in its own child process (so its peak memory
  * is its own), alternating, N rounds; medians are reported with their ratio.
+ *
+ * npm run bench -- --memory [--sizes 1000,10000] [--rounds N] [--bin OTHER/bin/pytest-memlint.js]
+ * Generates suites of those sizes in a temporary folder and runs the CLI on each as a child process,
+ * with `--jobs 1` and with the default: median time and peak RSS (worker threads included) of
+ * each, the speed-up of the default, and the peak RSS ratio of the largest suite to the smallest.
+ * `--bin` measures another build (an earlier release) on the same generated suites.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateSuite } from "./generate-suite.js";
 import { discover } from "../src/discover.js";
 import { collectionRules } from "../src/engine/collection.js";
 import { Project } from "../src/engine/project.js";
@@ -78,8 +86,78 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
+interface CliRun {
+  ms: number;
+  maxRssMb: number;
+}
+
+/** One CLI run as a child process, its peak RSS reported by the preloaded probe. */
+function runCli(suite: string, jobsArgs: string[], bin: string): CliRun {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const rssFile = path.join(os.tmpdir(), `pytest-memlint-rss-${process.pid}`);
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ["--import", path.join(here, "rss-probe.js"), bin, "--no-config", "--format", "json", "--output-file", os.devNull, "--exit-zero", ...jobsArgs, "."], {
+    cwd: suite,
+    encoding: "utf8",
+    env: { ...process.env, PYTEST_MEMLINT_RSS_FILE: rssFile },
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (child.status !== 0) throw new Error(`the CLI failed on ${suite}: ${child.stderr}`);
+  const maxRssMb = Number(fs.readFileSync(rssFile, "utf8")) / 1024;
+  fs.rmSync(rssFile, { force: true });
+  return { ms, maxRssMb };
+}
+
+function memoryBench(sizes: number[], rounds: number, bin: string): void {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "pytest-memlint-bench-"));
+  const modes: [string, string[]][] = [
+    ["--jobs 1", ["--jobs", "1"]],
+    ["default", []],
+  ];
+  const peaks = new Map<string, number>();
+  const lines = [`cpus: ${os.availableParallelism()}, load average ${os.loadavg()[0]?.toFixed(1) ?? "?"}, ${rounds} rounds, medians (peak RSS: the highest round)`];
+  try {
+    for (const size of sizes) {
+      const suite = path.join(root, `suite-${size}`);
+      generateSuite(suite, size);
+      const ms = new Map<string, number>();
+      for (const [label, args] of modes) {
+        const runs: CliRun[] = [];
+        for (let r = 0; r < rounds; r++) runs.push(runCli(suite, args, bin));
+        const med = median(runs.map((x) => x.ms));
+        const peak = Math.max(...runs.map((x) => x.maxRssMb));
+        ms.set(label, med);
+        peaks.set(`${label}@${size}`, peak);
+        lines.push(`${String(size).padStart(6)} files, ${label.padEnd(8)}: ${(med / 1000).toFixed(2)} s, ${(size / (med / 1000)).toFixed(0)} files/s, peak RSS ${peak.toFixed(0)} MB`);
+      }
+      lines.push(`${String(size).padStart(6)} files: default is ${((ms.get("--jobs 1") ?? 0) / (ms.get("default") ?? 1)).toFixed(2)}x faster than --jobs 1`);
+      fs.rmSync(suite, { recursive: true, force: true });
+    }
+    const small = Math.min(...sizes);
+    const large = Math.max(...sizes);
+    if (small !== large) {
+      for (const [label] of modes) {
+        const ratio = (peaks.get(`${label}@${large}`) ?? 0) / (peaks.get(`${label}@${small}`) ?? 1);
+        lines.push(`peak RSS ${large}/${small} files, ${label}: ${ratio.toFixed(2)}`);
+      }
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes("--memory")) {
+    const sizesIndex = args.indexOf("--sizes");
+    const sizes = sizesIndex !== -1 ? (args[sizesIndex + 1] ?? "").split(",").map(Number) : [1000, 10000];
+    const roundsAt = args.indexOf("--rounds");
+    const binAt = args.indexOf("--bin");
+    const bin = binAt !== -1 ? path.resolve(args[binAt + 1] ?? "") : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "pytest-memlint.js");
+    memoryBench(sizes, roundsAt !== -1 ? Number(args[roundsAt + 1]) : 3, bin);
+    return;
+  }
   const phaseIndex = args.indexOf("--phase");
   if (phaseIndex !== -1) {
     const result = await phase(args[phaseIndex + 1] ?? "parse", args[phaseIndex + 2] ?? ".");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError, UsageError } from "./config/errors.js";
 import { configWhere } from "./config/per-file-ignores.js";
-import type { Finding } from "./engine/types.js";
+import type { FindingRecord } from "./engine/record.js";
 import { writeFileAtomicallySync } from "./fix/write.js";
 import { readRegularText, RefusedFileError } from "./engine/read-file.js";
 
@@ -53,7 +53,7 @@ export interface StaleEntry {
 
 export interface BaselineResult {
   /** Findings beyond the baseline, in the order given. */
-  fresh: Finding[];
+  fresh: FindingRecord[];
   /** How many findings the baseline covered. */
   baselined: number;
   /** Entries no finding used, in files and codes this run checked. */
@@ -119,16 +119,16 @@ export class Baseline {
   }
 
   /** Splits findings into new ones and baselined ones, and lists the entries no finding used. */
-  apply(findings: readonly Finding[], inScope: InScope): BaselineResult {
+  apply(findings: readonly FindingRecord[], inScope: InScope): BaselineResult {
     const remaining = new Map<string, number>();
     const slot = (rel: string, code: string, print: string) => `${rel}\0${code}\0${print}`;
     for (const [rel, byCode] of this.entries) {
       for (const [code, prints] of byCode) for (const p of prints) remaining.set(slot(rel, code, p), (remaining.get(slot(rel, code, p)) ?? 0) + 1);
     }
-    const fresh: Finding[] = [];
+    const fresh: FindingRecord[] = [];
     let baselined = 0;
     for (const f of findings) {
-      const key = slot(this.relative(f.file.path), f.code, fingerprint(f));
+      const key = slot(this.relative(f.path), f.code, fingerprint(f));
       const left = remaining.get(key) ?? 0;
       if (left > 0) {
         remaining.set(key, left - 1);
@@ -153,7 +153,7 @@ export class Baseline {
    * A baseline recording `findings`, keeping this one's entries for files and codes the run did
    * not look at (a partial run, or a narrower `--select`, does not forget the rest).
    */
-  rewrite(findings: readonly Finding[], inScope: InScope): Baseline {
+  rewrite(findings: readonly FindingRecord[], inScope: InScope): Baseline {
     const entries: Entries = new Map();
     const add = (rel: string, code: string, print: string) => {
       let byCode = entries.get(rel);
@@ -168,7 +168,7 @@ export class Baseline {
         for (const p of prints) add(rel, code, p);
       }
     }
-    for (const f of findings) add(this.relative(f.file.path), f.code, fingerprint(f));
+    for (const f of findings) add(this.relative(f.path), f.code, fingerprint(f));
     return new Baseline(this.file, entries);
   }
 
@@ -204,9 +204,8 @@ export class Baseline {
 }
 
 /** The fingerprint of a finding: a hash of its rule and of the text of the line where it starts, whitespace collapsed. */
-export function fingerprint(f: Finding): string {
-  const { lines } = f.file;
-  const text = lines.lineText(lines.lineOf(f.start)).trim().replace(/\s+/g, " ");
+export function fingerprint(f: FindingRecord): string {
+  const text = f.lineText.trim().replace(/\s+/g, " ");
   return createHash("sha256").update(`${f.code}\0${text}`).digest("hex").slice(0, 16);
 }
 
@@ -268,7 +267,7 @@ export function openBaselines(opts: { cwd: string; baseline?: string | undefined
  * findings are reported; stale entries are listed on standard error unless `quiet`). Returns the
  * findings to report. Throws UsageError when the file cannot be written.
  */
-export function finishBaseline(setup: BaselineSetup, findings: readonly Finding[], inScope: InScope, log: (text: string) => void, quiet: boolean): readonly Finding[] {
+export function finishBaseline(setup: BaselineSetup, findings: readonly FindingRecord[], inScope: InScope, log: (text: string) => void, quiet: boolean): readonly FindingRecord[] {
   if (setup.write) {
     const next = setup.write.baseline.rewrite(findings, inScope);
     next.write(setup.write.shown);

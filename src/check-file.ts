@@ -6,6 +6,9 @@ import type { SuiteFacts } from "./engine/facts.js";
 import { lintAnalyzed, lintText, type LintSettings } from "./engine/lint.js";
 import type { Project } from "./engine/project.js";
 import { canEncode, encodeSource } from "./engine/source.js";
+import { maybeInjectFault } from "./engine/fault-injection.js";
+import { ParserNotLoaded } from "./engine/parser.js";
+import { toRecord, type FindingRecord } from "./engine/record.js";
 import type { Finding } from "./engine/types.js";
 import { ConfigError } from "./config/errors.js";
 import { isPytestConfigFileName, PytestConfigError, type PytestConfig } from "./config/pytest-config.js";
@@ -35,7 +38,8 @@ export interface CheckEnv {
 export interface FileResult {
   /** `skipped`: not a test file; `config`: a pytest configuration named on the command line (for MEM5xx). */
   kind: "checked" | "skipped" | "config" | "failed";
-  findings: Finding[];
+  /** Plain records: nothing of the file's text, tree or line index outlives its check. */
+  findings: FindingRecord[];
   /** Fixes applied (or that --diff would apply). */
   fixed: number;
   wroteFile: boolean;
@@ -52,8 +56,29 @@ function result(kind: FileResult["kind"], errors: string[] = []): FileResult {
   return { kind, findings: [], fixed: 0, wroteFile: false, errors };
 }
 
-/** Reads, lints and (with --fix or --diff) fixes one file. Never throws for bad input: it says so in `errors`. */
+/** Where in a file's check an unexpected exception happened, for its `error:` line. */
+type Stage = "reading" | "parsing" | "linting" | "fixing" | "writing";
+
+/**
+ * Reads, lints and (with --fix or --diff) fixes one file. Never throws: bad input is said in
+ * `errors`, and so is an internal error anywhere in this file's check (one line naming the file
+ * and the stage), so that the other files are still checked and reported.
+ */
 export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, given?: Buffer): FileResult {
+  const stage: { now: Stage } = { now: "reading" };
+  try {
+    return checkFileUnguarded(filePath, explicit, env, given, stage);
+  } catch (e) {
+    // Not an error of this file: the run loads the parser and checks the file again (withParser).
+    if (e instanceof ParserNotLoaded) throw e;
+    const message = (e as Error)?.message ?? String(e);
+    return result("failed", [`${displayPath(env.cwd, filePath)}: internal error while ${stage.now}: ${message}`]);
+  }
+}
+
+const records = (findings: readonly Finding[]): FindingRecord[] => findings.map(toRecord);
+
+function checkFileUnguarded(filePath: string, explicit: boolean, env: CheckEnv, given: Buffer | undefined, stage: { now: Stage }): FileResult {
   const errors: string[] = [];
   let pytestConfig: PytestConfig | undefined;
   try {
@@ -77,9 +102,12 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   let analyzed: AnalyzedFile;
   let stamp: FileStamp | undefined;
   try {
+    maybeInjectFault("read", filePath);
     let source;
     if (given) source = decodeBytes(filePath, given);
     else ({ source, stamp } = readSourceFile(filePath));
+    stage.now = "parsing";
+    maybeInjectFault("parse", filePath);
     analyzed = analyzeText(filePath, source, source.text, pytestConfig, explicit);
   } catch (e) {
     if (!(e instanceof FileError)) throw e;
@@ -87,13 +115,17 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
     return result("failed", errors);
   }
   const { settings, project, facts } = env;
+  stage.now = "linting";
   const first = lintAnalyzed(analyzed, settings, project, facts);
   for (const c of first.crashes) errors.push(`${displayPath(env.cwd, c.path)}: ${c.message}`);
-  if (cached && errors.length === 0) cached.save(first.findings, facts);
-  const unchanged: FileResult = { kind: "checked", findings: first.findings, fixed: 0, wroteFile: false, errors };
+  const firstRecords = records(first.findings);
+  if (cached && errors.length === 0) cached.save(firstRecords, facts);
+  const unchanged: FileResult = { kind: "checked", findings: firstRecords, fixed: 0, wroteFile: false, errors };
   if (!env.fix && !env.diff) return unchanged;
   const original = analyzed.file.text;
   if (first.syntaxErrors > 0 || !first.findings.some((f) => isApplicable(f.fix, env.unsafeFixes))) return unchanged;
+  stage.now = "fixing";
+  maybeInjectFault("fix", filePath);
   // The loop lints every text it makes; the last one linted is usually the final text, reused below.
   let last = { text: original, result: first };
   const lintOnce = (text: string) => {
@@ -110,7 +142,8 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   }
   const final = lintOnce(loop.text);
   const bytes = encodeSource(analyzed.source, loop.text);
-  if (given) return { kind: "checked", findings: final.findings, fixed, wroteFile: false, errors, fixedSource: bytes };
+  stage.now = "writing";
+  if (given) return { kind: "checked", findings: records(final.findings), fixed, wroteFile: false, errors, fixedSource: bytes };
   const shown = displayPath(env.cwd, filePath);
   const policy = mayWrite(filePath, stamp as FileStamp, env.writeRoots);
   if (!policy.ok) return { ...unchanged, warnings: [`${shown}: not fixed: ${policy.why}`] };
@@ -124,5 +157,5 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   if (outcome === "changed") return { ...unchanged, warnings: [`${shown}: not fixed: it changed while being fixed; left as it is`] };
   if (outcome === "gone") return { ...unchanged, warnings: [`${shown}: not fixed: it was deleted while being fixed; not created again`] };
   if (outcome === "stopped") return unchanged;
-  return { kind: "checked", findings: final.findings, fixed, wroteFile: true, errors };
+  return { kind: "checked", findings: records(final.findings), fixed, wroteFile: true, errors };
 }

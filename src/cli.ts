@@ -24,8 +24,9 @@ function oneLine(msg: string): string {
   return text === "" ? "invalid arguments" : text;
 }
 
-function parseJobs(value: string | undefined): number {
-  if (value === undefined) return 1;
+/** `--jobs`: undefined when not given (one thread per CPU for large runs, see planJobs). */
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) fail(`--jobs takes a whole number (0 for one per CPU), not '${value}'`);
   const n = Number(value);
   const cpus = os.availableParallelism();
@@ -111,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
           .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
           .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" })
           .option("force-exclude", { type: "boolean", default: false, describe: "Apply `exclude` to files named on the command line too (for pre-commit)" })
-          .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default 1)" })
+          .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default: one per CPU for 100 files or more, else 1)" })
           .option("no-cache", { type: "boolean", default: false, describe: "Neither read nor write the result cache (.pytest-memlint_cache)" }),
       async (args) => {
         if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
@@ -152,6 +153,7 @@ async function main(argv: string[]): Promise<number> {
             stdout: writeStdout,
             stderr: (t) => process.stderr.write(t),
             isTTY: process.stdout.isTTY === true,
+            progress: process.stderr,
           },
         );
       },

@@ -4,14 +4,14 @@ import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { FileResult } from "./check-file.js";
 import type { SuiteFacts } from "./engine/facts.js";
-import { LineIndex } from "./engine/lines.js";
-import type { TextFile } from "./engine/types.js";
 import type { DiscoveredFile } from "./discover.js";
+import { BATCH } from "./jobs.js";
 import { stopFlagBuffer, stopRequested } from "./fix/interrupt.js";
 import type { RunOptions } from "./run-options.js";
 import type { WorkerResult, WorkerTask } from "./worker.js";
 
-const BATCH = 16;
+/** Batches in flight per worker: one being checked and one waiting, so no worker idles and memory stays bounded. */
+const BATCHES_IN_FLIGHT_PER_JOB = 2;
 
 /** The built worker module (tests run this file from src/, where only the TypeScript exists). */
 function workerFile(): string {
@@ -25,32 +25,37 @@ function workerFile(): string {
 
 /**
  * Checks files on `jobs` worker threads, in batches, and yields each file's result in discovery
- * order (so output and error lines are the same as with one thread). Suite facts are merged here.
+ * order (so output and error lines are the same as with one thread). At most two batches per
+ * worker are in flight; suite facts are merged here.
  */
 export async function* checkInParallel(files: readonly DiscoveredFile[], opts: RunOptions, jobs: number, facts: SuiteFacts): AsyncGenerator<[DiscoveredFile, FileResult]> {
-  const pool = new Piscina<WorkerTask, WorkerResult>({ filename: workerFile(), minThreads: jobs, maxThreads: jobs });
+  // Atomics off: between tasks a worker returns to its event loop, where finalizers free the native parse trees.
+  const pool = new Piscina<WorkerTask, WorkerResult>({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, atomics: "disabled" });
   const plainOpts: RunOptions = { ...opts, stdin: undefined };
-  const batches: DiscoveredFile[][] = [];
-  for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
-  const pending = batches.map((batch) => pool.run({ opts: plainOpts, files: batch.map((f) => ({ path: f.path, explicit: f.explicit })), stop: stopFlagBuffer() }));
+  const batchCount = Math.ceil(files.length / BATCH);
+  const batchOf = (b: number) => files.slice(b * BATCH, (b + 1) * BATCH);
+  const pending = new Map<number, Promise<WorkerResult>>();
+  const submit = (b: number) => {
+    if (b < batchCount) pending.set(b, pool.run({ opts: plainOpts, files: batchOf(b).map((f) => ({ path: f.path, explicit: f.explicit })), stop: stopFlagBuffer() }));
+  };
+  const window = jobs * BATCHES_IN_FLIGHT_PER_JOB;
+  for (let b = 0; b < Math.min(window, batchCount); b++) submit(b);
   try {
-    for (let b = 0; b < batches.length; b++) {
-      const result = await (pending[b] as Promise<WorkerResult>);
+    for (let b = 0; b < batchCount; b++) {
+      const result = await (pending.get(b) as Promise<WorkerResult>);
+      pending.delete(b);
+      if (!stopRequested()) submit(b + window);
       for (const [p, isConftest, f] of result.pytestFacts) facts.notePytestFile(p, isConftest, f);
-      const batch = batches[b] as DiscoveredFile[];
+      const batch = batchOf(b);
       for (let i = 0; i < result.files.length; i++) {
-        const plain = result.files[i];
-        if (!plain) continue;
-        const file: TextFile | undefined = plain.text !== undefined ? { path: plain.path, text: plain.text, lines: new LineIndex(plain.text) } : undefined;
-        const findings = file ? plain.findings.map((f) => ({ ...f, file })) : [];
-        const r: FileResult = { kind: plain.kind, findings, fixed: plain.fixed, wroteFile: plain.wroteFile, errors: plain.errors, ...(plain.warnings !== undefined ? { warnings: plain.warnings } : {}), ...(plain.diff !== undefined ? { diff: plain.diff } : {}) };
-        yield [batch[i] as DiscoveredFile, r];
+        const r = result.files[i];
+        if (r) yield [batch[i] as DiscoveredFile, r];
       }
       // After SIGINT/SIGTERM the workers skip their files; the rest of the queue is not waited for.
       if (stopRequested()) break;
     }
   } finally {
-    await Promise.allSettled(pending);
+    await Promise.allSettled(pending.values());
     await pool.destroy();
   }
 }

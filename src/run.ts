@@ -12,17 +12,22 @@ import { ParserNotLoaded, withParser } from "./engine/parser.js";
 import type { LintSettings } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
 import { SuiteContext } from "./engine/rule.js";
+import { readSource } from "./engine/analyze.js";
+import { toRecord, type FindingRecord } from "./engine/record.js";
+import { decodeSource } from "./engine/source.js";
 import { suppressionsFor } from "./engine/suppress.js";
-import type { Finding } from "./engine/types.js";
 import { isApplicable } from "./fix/apply.js";
 import { setWriting, stopExitCode, stopRequested, yieldToSignals } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
+import { planJobs } from "./jobs.js";
+import { NO_PROGRESS, startProgress } from "./progress.js";
 import { REPORTERS } from "./report/index.js";
 import { jobSummary } from "./report/job-summary.js";
 import { sarifReporter } from "./report/sarif.js";
-import type { ReportInput, ReportProblem } from "./report/types.js";
+import type { ReporterFactory, ReportInput, ReportProblem } from "./report/types.js";
 import { compareFindings, displayPath, escapeControl } from "./report/paths.js";
 import { statisticsReporter } from "./report/statistics.js";
+import { renderReport, streamReport } from "./report/stream.js";
 import type { RunOptions } from "./run-options.js";
 import { RULES } from "./rules/index.js";
 import { resolveRunSettings } from "./settings.js";
@@ -32,20 +37,26 @@ export type { RunOptions } from "./run-options.js";
 export interface RunIO {
   stdout: (text: string | Buffer) => void;
   stderr: (text: string) => void;
+  /** Standard output is a terminal (colours, excerpts, the time taken). */
   isTTY: boolean;
+  /** Where progress goes when it is a terminal (standard error); none in tests. */
+  progress?: NodeJS.WriteStream | undefined;
 }
 
 /** One run of `check`: discover, lint, fix, report. Returns the exit code. */
 export async function run(opts: RunOptions, io: RunIO): Promise<number> {
+  const startedAt = process.hrtime.bigint();
   let hadErrors = false;
   let errorCount = 0;
   // The same errors, for the formats that carry them (SARIF notifications, JUnit error cases).
   const problems: ReportProblem[] = [];
+  // Progress on a terminal: lines for standard error are written above its bar.
+  let progress = NO_PROGRESS;
   const error = (line: string, file?: string) => {
     hadErrors = true;
     errorCount++;
     problems.push({ path: file, message: line });
-    io.stderr(`error: ${escapeControl(line)}\n`);
+    progress.print(`error: ${escapeControl(line)}\n`, io.stderr);
   };
 
   let settings: LintSettings;
@@ -68,7 +79,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
 
   const project = new Project();
   const facts = new SuiteFacts();
-  const findings: Finding[] = [];
+  const findings: FindingRecord[] = [];
   const checked: string[] = [];
   const configFiles: string[] = [];
   let fixedFindings = 0;
@@ -78,7 +89,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   // The same error line (a malformed pytest configuration shared by many files) is printed once.
   const printedErrors = new Set<string>();
   const take = (file: string, r: FileResult) => {
-    for (const line of r.warnings ?? []) io.stderr(`warning: ${escapeControl(line)}\n`);
+    progress.tick();
+    for (const line of r.warnings ?? []) progress.print(`warning: ${escapeControl(line)}\n`, io.stderr);
     for (const line of r.errors) {
       if (printedErrors.has(line)) continue;
       printedErrors.add(line);
@@ -95,6 +107,14 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   const cache = openFileCache(cacheDir, settings, (message) => io.stderr(`warning: ${message}\n`));
   const env: CheckEnv = { cwd: opts.cwd, fix: opts.fix, unsafeFixes: opts.unsafeFixes, diff: opts.diff, settings, project, facts, cache, writeRoots: writeRootsOf(opts.paths, opts.cwd) };
 
+  // Terminal excerpts read a file back; source given on standard input is the one file not on disk.
+  let readText = (absolutePath: string): string | undefined => {
+    try {
+      return readSource(absolutePath).text;
+    } catch {
+      return undefined;
+    }
+  };
   const forceExcluded = (filePath: string) => opts.forceExclude === true && pathRules.active && isExcludedWithFolders(filePath, (p) => pathRules.isExcluded(p));
   if (opts.stdinFilename !== undefined && forceExcluded(path.resolve(opts.cwd, opts.stdinFilename))) {
     // Excluded: nothing to report; with --fix, the source goes through unchanged.
@@ -103,6 +123,15 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     const filePath = path.resolve(opts.cwd, opts.stdinFilename);
     const given = opts.stdin ?? Buffer.alloc(0);
     const r = await withParser(() => checkFile(filePath, true, env, given));
+    const readFromDisk = readText;
+    readText = (p) => {
+      if (p !== filePath) return readFromDisk(p);
+      try {
+        return decodeSource(r.fixedSource ?? given).text;
+      } catch {
+        return undefined;
+      }
+    };
     take(filePath, r);
     // With --fix, standard output is the source: fixed, or as it came when nothing was fixed.
     if (opts.fix) io.stdout(r.fixedSource ?? given);
@@ -115,7 +144,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       forceExclude: opts.forceExclude,
     });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`, e.path);
-    const jobs = Math.min(opts.jobs ?? 1, Math.max(1, Math.ceil(discovery.files.length / 16)));
+    const jobs = planJobs(opts.jobs, discovery.files.length);
+    progress = await startProgress(discovery.files.length, io.progress);
     if (opts.fix) setWriting(true);
     if (jobs > 1) {
       // The worker pool (and its threads) only for runs that use it.
@@ -138,6 +168,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
         }
       }
     }
+    progress.stop();
   }
 
   if (stopRequested()) {
@@ -166,7 +197,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     return { crashes, findings: suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)) };
   });
   for (const line of suiteRun.crashes) error(line);
-  findings.push(...suiteRun.findings);
+  for (const f of suiteRun.findings) findings.push(toRecord(f));
   findings.sort(compareFindings(opts.cwd));
 
   if (opts.diff) {
@@ -211,18 +242,26 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     errors: errorCount,
     nothingChecked: checked.length === 0 && configFiles.length === 0,
     problems,
+    // The time taken only on a terminal: a report in a pipe or a file is the same on every run.
+    timing: io.isTTY && opts.format === "text" && opts.outputFile === undefined ? { files: checked.length, ms: Number(process.hrtime.bigint() - startedAt) / 1e6 } : undefined,
+    readText,
   };
-  const output = reporter(input);
   if (opts.outputFile !== undefined) {
-    if (!writeReportFile(opts, io, opts.outputFile, output)) return 2;
+    if (!writeReportFile(opts, io, opts.outputFile, reporter, input)) return 2;
   } else if (!(opts.stdinFilename !== undefined && opts.fix)) {
-    io.stdout(output);
-  } else if (output.trim() !== "") {
-    io.stderr(output);
+    const out = bufferedWriter((chunk) => io.stdout(chunk));
+    streamReport(reporter, input, out.write);
+    out.flush();
+  } else {
+    // With --fix on standard input, standard output holds the source: the report goes to standard error.
+    let output = "";
+    streamReport(reporter, input, (t) => (output += t));
+    if (output.trim() !== "") io.stderr(output);
   }
   // `--format FORMAT:FILE`: the same run, in other formats, to files (CI lints once).
   for (const extra of opts.extraOutputs ?? []) {
-    if (!writeReportFile(opts, io, extra.file, REPORTERS[extra.format]?.({ ...input, color: false, showSource: false }) ?? "")) return 2;
+    const extraReporter = REPORTERS[extra.format];
+    if (extraReporter && !writeReportFile(opts, io, extra.file, extraReporter, { ...input, color: false, showSource: false, timing: undefined })) return 2;
   }
   const summaryFile = process.env["GITHUB_STEP_SUMMARY"];
   if (summaryFile) {
@@ -237,10 +276,17 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   return findings.length > 0 ? 1 : 0;
 }
 
-/** Writes a report to a file (relative to the working directory); false, after an error line, when it cannot. */
-function writeReportFile(opts: RunOptions, io: RunIO, file: string, text: string): boolean {
+/** Writes a report to a file (relative to the working directory), a piece at a time; false, after an error line, when it cannot. */
+function writeReportFile(opts: RunOptions, io: RunIO, file: string, reporter: ReporterFactory, input: ReportInput): boolean {
   try {
-    fs.writeFileSync(path.resolve(opts.cwd, file), text);
+    const fd = fs.openSync(path.resolve(opts.cwd, file), "w");
+    try {
+      const out = bufferedWriter((chunk) => fs.writeSync(fd, chunk));
+      streamReport(reporter, input, out.write);
+      out.flush();
+    } finally {
+      fs.closeSync(fd);
+    }
     return true;
   } catch (e) {
     io.stderr(`error: ${file}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"})\n`);
@@ -265,11 +311,10 @@ function writeSarifOfConfigError(opts: RunOptions, io: RunIO, message: string): 
     problems: [{ message }],
   };
   if (opts.format === "sarif") {
-    const log = sarifReporter(input);
-    if (opts.outputFile !== undefined) writeReportFile(opts, io, opts.outputFile, log);
-    else io.stdout(log);
+    if (opts.outputFile !== undefined) writeReportFile(opts, io, opts.outputFile, sarifReporter, input);
+    else io.stdout(renderReport(sarifReporter, input));
   }
-  for (const extra of opts.extraOutputs ?? []) if (extra.format === "sarif") writeReportFile(opts, io, extra.file, sarifReporter(input));
+  for (const extra of opts.extraOutputs ?? []) if (extra.format === "sarif") writeReportFile(opts, io, extra.file, sarifReporter, input);
 }
 
 /** The command that checks the same files with the same rules locally, for the job summary. */
@@ -317,6 +362,26 @@ function autoColor(isTTY: boolean): boolean {
   if (force === "0" || force === "false") return false;
   if (force !== undefined) return true;
   return isTTY;
+}
+
+/** Collects report pieces into writes of about 64 KB. */
+function bufferedWriter(flushTo: (chunk: string) => void): { write: (text: string) => void; flush: () => void } {
+  let parts: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (size === 0) return;
+    flushTo(parts.join(""));
+    parts = [];
+    size = 0;
+  };
+  return {
+    write: (text) => {
+      parts.push(text);
+      size += text.length;
+      if (size >= 1 << 16) flush();
+    },
+    flush,
+  };
 }
 
 /** Flags of adoption (baseline, statistics) that cannot be combined. */

@@ -1,4 +1,4 @@
-/** A worker thread of `--jobs N`: checks batches of files with the run's settings and sends plain data back. */
+/** A worker thread of `--jobs N`: checks batches of files with the run's settings and sends plain records back. */
 import { openFileCache } from "./cache/open.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
@@ -6,7 +6,6 @@ import { loadParser } from "./engine/parser.js";
 import { Project } from "./engine/project.js";
 import { useStopFlag } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
-import type { Fix, Severity } from "./engine/types.js";
 import type { RunOptions } from "./run-options.js";
 import { resolveRunSettings } from "./settings.js";
 
@@ -17,25 +16,9 @@ export interface WorkerTask {
   stop?: SharedArrayBuffer;
 }
 
-export interface PlainFinding {
-  code: string;
-  name: string;
-  severity: Severity;
-  message: string;
-  start: number;
-  end: number;
-  fix: Fix | null;
-}
-
-export interface PlainFileResult extends Omit<FileResult, "findings" | "fixedSource"> {
-  path: string;
-  findings: PlainFinding[];
-  /** The text the findings point into (only when there are findings). */
-  text?: string;
-}
-
 export interface WorkerResult {
-  files: PlainFileResult[];
+  /** Each file's result, in the order of the task's files. */
+  files: Omit<FileResult, "fixedSource">[];
   /** Per-file facts for the suite rules, as `SuiteFacts.notePytestFile` takes them. */
   pytestFacts: [string, boolean, FilePytestFacts][];
 }
@@ -51,24 +34,14 @@ export default async function checkBatch(task: WorkerTask): Promise<WorkerResult
     const cache = openFileCache(settings.cacheDir, settings.lint);
     env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project: new Project(), facts: new SuiteFacts(), cache, writeRoots: writeRootsOf(task.opts.paths, task.opts.cwd) };
   }
-  const files: PlainFileResult[] = [];
+  const files: WorkerResult["files"] = [];
   const pytestFacts: [string, boolean, FilePytestFacts][] = [];
   for (const file of task.files) {
-    const r = checkFile(file.path, file.explicit, env);
-    const text = r.findings[0]?.file.text;
-    files.push({
-      path: file.path,
-      kind: r.kind,
-      fixed: r.fixed,
-      wroteFile: r.wroteFile,
-      errors: r.errors,
-      ...(r.warnings !== undefined ? { warnings: r.warnings } : {}),
-      ...(r.diff !== undefined ? { diff: r.diff } : {}),
-      ...(text !== undefined ? { text } : {}),
-      findings: r.findings.map((f) => ({ code: f.code, name: f.name, severity: f.severity, message: f.message, start: f.start, end: f.end, fix: f.fix })),
-    });
+    files.push(checkFile(file.path, file.explicit, env));
     const facts = env.facts.pytestFiles.get(file.path);
     if (facts) pytestFacts.push([file.path, file.path.endsWith("conftest.py"), facts]);
+    // Only what was sent back is needed: the worker keeps no per-file facts.
+    env.facts.pytestFiles.delete(file.path);
   }
   return { files, pytestFacts };
 }

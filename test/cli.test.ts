@@ -363,4 +363,19 @@ describe("--jobs", () => {
     for (const rel of Object.keys(files)) expect(fs.readFileSync(path.join(two, rel)).equals(fs.readFileSync(path.join(one, rel))), rel).toBe(true);
     expect(cli(["--no-config", "--jobs", "many"], { cwd: one }).code).toBe(2);
   });
+
+  it("by default checks a large run on one worker per CPU, with output byte-identical to --jobs 1 in every format", () => {
+    const files: Record<string, string | Buffer> = { "pytest.ini": "[pytest]\naddopts = -n auto\n", "tests/conftest.py": "import pytest\n" };
+    for (let i = 0; i < 120; i++) files[`tests/sub${i % 3}/test_m${String(i).padStart(3, "0")}.py`] = MOCK_CLASS.replace("TestClient", `TestClient${i}`) + "\n\ndef test_gc():\n    gc.collect()\n";
+    files["tests/test_zz_binary.py"] = Buffer.from([0, 1, 2]);
+    const cwd = makeTree(files);
+    for (const format of ["json", "text", "sarif"]) {
+      const one = cli(["--no-config", "--format", format, "--jobs", "1"], { cwd });
+      const all = cli(["--no-config", "--format", format], { cwd });
+      expect(all.code, format).toBe(one.code);
+      expect(all.stderr, format).toBe(one.stderr);
+      expect(all.stdout, format).toBe(one.stdout);
+    }
+    expect(parseFindings(cli(["--no-config", "--format", "json"], { cwd }).stdout).length).toBeGreaterThan(360);
+  }, 300_000);
 });

@@ -8,7 +8,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LineIndex } from "../src/engine/lines.js";
 import type { Finding, Severity } from "../src/engine/types.js";
+import { toRecord } from "../src/engine/record.js";
 import { githubReporter } from "../src/report/github.js";
+import { renderReport } from "../src/report/stream.js";
 import type { ReportInput } from "../src/report/types.js";
 import { check, makeTree, parseFindings, tmpDir } from "./helpers.js";
 
@@ -62,7 +64,7 @@ function outputLines(out: string): string[] {
 const NASTY = ["100%", "%25 and %0A and %3A and %2C", "a:b", "a,b", "x\ry", "x\ny", "x\r\ny", "::error::forged", "::error file=evil.py,line=1::forged", "end::", ",line=99", "title=X"];
 
 function inputOf(findings: Finding[], cwd: string): ReportInput {
-  return { findings, cwd, files: [], fixed: { findings: 0, files: 0 }, fixable: { safe: 0, unsafe: 0 }, fixMode: false, unsafeFixes: false, color: false, showSource: false, quiet: false };
+  return { findings: findings.map(toRecord), cwd, files: [], fixed: { findings: 0, files: 0 }, fixable: { safe: 0, unsafe: 0 }, fixMode: false, unsafeFixes: false, color: false, showSource: false, quiet: false };
 }
 
 describe("github output", () => {
@@ -74,7 +76,9 @@ describe("github output", () => {
       const file = { path: path.join(cwd, "dir, with:odd", `test_${nasty}.py`), text, lines: new LineIndex(text) };
       return { code: `MEM10${i % 3}`, name: `name-${i}`, severity: severities[i % 3] ?? "error", message: `message ${nasty} ends`, file, start: 10, end: 21, fix: null };
     });
-    const out = githubReporter(inputOf(findings, cwd));
+    // Reports come in path order.
+    findings.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+    const out = renderReport(githubReporter, inputOf(findings, cwd));
     const lines = outputLines(out);
     expect(lines).toHaveLength(findings.length);
     expect(out).not.toContain("\r");
@@ -85,7 +89,7 @@ describe("github output", () => {
       expect(cmd, line).toBeDefined();
       expect(cmd?.name).toBe({ error: "error", warning: "warning", info: "notice" }[f.severity]);
       expect(cmd?.properties).toEqual({
-        file: `dir, with:odd/test_${NASTY[i]}.py`,
+        file: path.relative(cwd, f.file.path),
         line: "2",
         col: "1",
         endLine: "2",
@@ -97,7 +101,7 @@ describe("github output", () => {
   });
 
   it("prints nothing when there are no findings", () => {
-    expect(githubReporter(inputOf([], tmpDir()))).toBe("");
+    expect(renderReport(githubReporter, inputOf([], tmpDir()))).toBe("");
   });
 
   it("annotates real files whose names hold the characters that matter", async () => {

@@ -9,7 +9,9 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { LineIndex } from "../src/engine/lines.js";
 import type { Finding } from "../src/engine/types.js";
+import { toRecord } from "../src/engine/record.js";
 import { junitReporter } from "../src/report/junit.js";
+import { renderReport } from "../src/report/stream.js";
 import { check, cli, makeTree, parseFindings, tmpDir } from "./helpers.js";
 
 interface Problem {
@@ -145,7 +147,7 @@ describe("junit output", () => {
     const nasty = `a<b>&c"d'e]]>\tf\ng\rh\u0001i\u{1F600}j\uD800k`;
     const file = { path: path.join(cwd, `test_${[...nasty].map((c) => ("\n\r\u0001\uD800".includes(c) ? "_" : c)).join("")}.py`), text, lines: new LineIndex(text) };
     const finding: Finding = { code: "MEM101", name: "missing-gc-import", severity: "error", message: `message ${nasty}`, file, start: 0, end: 1, fix: null };
-    const xml = junitReporter({ findings: [finding], cwd, files: [file.path], fixed: { findings: 0, files: 0 }, fixable: { safe: 0, unsafe: 0 }, fixMode: false, unsafeFixes: false, color: false, showSource: false, quiet: false });
+    const xml = renderReport(junitReporter, { findings: [toRecord(finding)], cwd, files: [file.path], fixed: { findings: 0, files: 0 }, fixable: { safe: 0, unsafe: 0 }, fixMode: false, unsafeFixes: false, color: false, showSource: false, quiet: false });
     const report = readJunit(xml);
     const suite = report.testsuites.testsuite?.[0];
     expect(suite?.["@_name"]).toBe(path.basename(file.path));

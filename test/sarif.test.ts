@@ -12,7 +12,9 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LineIndex } from "../src/engine/lines.js";
 import type { Finding } from "../src/engine/types.js";
+import { toRecord } from "../src/engine/record.js";
 import { FINGERPRINT_KEY, sarifReporter } from "../src/report/sarif.js";
+import { renderReport } from "../src/report/stream.js";
 import { RULES } from "../src/rules/index.js";
 import { check, cli, makeTree, parseFindings, ROOT } from "./helpers.js";
 
@@ -209,7 +211,7 @@ describe("sarif output", () => {
     const file = { path: path.join(ROOT, "test_same.py"), text, lines: new LineIndex(text) };
     const finding = (start: number): Finding => ({ code: "MEM101", name: "missing-gc-import", severity: "error", message: "m", file, start, end: start + 4, fix: null });
     const input = {
-      findings: [finding(6), finding(16)],
+      findings: [finding(6), finding(16)].map(toRecord),
       cwd: ROOT,
       files: [file.path],
       fixed: { findings: 0, files: 0 },
@@ -220,7 +222,7 @@ describe("sarif output", () => {
       showSource: false,
       quiet: false,
     };
-    const log = JSON.parse(sarifReporter(input)) as SarifLog;
+    const log = JSON.parse(renderReport(sarifReporter, input)) as SarifLog;
     const prints = log.runs[0]?.results.map((r) => r.partialFingerprints[FINGERPRINT_KEY] ?? "") ?? [];
     expect(prints).toHaveLength(2);
     const [hash1, n1] = (prints[0] ?? "").split(":");

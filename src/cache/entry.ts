@@ -1,20 +1,12 @@
 /** What a cache entry holds for one file, as JSON, and the check that a JSON value is one. */
 import type { FilePytestFacts } from "../engine/facts.js";
-import type { Fix, Severity } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 
 /** Bumped when the entry layout changes: entries of another format are ignored (and rewritten). */
-export const ENTRY_FORMAT = 1;
+export const ENTRY_FORMAT = 2;
 
-/** A finding without its file: positions are offsets into the file's decoded text. */
-export interface CachedFinding {
-  code: string;
-  name: string;
-  severity: Severity;
-  message: string;
-  start: number;
-  end: number;
-  fix: Fix | null;
-}
+/** A finding record without its path (the entry's file): a hit returns the records the check made, as they were. */
+export type CachedFinding = Omit<FindingRecord, "path">;
 
 export interface CachedFacts {
   marks: [string, number][];
@@ -62,8 +54,13 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const isString = (v: unknown): v is string => typeof v === "string";
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 
+/** 1-based line and column of a start and an (exclusive) end. */
+function isSpan(v: Record<string, unknown>): boolean {
+  return isInt(v["line"]) && isInt(v["column"]) && isInt(v["endLine"]) && isInt(v["endColumn"]);
+}
+
 function isEdit(v: unknown): boolean {
-  return isObject(v) && isInt(v["start"]) && isInt(v["end"]) && isString(v["content"]);
+  return isObject(v) && isSpan(v) && isString(v["content"]);
 }
 
 function isFix(v: unknown): boolean {
@@ -79,7 +76,8 @@ function isFinding(v: unknown): v is CachedFinding {
     (v["severity"] === "error" || v["severity"] === "warning" || v["severity"] === "info") &&
     isString(v["message"]) &&
     isInt(v["start"]) &&
-    isInt(v["end"]) &&
+    isSpan(v) &&
+    isString(v["lineText"]) &&
     isFix(v["fix"])
   );
 }

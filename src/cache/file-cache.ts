@@ -5,13 +5,11 @@
  * entry's key is a digest of all of them, so an edit of any one is a miss.
  */
 import path from "node:path";
-import { decodeBytes } from "../engine/analyze.js";
 import type { SuiteFacts } from "../engine/facts.js";
 import type { LintSettings } from "../engine/lint.js";
-import { LineIndex } from "../engine/lines.js";
 import type { Project } from "../engine/project.js";
 import { readRegularFile } from "../engine/read-file.js";
-import type { Finding, TextFile } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 import type { PytestConfig } from "../config/pytest-config.js";
 import { VERSION } from "../meta.js";
 import { filePytestFacts } from "../rules/shared/pytest-suite.js";
@@ -24,8 +22,8 @@ const MAX_CACHED_BYTES = 16 * 1024 * 1024;
 
 /** A looked-up file: the cached findings (a hit), and how to save the check's result (a miss). */
 export interface CacheLookup {
-  hit?: { findings: Finding[] } | undefined;
-  save(findings: readonly Finding[], facts: SuiteFacts): void;
+  hit?: { findings: FindingRecord[] } | undefined;
+  save(findings: readonly FindingRecord[], facts: SuiteFacts): void;
 }
 
 export class FileCache {
@@ -80,7 +78,7 @@ export class FileCache {
       const record: CacheEntry = {
         format: ENTRY_FORMAT,
         ...expected,
-        findings: findings.map((f) => ({ code: f.code, name: f.name, severity: f.severity, message: f.message, start: f.start, end: f.end, fix: f.fix })),
+        findings: findings.map(({ path: _path, ...rest }) => rest),
         facts: [...(own ? [{ path: filePath, own: true, facts: toCachedFacts(own) }] : []), ...conftestFacts().map((c) => ({ ...c, own: false }))],
       };
       this.store.write(filePath, JSON.stringify(record));
@@ -91,16 +89,7 @@ export class FileCache {
       if (f.own) facts.notePytestFile(filePath, path.basename(filePath) === "conftest.py", fromCachedFacts(f.facts));
       else if (!facts.pytestFiles.has(f.path)) facts.pytestFiles.set(f.path, fromCachedFacts(f.facts));
     }
-    let file: TextFile | undefined;
-    const findings = entry.findings.map((f) => {
-      file ??= textFile(filePath, bytes);
-      return { ...f, file };
-    });
-    return { hit: { findings }, save };
+    // The records as the check made them: the file's text is not decoded again.
+    return { hit: { findings: entry.findings.map((f) => ({ path: filePath, ...f })) }, save };
   }
-}
-
-function textFile(filePath: string, bytes: Buffer): TextFile {
-  const text = decodeBytes(filePath, bytes).text;
-  return { path: filePath, text, lines: new LineIndex(text) };
 }

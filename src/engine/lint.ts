@@ -1,4 +1,5 @@
 import { analyzeText, type AnalyzedFile } from "./analyze.js";
+import { maybeInjectFault } from "./fault-injection.js";
 import type { SuiteFacts } from "./facts.js";
 import type { Project } from "./project.js";
 import { FileContext } from "./rule.js";
@@ -40,9 +41,14 @@ export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, pro
     findings.push({ ...SYNTAX_ERROR, message: syntaxErrorMessage(syntaxError), file: analyzed.file, start: syntaxError.start, end: syntaxError.end, fix: null });
   }
   const crashes: RuleCrash[] = [];
+  let firstRule = true;
   for (const rule of RULES) {
     if (!rule.checkFile || !settings.enabled.has(rule.meta.code)) continue;
     try {
+      if (firstRule) {
+        firstRule = false;
+        maybeInjectFault("rule", analyzed.file.path);
+      }
       rule.checkFile(ctx);
     } catch (e) {
       crashes.push(new RuleCrash(rule.meta.code, analyzed.file.path, e));

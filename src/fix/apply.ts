@@ -1,8 +1,9 @@
-import type { Edit, Finding, Fix } from "../engine/types.js";
+import type { Applicability, Edit, Finding, Fix } from "../engine/types.js";
 
 export const MAX_FIX_PASSES = 10;
 
-export function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
+/** Whether a fix (of a finding or of its plain record) would be applied with or without `--unsafe-fixes`. */
+export function isApplicable<F extends { applicability: Applicability; edits: readonly unknown[] }>(fix: F | null, unsafe: boolean): fix is F {
   return fix !== null && fix.edits.length > 0 && (fix.applicability === "safe" || unsafe);
 }
 

@@ -1,6 +1,6 @@
 import type { Severity } from "../engine/types.js";
-import { displayPath, spanOf } from "./paths.js";
-import type { Reporter } from "./types.js";
+import { displayPath } from "./paths.js";
+import type { ReporterFactory } from "./types.js";
 
 const COMMAND: Record<Severity, "error" | "warning" | "notice"> = { error: "error", warning: "warning", info: "notice" };
 
@@ -18,19 +18,22 @@ export function escapeProperty(s: string): string {
  * GitHub Actions workflow commands, one annotation per finding:
  * `::warning file=...,line=...,col=...,endLine=...,endColumn=...,title=CODE name::message`.
  */
-export const githubReporter: Reporter = (input) => {
-  const lines = input.findings.map((f) => {
-    const span = spanOf(f);
-    const properties: [string, string | number][] = [
-      ["file", displayPath(input.cwd, f.file.path)],
-      ["line", span.line],
-      ["col", span.column],
-      ["endLine", span.endLine],
-      ["endColumn", span.endColumn],
-      ["title", `${f.code} ${f.name}`],
-    ];
-    const props = properties.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
-    return `::${COMMAND[f.severity]} ${props}::${escapeData(f.message)}`;
-  });
-  return lines.length > 0 ? lines.join("\n") + "\n" : "";
-};
+export const githubReporter: ReporterFactory = (header) => ({
+  start: () => "",
+  file: (filePath, findings) =>
+    findings
+      .map((f) => {
+        const properties: [string, string | number][] = [
+          ["file", displayPath(header.cwd, filePath)],
+          ["line", f.line],
+          ["col", f.column],
+          ["endLine", f.endLine],
+          ["endColumn", f.endColumn],
+          ["title", `${f.code} ${f.name}`],
+        ];
+        const props = properties.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(",");
+        return `::${COMMAND[f.severity]} ${props}::${escapeData(f.message)}\n`;
+      })
+      .join(""),
+  end: () => "",
+});

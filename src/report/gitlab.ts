@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Finding, Severity } from "../engine/types.js";
-import { displayPath, spanOf } from "./paths.js";
+import type { FindingRecord } from "../engine/record.js";
+import type { Severity } from "../engine/types.js";
+import { indentedJson } from "./json.js";
+import { displayPath } from "./paths.js";
 import { repositoryRoot } from "./repo-root.js";
-import type { Reporter } from "./types.js";
+import type { ReporterFactory } from "./types.js";
 
 /**
  * GitLab Code Quality (https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format):
@@ -37,26 +39,41 @@ export interface CodeQualityInput {
  * move: the code, the path, the line's text and which occurrence of that triple this is.
  */
 export function codeQualityIssues(findings: Iterable<CodeQualityInput>): CodeQualityIssue[] {
-  const seen = new Map<string, number>();
+  const issue = codeQualityIssuer();
   const issues: CodeQualityIssue[] = [];
-  for (const f of findings) {
+  for (const f of findings) issues.push(issue(f));
+  return issues;
+}
+
+/** Makes the issues of one report, in order (a fingerprint counts the occurrences before it). */
+function codeQualityIssuer(): (f: CodeQualityInput) => CodeQualityIssue {
+  const seen = new Map<string, number>();
+  return (f) => {
     const key = [f.code, f.path, f.lineText.trim()].join("\0");
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    issues.push({
+    return {
       description: `${f.code} ${f.name}: ${f.message}`,
       check_name: f.code,
       fingerprint: createHash("sha256").update(`${key}\0${occurrence}`).digest("hex").slice(0, 32),
       severity: SEVERITY[f.severity],
       location: { path: f.path, lines: { begin: f.line } },
-    });
-  }
-  return issues;
+    };
+  };
 }
 
-function toInput(f: Finding, cwd: string): CodeQualityInput {
-  const span = spanOf(f);
-  return { code: f.code, name: f.name, severity: f.severity, message: f.message, path: displayPath(repositoryRoot(cwd), f.file.path), line: span.line, lineText: f.file.lines.lineText(span.line - 1) };
+function toInput(f: FindingRecord, cwd: string): CodeQualityInput {
+  return { code: f.code, name: f.name, severity: f.severity, message: f.message, path: displayPath(cwd, f.path), line: f.line, lineText: f.lineText };
 }
 
-export const gitlabReporter: Reporter = (input) => JSON.stringify(codeQualityIssues(input.findings.map((f) => toInput(f, input.cwd))), null, 2) + "\n";
+/** A JSON array of issues, two-space indented (as `JSON.stringify(issues, null, 2)`), written a file at a time. */
+export const gitlabReporter: ReporterFactory = (header) => {
+  const issue = codeQualityIssuer();
+  const root = repositoryRoot(header.cwd);
+  let count = 0;
+  return {
+    start: () => "[",
+    file: (_path, findings) => findings.map((f) => (count++ === 0 ? "\n" : ",\n") + indentedJson(issue(toInput(f, root)), "  ")).join(""),
+    end: () => (count === 0 ? "]\n" : "\n]\n"),
+  };
+};

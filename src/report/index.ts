@@ -4,9 +4,9 @@ import { jsonReporter } from "./json.js";
 import { junitReporter } from "./junit.js";
 import { sarifReporter } from "./sarif.js";
 import { textReporter } from "./text.js";
-import type { OutputFormat, Reporter } from "./types.js";
+import type { OutputFormat, ReporterFactory } from "./types.js";
 
-export const REPORTERS: Partial<Record<OutputFormat, Reporter>> = {
+export const REPORTERS: Partial<Record<OutputFormat, ReporterFactory>> = {
   text: textReporter,
   json: jsonReporter,
   sarif: sarifReporter,

@@ -1,4 +1,4 @@
-import type { Finding } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 import { ruleDocsUrl } from "../meta.js";
 import { isApplicable } from "../fix/apply.js";
 import { displayPath } from "./paths.js";
@@ -7,7 +7,7 @@ import { displayPath } from "./paths.js";
 const TOP_FILES = 10;
 
 export interface JobSummaryInput {
-  findings: readonly Finding[];
+  findings: readonly FindingRecord[];
   cwd: string;
   /** Files checked. */
   checked: number;
@@ -36,7 +36,7 @@ export function jobSummary(input: JobSummaryInput): string {
   const n = input.findings.length;
   const safe = input.findings.filter((f) => isApplicable(f.fix, false)).length;
   if (n === 0) out.push(`No findings in ${plural(input.checked, "file")} checked.`);
-  else out.push(`**${plural(n, "finding")}** in ${plural(new Set(input.findings.map((f) => f.file.path)).size, "file")} (${plural(input.checked, "file")} checked)${safe > 0 ? `, ${safe} fixable with \`--fix\`` : ""}.`);
+  else out.push(`**${plural(n, "finding")}** in ${plural(new Set(input.findings.map((f) => f.path)).size, "file")} (${plural(input.checked, "file")} checked)${safe > 0 ? `, ${safe} fixable with \`--fix\`` : ""}.`);
   if (input.errors > 0) out.push("", `${plural(input.errors, "error")} reported: see the step's log.`);
   if (n > 0) {
     const byRule = new Map<string, { name: string; count: number; fixable: number }>();
@@ -50,7 +50,7 @@ export function jobSummary(input: JobSummaryInput): string {
     for (const [code, row] of [...byRule].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))) out.push(`| [${code}](${ruleDocsUrl(code)}) | ${cell(row.name)} | ${row.count} | ${row.fixable} |`);
     const byFile = new Map<string, number>();
     for (const f of input.findings) {
-      const shown = displayPath(input.cwd, f.file.path);
+      const shown = displayPath(input.cwd, f.path);
       byFile.set(shown, (byFile.get(shown) ?? 0) + 1);
     }
     const files = [...byFile].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

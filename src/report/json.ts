@@ -1,33 +1,41 @@
-import type { Finding } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 import { ruleDocsUrl } from "../meta.js";
-import { displayPath, spanOf } from "./paths.js";
-import type { Reporter } from "./types.js";
+import { displayPath } from "./paths.js";
+import type { ReporterFactory } from "./types.js";
 
-export function findingToJson(f: Finding, cwd: string) {
-  const span = spanOf(f);
+export function findingToJson(f: FindingRecord, cwd: string) {
   return {
     code: f.code,
     name: f.name,
     severity: f.severity,
     message: f.message,
-    path: displayPath(cwd, f.file.path),
-    line: span.line,
-    column: span.column,
-    endLine: span.endLine,
-    endColumn: span.endColumn,
+    path: displayPath(cwd, f.path),
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
     fix: f.fix
       ? {
           applicability: f.fix.applicability,
           message: f.fix.message,
-          edits: f.fix.edits.map((e) => {
-            const s = f.file.lines.position(e.start);
-            const en = f.file.lines.position(e.end);
-            return { line: s.line, column: s.column, endLine: en.line, endColumn: en.column, content: e.content };
-          }),
+          edits: f.fix.edits.map((e) => ({ line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn, content: e.content })),
         }
       : null,
     url: ruleDocsUrl(f.code),
   };
 }
 
-export const jsonReporter: Reporter = (input) => JSON.stringify(input.findings.map((f) => findingToJson(f, input.cwd)), null, 2) + "\n";
+/** `JSON.stringify(value, null, 2)` as an element of an indented array (`indent` spaces deep). */
+export function indentedJson(value: unknown, indent: string): string {
+  return indent + JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+}
+
+/** A JSON array of findings, two-space indented, written a file at a time. */
+export const jsonReporter: ReporterFactory = (header) => {
+  let count = 0;
+  return {
+    start: () => "[",
+    file: (_path, findings) => findings.map((f) => (count++ === 0 ? "\n" : ",\n") + indentedJson(findingToJson(f, header.cwd), "  ")).join(""),
+    end: () => (count === 0 ? "]\n" : "\n]\n"),
+  };
+};

@@ -1,7 +1,7 @@
-import type { Finding } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 import { TOOL_NAME } from "../meta.js";
-import { displayPath, spanOf } from "./paths.js";
-import type { Reporter } from "./types.js";
+import { displayPath } from "./paths.js";
+import type { ReportHeader, ReporterFactory } from "./types.js";
 
 /**
  * Characters XML 1.0 cannot hold at all (controls other than tab/LF/CR, lone surrogates, U+FFFE/U+FFFF)
@@ -29,7 +29,7 @@ function attrs(values: Record<string, string | number>): string {
 /** What one file's suite holds: its findings, or why it could not be checked. */
 interface FileSuite {
   rel: string;
-  findings: Finding[];
+  findings: FindingRecord[];
   problems: string[];
 }
 
@@ -39,9 +39,8 @@ function suiteXml(s: FileSuite): string[] {
   const head = `  <testsuite${attrs({ name: s.rel, tests, failures: s.findings.length, errors: s.problems.length, skipped: 0, file: s.rel })}>`;
   const out = [head];
   for (const f of s.findings) {
-    const span = spanOf(f);
-    const body = `${s.rel}:${span.line}:${span.column}: ${f.code} ${f.message}`;
-    out.push(`    <testcase${attrs({ classname: s.rel, name: `${f.code} ${f.name} at ${span.line}:${span.column}`, file: s.rel, line: span.line })}>`);
+    const body = `${s.rel}:${f.line}:${f.column}: ${f.code} ${f.message}`;
+    out.push(`    <testcase${attrs({ classname: s.rel, name: `${f.code} ${f.name} at ${f.line}:${f.column}`, file: s.rel, line: f.line })}>`);
     out.push(`      <failure${attrs({ message: `${f.code} ${f.name}: ${f.message}`, type: f.code })}>${xmlText(body)}</failure>`);
     out.push("    </testcase>");
   }
@@ -59,9 +58,21 @@ function suiteXml(s: FileSuite): string[] {
  * JUnit XML as CI screens read it: one test suite per file (every file checked, and every other file
  * a finding points into, such as a pytest configuration), one test case per finding with its failure,
  * so `failures` never exceeds `tests`; a clean file is one passing case; a file that could not be
- * read is an error case.
+ * read is an error case. The totals come first, so the suites are written at the end.
  */
-export const junitReporter: Reporter = (input) => {
+export const junitReporter: ReporterFactory = (header) => {
+  const findings: FindingRecord[] = [];
+  return {
+    start: () => "",
+    file: (_path, fileFindings) => {
+      for (const f of fileFindings) findings.push(f);
+      return "";
+    },
+    end: () => junitXml(header, findings),
+  };
+};
+
+function junitXml(input: ReportHeader, findings: readonly FindingRecord[]): string {
   const byFile = new Map<string, FileSuite>();
   const suiteOf = (rel: string): FileSuite => {
     let s = byFile.get(rel);
@@ -69,7 +80,7 @@ export const junitReporter: Reporter = (input) => {
     return s;
   };
   for (const file of input.files) suiteOf(displayPath(input.cwd, file));
-  for (const f of input.findings) suiteOf(displayPath(input.cwd, f.file.path)).findings.push(f);
+  for (const f of findings) suiteOf(displayPath(input.cwd, f.path)).findings.push(f);
   for (const p of input.problems ?? []) if (p.path !== undefined) suiteOf(displayPath(input.cwd, p.path)).problems.push(p.message);
   const suites = [...byFile.keys()].sort().map((rel) => byFile.get(rel) as FileSuite);
   const totals = { name: TOOL_NAME, tests: 0, failures: 0, errors: 0, skipped: 0 };
@@ -82,4 +93,4 @@ export const junitReporter: Reporter = (input) => {
   for (const s of suites) out.push(...suiteXml(s));
   out.push("</testsuites>");
   return out.join("\n") + "\n";
-};
+}

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Finding } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 
 /** A path relative to the working directory, `/`-separated. */
 export function displayPath(cwd: string, absolute: string): string {
@@ -30,25 +30,16 @@ export function cleanRunLine(input: { errors?: number | undefined; nothingChecke
   return "All checks passed!";
 }
 
-export interface Span {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** 1-based line and character column of a finding's start and (exclusive) end. */
-export function spanOf(f: Finding): Span {
-  const start = f.file.lines.position(f.start);
-  const end = f.file.lines.position(f.end);
-  return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
-}
-
+/** Findings by display path, then position, then code: the order of every report. */
 export function compareFindings(cwd: string) {
-  return (a: Finding, b: Finding): number => {
-    const pa = displayPath(cwd, a.file.path);
-    const pb = displayPath(cwd, b.file.path);
+  return (a: FindingRecord, b: FindingRecord): number => {
+    const pa = displayPath(cwd, a.path);
+    const pb = displayPath(cwd, b.path);
     if (pa !== pb) return pa < pb ? -1 : 1;
-    return a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+    return a.start - b.start || compareStrings(a.code, b.code);
   };
 }

@@ -3,12 +3,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ruleMarkdown } from "../docs.js";
 import type { Rule } from "../engine/rule.js";
-import type { Finding, Severity, TextFile } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
+import type { Severity } from "../engine/types.js";
 import { HOMEPAGE, TOOL_NAME, VERSION, ruleDocsUrl } from "../meta.js";
 import { RULES, SYNTAX_ERROR } from "../rules/index.js";
+import { indentedJson } from "./json.js";
 import { displayPath } from "./paths.js";
 import { repositoryRoot } from "./repo-root.js";
-import type { Reporter } from "./types.js";
+import type { ReporterFactory } from "./types.js";
 
 /** The base that relative result URIs are resolved against: the repository root (the git top level, else the working directory). */
 export const SRCROOT = "%SRCROOT%";
@@ -74,11 +76,10 @@ function artifactLocation(root: string, file: string): { uri: string; uriBaseId?
   return { uri: rel.split(path.sep).map(encodeURIComponent).join("/"), uriBaseId: SRCROOT };
 }
 
-/** SARIF regions: 1-based lines and columns, the end column exclusive; columns in code points (run.columnKind). */
-function region(file: TextFile, start: number, end: number) {
-  const s = file.lines.position(start);
-  const e = file.lines.position(Math.max(start, end));
-  return { startLine: s.line, startColumn: s.column, endLine: e.line, endColumn: e.column };
+/** SARIF regions: 1-based lines and columns, the end column exclusive (never before the start); columns in code points (run.columnKind). */
+function region(r: { line: number; column: number; endLine: number; endColumn: number }) {
+  const endBeforeStart = r.endLine < r.line || (r.endLine === r.line && r.endColumn < r.column);
+  return endBeforeStart ? { startLine: r.line, startColumn: r.column, endLine: r.line, endColumn: r.column } : { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
 /**
@@ -87,9 +88,8 @@ function region(file: TextFile, start: number, end: number) {
  */
 function fingerprinter(cwd: string) {
   const seen = new Map<string, number>();
-  return (f: Finding): string => {
-    const line0 = f.file.lines.lineOf(f.start);
-    const key = [f.code, displayPath(cwd, f.file.path), f.file.lines.lineText(line0).trim()].join("\0");
+  return (f: FindingRecord): string => {
+    const key = [f.code, displayPath(cwd, f.path), f.lineText].join("\0");
     const hash = createHash("sha256").update(key).digest("hex").slice(0, 32);
     const occurrence = seen.get(hash) ?? 0;
     seen.set(hash, occurrence + 1);
@@ -97,37 +97,16 @@ function fingerprinter(cwd: string) {
   };
 }
 
-export const sarifReporter: Reporter = (input) => {
+/** Where the results array sits in the log: the log is written around it, the results a file at a time. */
+const RESULTS_HOLE = '"results": []';
+const RESULT_INDENT = "        ";
+
+export const sarifReporter: ReporterFactory = (header) => {
   const rules = descriptors();
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const root = repositoryRoot(input.cwd);
+  const root = repositoryRoot(header.cwd);
   const fingerprint = fingerprinter(root);
-  const results = input.findings.map((f) => {
-    const location = artifactLocation(root, f.file.path);
-    const result: Record<string, unknown> = {
-      ruleId: f.code,
-      ...(index.has(f.code) ? { ruleIndex: index.get(f.code) } : {}),
-      level: LEVEL[f.severity],
-      message: { text: f.message },
-      locations: [{ physicalLocation: { artifactLocation: location, region: region(f.file, f.start, f.end) } }],
-      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
-    };
-    if (f.fix) {
-      result["fixes"] = [
-        {
-          description: { text: `${f.fix.message} (${f.fix.applicability} fix)` },
-          artifactChanges: [
-            {
-              artifactLocation: location,
-              replacements: f.fix.edits.map((e) => ({ deletedRegion: region(f.file, e.start, e.end), ...(e.content !== "" ? { insertedContent: { text: e.content } } : {}) })),
-            },
-          ],
-        },
-      ];
-    }
-    return result;
-  });
-  const problems = input.problems ?? [];
+  const problems = header.problems ?? [];
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -147,9 +126,43 @@ export const sarifReporter: Reporter = (input) => {
           },
         ],
         columnKind: "unicodeCodePoints",
-        results,
+        results: [],
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + "\n";
+  const whole = JSON.stringify(log, null, 2) + "\n";
+  const hole = whole.lastIndexOf(RESULTS_HOLE);
+  const before = whole.slice(0, hole + RESULTS_HOLE.length - 1);
+  const after = whole.slice(hole + RESULTS_HOLE.length - 1);
+  let count = 0;
+  const toResult = (f: FindingRecord) => {
+    const location = artifactLocation(root, f.path);
+    const result: Record<string, unknown> = {
+      ruleId: f.code,
+      ...(index.has(f.code) ? { ruleIndex: index.get(f.code) } : {}),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [{ physicalLocation: { artifactLocation: location, region: region(f) } }],
+      partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f) },
+    };
+    if (f.fix) {
+      result["fixes"] = [
+        {
+          description: { text: `${f.fix.message} (${f.fix.applicability} fix)` },
+          artifactChanges: [
+            {
+              artifactLocation: location,
+              replacements: f.fix.edits.map((e) => ({ deletedRegion: region(e), ...(e.content !== "" ? { insertedContent: { text: e.content } } : {}) })),
+            },
+          ],
+        },
+      ];
+    }
+    return result;
+  };
+  return {
+    start: () => before,
+    file: (_path, findings) => findings.map((f) => (count++ === 0 ? "\n" : ",\n") + indentedJson(toResult(f), RESULT_INDENT)).join(""),
+    end: () => (count === 0 ? after : `\n${RESULT_INDENT.slice(2)}${after}`),
+  };
 };

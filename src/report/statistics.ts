@@ -1,8 +1,8 @@
 import { createColors } from "picocolors";
-import type { Finding } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 import { isApplicable } from "../fix/apply.js";
 import { cleanRunLine, displayPath, escapeControl } from "./paths.js";
-import type { OutputFormat, Reporter, ReportInput } from "./types.js";
+import type { OutputFormat, ReportHeader, Reporter, ReporterFactory } from "./types.js";
 
 /** One line of `--statistics`: a rule and how many findings it has. */
 export interface Statistic {
@@ -14,7 +14,7 @@ export interface Statistic {
 }
 
 /** Counts per rule, most findings first (then by code), as ruff's `--statistics`. */
-export function ruleStatistics(findings: readonly Finding[], unsafeFixes: boolean): Statistic[] {
+export function ruleStatistics(findings: readonly FindingRecord[], unsafeFixes: boolean): Statistic[] {
   const byCode = new Map<string, Statistic>();
   for (const f of findings) {
     let s = byCode.get(f.code);
@@ -33,10 +33,10 @@ export interface FileStatistic {
 }
 
 /** Files by number of findings, most first (then by path). */
-export function fileStatistics(findings: readonly Finding[], cwd: string): FileStatistic[] {
+export function fileStatistics(findings: readonly FindingRecord[], cwd: string): FileStatistic[] {
   const byPath = new Map<string, Map<string, number>>();
   for (const f of findings) {
-    const p = displayPath(cwd, f.file.path);
+    const p = displayPath(cwd, f.path);
     let codes = byPath.get(p);
     if (!codes) byPath.set(p, (codes = new Map<string, number>()));
     codes.set(f.code, (codes.get(f.code) ?? 0) + 1);
@@ -57,9 +57,11 @@ export const TOP_FILES = 10;
  * ruff's layout, `count<TAB>code<TAB>[*] name` with the count right-aligned (`[*]`/`[ ]` only when
  * some rule is fixable), then the files with the most findings and the usual summary.
  */
-export const statisticsTextReporter: Reporter = (input) => {
+export const statisticsTextReporter: ReporterFactory = (header) => collecting((findings) => statisticsText(header, findings));
+
+function statisticsText(input: ReportHeader, findings: readonly FindingRecord[]): string {
   const c = createColors(input.color);
-  const stats = ruleStatistics(input.findings, input.unsafeFixes);
+  const stats = ruleStatistics(findings, input.unsafeFixes);
   const out: string[] = [];
   if (stats.length > 0) {
     const countWidth = Math.max(...stats.map((s) => String(s.count).length));
@@ -69,7 +71,7 @@ export const statisticsTextReporter: Reporter = (input) => {
       const marker = anyFixable ? (s.fixable ? `[${c.cyan("*")}] ` : "[ ] ") : "";
       out.push(`${c.bold(String(s.count).padStart(countWidth))}\t${c.bold(c.red(s.code.padEnd(codeWidth)))}\t${marker}${s.name}`);
     }
-    const files = fileStatistics(input.findings, input.cwd);
+    const files = fileStatistics(findings, input.cwd);
     const shown = files.slice(0, TOP_FILES);
     const fileWidth = Math.max(...shown.map((f) => String(f.count).length));
     out.push("", files.length > TOP_FILES ? `Files with the most findings (top ${TOP_FILES} of ${files.length}):` : "Files with the most findings:");
@@ -82,20 +84,33 @@ export const statisticsTextReporter: Reporter = (input) => {
     out.push(summaryLine(input));
   }
   return out.length > 0 ? out.join("\n") + "\n" : "";
-};
+}
+
+/** A reporter that keeps the findings (plain records) and writes everything at the end: statistics need them all. */
+function collecting(finish: (findings: readonly FindingRecord[]) => string): Reporter {
+  const all: FindingRecord[] = [];
+  return {
+    start: () => "",
+    file: (_path, findings) => {
+      all.push(...findings);
+      return "";
+    },
+    end: () => finish(all),
+  };
+}
 
 /** A JSON array of `{code, name, count, fixable}`, most findings first. */
-export const statisticsJsonReporter: Reporter = (input) => JSON.stringify(ruleStatistics(input.findings, input.unsafeFixes), null, 2) + "\n";
+export const statisticsJsonReporter: ReporterFactory = (header) => collecting((findings) => JSON.stringify(ruleStatistics(findings, header.unsafeFixes), null, 2) + "\n");
 
 /** The statistics reporter of a format; undefined where `--statistics` has no form. */
-export function statisticsReporter(format: OutputFormat): Reporter | undefined {
+export function statisticsReporter(format: OutputFormat): ReporterFactory | undefined {
   if (format === "text") return statisticsTextReporter;
   if (format === "json") return statisticsJsonReporter;
   return undefined;
 }
 
-function summaryLine(input: ReportInput): string {
-  const n = input.findings.length;
+function summaryLine(input: ReportHeader): string {
+  const n = input.findingCount;
   if (n === 0) return cleanRunLine(input);
   const fixable = input.fixable.safe + (input.unsafeFixes ? input.fixable.unsafe : 0);
   const word = n === 1 ? "finding" : "findings";

@@ -1,0 +1,15 @@
+import os from "node:os";
+
+/** Files per task sent to a worker thread. */
+export const BATCH = 16;
+/**
+ * Without `--jobs`, runs over fewer files stay in one thread: starting workers (each loads the
+ * parser and the rules) costs more than it saves below this (measured: see the README).
+ */
+export const PARALLEL_MIN_FILES = 100;
+
+/** How many threads check a run's files: `--jobs` when given (at most one per 16 files), else one per CPU for large runs. */
+export function planJobs(requested: number | undefined, fileCount: number): number {
+  const wanted = requested ?? (fileCount >= PARALLEL_MIN_FILES ? os.availableParallelism() : 1);
+  return Math.max(1, Math.min(wanted, Math.ceil(fileCount / BATCH)));
+}
