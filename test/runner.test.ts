@@ -37,7 +37,8 @@ describe("per-file guard", () => {
     it(`an exception at the ${stage} stage of one file (--jobs ${jobs}): one error line, every other file reported, exit 2`, () => {
       const cwd = suite();
       const before = parseFindings(clean(cwd).stdout);
-      const r = cli(["--no-config", "--format", "json", "--jobs", jobs], { cwd, env: { NODE_ENV: "test", PYTEST_MEMLINT_INJECT_FAULT: `${stage}:test_b.py` } });
+      // --no-cache: a cached result would not read, parse or lint the file again.
+      const r = cli(["--no-config", "--no-cache", "--format", "json", "--jobs", jobs], { cwd, env: { NODE_ENV: "test", PYTEST_MEMLINT_INJECT_FAULT: `${stage}:test_b.py` } });
       expect(r.code).toBe(2);
       const lines = r.stderr.trimEnd().split("\n");
       expect(lines).toHaveLength(1);
