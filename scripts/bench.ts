@@ -5,9 +5,10 @@
  * is its own), alternating, N rounds; medians are reported with their ratio.
  *
  * npm run bench -- --memory [--sizes 1000,10000] [--rounds N] [--bin OTHER/bin/pytest-memlint.js]
- * Generates suites of those sizes in a temporary folder and runs the CLI on each as a child process,
- * with `--jobs 1` and with the default: median time and peak RSS (worker threads included) of
- * each, the speed-up of the default, and the peak RSS ratio of the largest suite to the smallest.
+ * Generates suites of those sizes in a temporary folder and runs the CLI on each as a child process
+ * (with `--no-cache`, so every round checks every file), with `--jobs 1` and with the default:
+ * median time and peak RSS (worker threads included) of each, the speed-up of the default, and the
+ * peak RSS ratio of the largest suite to the smallest.
  * `--bin` measures another build (an earlier release) on the same generated suites.
  */
 import { spawnSync } from "node:child_process";
@@ -96,7 +97,7 @@ function runCli(suite: string, jobsArgs: string[], bin: string): CliRun {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const rssFile = path.join(os.tmpdir(), `pytest-memlint-rss-${process.pid}`);
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--import", path.join(here, "rss-probe.js"), bin, "--no-config", "--format", "json", "--output-file", os.devNull, "--exit-zero", ...jobsArgs, "."], {
+  const child = spawnSync(process.execPath, ["--import", path.join(here, "rss-probe.js"), bin, "--no-config", "--format", "json", "--output-file", os.devNull, "--exit-zero", "--no-cache", ...jobsArgs, "."], {
     cwd: suite,
     encoding: "utf8",
     env: { ...process.env, PYTEST_MEMLINT_RSS_FILE: rssFile },
