@@ -57,8 +57,9 @@ function excerpt(f: FindingRecord, lines: LineIndex, c: ReturnType<typeof create
   if (line0 >= lines.lineCount) return [];
   const lineStart = lines.lineStart(line0);
   const lineEnd = lineStart + lines.lineText(line0).length;
-  const start = Math.min(lines.offsetOf(f.line, f.column), lineEnd);
-  const spanEnd = f.endLine > f.line ? lineEnd : Math.max(start, Math.min(lines.offsetOf(f.endLine, f.endColumn), lineEnd));
+  // The record's offset into the same text; the end walks only the span (a long line has many findings).
+  const start = Math.max(lineStart, Math.min(f.start, lineEnd));
+  const spanEnd = f.endLine > f.line ? lineEnd : advanceCodePoints(lines.text, start, f.endColumn - f.column, lineEnd);
   // A window of the line around the span (a minified line can be hundreds of KB), cut at UTF-16
   // offsets and widened so that no surrogate pair is split.
   let from = Math.max(lineStart, start - EXCERPT_BEFORE);
@@ -75,6 +76,16 @@ function excerpt(f: FindingRecord, lines: LineIndex, c: ReturnType<typeof create
   const gutter = String(f.line);
   const pad = " ".repeat(gutter.length);
   return [`${pad} ${c.blue("|")}`, `${c.blue(gutter)} ${c.blue("|")} ${head}${shown(from, to)}${tail}`, `${pad} ${c.blue("|")} ${" ".repeat(column)}${c.red("^".repeat(width))}`, ""];
+}
+
+/** The offset `count` code points after `from`, at most `limit`. */
+function advanceCodePoints(text: string, from: number, count: number, limit: number): number {
+  let offset = from;
+  for (let n = 0; n < count && offset < limit; n++) {
+    const code = text.charCodeAt(offset);
+    offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+  }
+  return Math.min(offset, limit);
 }
 
 function isLowSurrogate(code: number): boolean {
