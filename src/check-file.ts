@@ -7,7 +7,7 @@ import { lintAnalyzed, lintText, type LintSettings } from "./engine/lint.js";
 import type { Project } from "./engine/project.js";
 import { canEncode, encodeSource } from "./engine/source.js";
 import { maybeInjectFault } from "./engine/fault-injection.js";
-import { ParserNotLoaded } from "./engine/parser.js";
+import { ParserLoadError, ParserNotLoaded } from "./engine/parser.js";
 import { toRecord, type FindingRecord } from "./engine/record.js";
 import type { Finding } from "./engine/types.js";
 import { ConfigError } from "./config/errors.js";
@@ -69,8 +69,8 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
   try {
     return checkFileUnguarded(filePath, explicit, env, given, stage);
   } catch (e) {
-    // Not an error of this file: the run loads the parser and checks the file again (withParser).
-    if (e instanceof ParserNotLoaded) throw e;
+    // Not errors of this file: the run loads the parser and checks the file again (withParser), or stops (no parser).
+    if (e instanceof ParserNotLoaded || e instanceof ParserLoadError) throw e;
     const message = (e as Error)?.message ?? String(e);
     return result("failed", [`${displayPath(env.cwd, filePath)}: internal error while ${stage.now}: ${message}`]);
   }
