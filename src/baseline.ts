@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ConfigError, UsageError } from "./config/errors.js";
 import { configWhere } from "./config/per-file-ignores.js";
 import type { FindingRecord } from "./engine/record.js";

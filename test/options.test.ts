@@ -39,9 +39,9 @@ describe("rule options: one declaration", () => {
   });
 
   it("the configuration schema holds the run's keys and exactly the declared options, with their schemas", () => {
-    const shape = configSchema.shape as Record<string, { unwrap(): unknown }>;
+    const shape = configSchema.shape as Record<string, { def: { innerType?: unknown } }>;
     expect(Object.keys(shape).sort()).toEqual([...RUN_KEYS, ...RULE_OPTIONS.map((o) => o.key)].sort());
-    for (const o of RULE_OPTIONS) expect(shape[o.key]?.unwrap(), o.key).toBe(o.schema);
+    for (const o of RULE_OPTIONS) expect(shape[o.key]?.def.innerType, o.key).toBe(o.schema);
   });
 
   it("each default is valid for its own schema, and an unset option takes it", () => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { configSchema, type ConfigFile } from "./options.js";
 import { ConfigError } from "./errors.js";
+import "./zod-messages.js";
 import { readRegularText, RefusedFileError } from "../engine/read-file.js";
 
 export interface LoadedConfig {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { optionSchemas } from "../engine/options.js";
 import { RULE_OPTIONS } from "../rules/options.js";
 
@@ -7,22 +7,22 @@ const codeList = z.array(z.string());
 type DeclaredOption = (typeof RULE_OPTIONS)[number];
 
 /** The rule options' part of the configuration schema, from their declarations. */
-const ruleOptionShape = Object.fromEntries(RULE_OPTIONS.map((o) => [o.key, o.schema.optional()])) as {
-  [O in DeclaredOption as O["key"]]: z.ZodOptional<O["schema"]>;
+const ruleOptionShape = Object.fromEntries(RULE_OPTIONS.map((o) => [o.key, z.optional(o.schema)])) as {
+  [O in DeclaredOption as O["key"]]: z.ZodMiniOptional<O["schema"]>;
 };
 
 /** Every key of `[tool.pytest-memlint]` / `.pytest-memlint.toml`; the TypeScript type is inferred from it. */
 export const configSchema = z.strictObject({
-  select: codeList.optional(),
-  ignore: codeList.optional(),
-  "extend-select": codeList.optional(),
-  exclude: z.array(z.string()).optional(),
-  "per-file-ignores": z.record(z.string(), codeList).optional(),
-  baseline: z.string().optional(),
-  "cache-dir": z.string().regex(/\S/, "a folder path").optional(),
+  select: z.optional(codeList),
+  ignore: z.optional(codeList),
+  "extend-select": z.optional(codeList),
+  exclude: z.optional(z.array(z.string())),
+  "per-file-ignores": z.optional(z.record(z.string(), codeList)),
+  baseline: z.optional(z.string()),
+  "cache-dir": z.optional(z.string().check(z.regex(/\S/, "a folder path"))),
   ...ruleOptionShape,
   /** Files larger than this many megabytes are not read (one error line). */
-  "max-file-size-mb": optionSchemas.positiveInt.optional(),
+  "max-file-size-mb": z.optional(optionSchemas.positiveInt),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

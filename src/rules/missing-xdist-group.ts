@@ -6,7 +6,7 @@ import { classHeaderSpan, hasXdistGroup, inHygieneScope, classHygieneScope } fro
 import { expandGroupName, groupNameProblem } from "./shared/group-name.js";
 import { addoptsOf, effectiveDist, startsWorkers } from "./shared/pytest-options.js";
 import { declareOption } from "../engine/options.js";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const xdistGroupName = declareOption({
   key: "xdist-group-name",

@@ -2,7 +2,7 @@ import type { SyntaxNode } from "../engine/parser.js";
 import type { FileContext, Rule } from "../engine/rule.js";
 import { argument, mockAnalysis, type Arg } from "./shared/mocks.js";
 import { declareOption } from "../engine/options.js";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const acceptSpec = declareOption({
   key: "accept-spec",

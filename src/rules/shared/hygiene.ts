@@ -6,7 +6,7 @@ import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js
 import type { FileContext } from "../../engine/rule.js";
 import { listElements } from "../../engine/syntax.js";
 import { declareOption } from "../../engine/options.js";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const classHygieneScope = declareOption({
   key: "class-hygiene-scope",
