@@ -115,6 +115,8 @@ function checkFileUnguarded(filePath: string, explicit: boolean, env: CheckEnv, 
     return result("failed", errors);
   }
   const { settings, project, facts } = env;
+  // A conftest.py found in a folder is parsed once: the files below it use this parse (unless --fix may change it).
+  if (analyzed.isConftest && !explicit && !given && !env.fix) project.adoptConftest(analyzed);
   stage.now = "linting";
   const first = lintAnalyzed(analyzed, settings, project, facts);
   for (const c of first.crashes) errors.push(`${displayPath(env.cwd, c.path)}: ${c.message}`);

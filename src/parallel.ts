@@ -8,7 +8,8 @@ import type { DiscoveredFile } from "./discover.js";
 import { BATCH } from "./jobs.js";
 import { stopFlagBuffer, stopRequested } from "./fix/interrupt.js";
 import type { RunOptions } from "./run-options.js";
-import type { WorkerResult, WorkerTask } from "./worker.js";
+import type { Project } from "./engine/project.js";
+import type { WorkerData, WorkerResult, WorkerTask } from "./worker.js";
 
 /** Batches in flight per worker: one being checked and one waiting, so no worker idles and memory stays bounded. */
 const BATCHES_IN_FLIGHT_PER_JOB = 2;
@@ -28,9 +29,11 @@ function workerFile(): string {
  * order (so output and error lines are the same as with one thread). At most two batches per
  * worker are in flight; suite facts are merged here.
  */
-export async function* checkInParallel(files: readonly DiscoveredFile[], opts: RunOptions, jobs: number, facts: SuiteFacts): AsyncGenerator<[DiscoveredFile, FileResult]> {
+export async function* checkInParallel(files: readonly DiscoveredFile[], opts: RunOptions, jobs: number, project: Project, facts: SuiteFacts): AsyncGenerator<[DiscoveredFile, FileResult]> {
+  // The pytest configurations and conftest.py paths are resolved here once, and every worker starts from them.
+  const workerData: WorkerData = { project: project.snapshotFor(files.map((f) => f.path)) };
   // Atomics off: between tasks a worker returns to its event loop, where finalizers free the native parse trees.
-  const pool = new Piscina<WorkerTask, WorkerResult>({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, atomics: "disabled" });
+  const pool = new Piscina<WorkerTask, WorkerResult>({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, atomics: "disabled", workerData });
   const plainOpts: RunOptions = { ...opts, stdin: undefined };
   const batchCount = Math.ceil(files.length / BATCH);
   const batchOf = (b: number) => files.slice(b * BATCH, (b + 1) * BATCH);
@@ -46,6 +49,8 @@ export async function* checkInParallel(files: readonly DiscoveredFile[], opts: R
       pending.delete(b);
       if (!stopRequested()) submit(b + window);
       for (const [p, isConftest, f] of result.pytestFacts) facts.notePytestFile(p, isConftest, f);
+      // A conftest.py checked in this run keeps its own facts (noted above, possibly after --fix).
+      for (const [p, f] of result.conftestFacts) if (!facts.pytestFiles.has(p)) facts.pytestFiles.set(p, f);
       const batch = batchOf(b);
       for (let i = 0; i < result.files.length; i++) {
         const r = result.files[i];

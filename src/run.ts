@@ -150,7 +150,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (jobs > 1) {
       // The worker pool (and its threads) only for runs that use it.
       const { checkInParallel } = await import("./parallel.js");
-      for await (const [file, r] of checkInParallel(discovery.files, opts, jobs, facts)) take(file.path, r);
+      for await (const [file, r] of checkInParallel(discovery.files, opts, jobs, project, facts)) take(file.path, r);
     } else {
       let sinceYield = 0;
       for (const file of discovery.files) {
@@ -211,7 +211,11 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     const inScope = baselineScope(project, [...checked, ...configFiles], settings.enabled);
     try {
       const reported = finishBaseline(baselines, findings, inScope, io.stderr, opts.quiet);
-      findings.splice(0, findings.length, ...reported);
+      if (reported !== findings) {
+        // A loop, not a spread: there can be more findings than a call can take arguments.
+        findings.length = 0;
+        for (const f of reported) findings.push(f);
+      }
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       io.stderr(`error: ${escapeControl(e.message)}\n`);

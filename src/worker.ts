@@ -1,13 +1,20 @@
 /** A worker thread of `--jobs N`: checks batches of files with the run's settings and sends plain records back. */
+import { workerData } from "piscina";
 import { openFileCache } from "./cache/open.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
 import { loadParser } from "./engine/parser.js";
-import { Project } from "./engine/project.js";
+import { Project, type ProjectSnapshot } from "./engine/project.js";
 import { useStopFlag } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
 import type { RunOptions } from "./run-options.js";
+import { filePytestFacts } from "./rules/shared/pytest-suite.js";
 import { resolveRunSettings } from "./settings.js";
+
+/** What every worker starts from (piscina's `workerData`): the pytest configurations and conftest.py paths the main thread resolved. */
+export interface WorkerData {
+  project: ProjectSnapshot;
+}
 
 export interface WorkerTask {
   opts: RunOptions;
@@ -21,9 +28,12 @@ export interface WorkerResult {
   files: Omit<FileResult, "fixedSource">[];
   /** Per-file facts for the suite rules, as `SuiteFacts.notePytestFile` takes them. */
   pytestFacts: [string, boolean, FilePytestFacts][];
+  /** Facts of conftest.py files above the checked files (each sent once per worker), so the main thread parses none. */
+  conftestFacts: [string, FilePytestFacts][];
 }
 
 let env: CheckEnv | undefined;
+const conftestsSent = new Set<string>();
 
 export default async function checkBatch(task: WorkerTask): Promise<WorkerResult> {
   await loadParser();
@@ -32,16 +42,29 @@ export default async function checkBatch(task: WorkerTask): Promise<WorkerResult
     const settings = resolveRunSettings(task.opts);
     // The main thread opened the cache first and warned if it cannot be written: workers stay silent.
     const cache = openFileCache(settings.cacheDir, settings.lint);
-    env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project: new Project(), facts: new SuiteFacts(), cache, writeRoots: writeRootsOf(task.opts.paths, task.opts.cwd) };
+    const project = new Project();
+    const data = workerData as WorkerData | undefined;
+    if (data?.project) project.seed(data.project);
+    env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project, facts: new SuiteFacts(), cache, writeRoots: writeRootsOf(task.opts.paths, task.opts.cwd) };
   }
   const files: WorkerResult["files"] = [];
   const pytestFacts: [string, boolean, FilePytestFacts][] = [];
+  const conftestFacts: [string, FilePytestFacts][] = [];
   for (const file of task.files) {
     files.push(checkFile(file.path, file.explicit, env));
     const facts = env.facts.pytestFiles.get(file.path);
     if (facts) pytestFacts.push([file.path, file.path.endsWith("conftest.py"), facts]);
     // Only what was sent back is needed: the worker keeps no per-file facts.
     env.facts.pytestFiles.delete(file.path);
+    for (const conftest of env.project.conftestPathsAbove(file.path)) {
+      if (conftestsSent.has(conftest)) continue;
+      // From a cache entry, or from this worker's parse (the rules parsed it); else the main thread reads it if it needs it.
+      const parsed = env.project.parsedConftest(conftest);
+      const known = env.facts.pytestFiles.get(conftest) ?? (parsed ? filePytestFacts(parsed.tree, parsed.collection.model) : undefined);
+      if (!known) continue;
+      conftestsSent.add(conftest);
+      conftestFacts.push([conftest, known]);
+    }
   }
-  return { files, pytestFacts };
+  return { files, pytestFacts, conftestFacts };
 }

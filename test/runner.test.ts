@@ -126,21 +126,48 @@ describe("long runs", () => {
   const shell = (command: string, cwd: string) => spawnSync("bash", ["-c", command], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
   const node = `"${process.execPath}" "${BIN}"`;
 
-  it("`| head -1` ends quietly: no EPIPE trace", () => {
+  it("`| head -1`, or a reader that closes at once, ends quietly: no EPIPE trace, the usual exit code (lint and report)", () => {
     const cwd = makeTree(files);
-    const r = shell(`${node} --no-config --format json . | head -1`, cwd);
-    expect(r.stdout).toBe("[\n");
-    expect(r.stderr).toBe("");
+    // The exit code of the linter itself, after the reader's output.
+    const piped = (command: string, reader: string) => shell(`${node} ${command} | ${reader}; echo "exit=\${PIPESTATUS[0]}"`, cwd);
+    // The JSON report (hundreds of KB) outlasts head: later writes meet a closed pipe.
+    const lint = piped("--no-config --format json .", "head -1");
+    expect(lint.stdout).toBe("[\nexit=1\n");
+    expect(lint.stderr).toBe("");
+    // `true` reads nothing and exits: the first write already fails, whatever the output's size.
+    for (const command of ["--no-config .", "report --no-config .", "report --no-config --format json ."]) {
+      const r = piped(command, "true");
+      expect(r.stderr, command).toBe("");
+      expect(r.stdout, command).toBe(`exit=${command.startsWith("report") ? 0 : 1}\n`);
+    }
+    const report = piped("report --no-config --format json .", "head -1");
+    expect(report.stdout).toBe("{\nexit=0\n");
+    expect(report.stderr).toBe("");
   }, 300_000);
 
   it("progress goes to a terminal's standard error, never into the report written to a file", () => {
     const cwd = makeTree(files);
     const piped = cli(["--no-config", "--format", "json"], { cwd });
     expect(piped.stderr).toBe("");
+    // Larger than a pipe's buffer: what `| head -1` above leaves unread.
+    expect(piped.stdout.length).toBeGreaterThan(1 << 16);
     // `script` gives the run a terminal; the report goes to a file.
     const r = shell(`script -qec '${node} --no-config --format json --output-file out.json . ; ${node} --no-config --format json . > redirected.json' /dev/null`, cwd);
     expect(r.stdout).toMatch(/\d+\/230 files/);
     expect(fs.readFileSync(path.join(cwd, "out.json"), "utf8")).toBe(piped.stdout);
     expect(fs.readFileSync(path.join(cwd, "redirected.json"), "utf8")).toBe(piped.stdout);
+    // Standard output is the terminal, standard error is not: the JSON alone, no bar.
+    const onTerminal = shell(`script -qec '${node} --no-config --format json . 2>/dev/null' /dev/null`, cwd);
+    expect(onTerminal.stdout.replace(/\r\n/g, "\n")).toBe(piped.stdout);
+  }, 300_000);
+
+  it("the text summary says how many files were checked and how long it took on a terminal only", () => {
+    const cwd = makeTree(files);
+    const piped = cli(["--no-config", "--no-cache"], { cwd });
+    expect(piped.stdout).not.toMatch(/Checked \d+ files/);
+    const r = shell(`script -qec '${node} --no-config --no-cache --color never . 2>/dev/null' /dev/null`, cwd);
+    const out = r.stdout.replace(/\r\n/g, "\n");
+    expect(out).toMatch(/\nChecked 230 files in \d+(\.\d+s|m\d\ds)\.\n$/);
+    expect(out.slice(0, out.lastIndexOf("Checked "))).toContain(piped.stdout.split("\n")[0]);
   }, 300_000);
 });

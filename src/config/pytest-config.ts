@@ -41,12 +41,30 @@ export class PytestConfigError extends ConfigError {
   }
 }
 
+/** What a finder has read, as plain data: worker threads start from the main thread's (nothing parsed twice). */
+export interface PytestConfigSnapshot {
+  byDir: [string, PytestConfig | null][];
+  byFile: [string, PytestConfig | null][];
+  failed: [string, { line: number | undefined; detail: string }][];
+}
+
 /** Finds and parses the pytest configuration that applies to folders, caching by folder. */
 export class PytestConfigFinder {
   private readonly byDir = new Map<string, PytestConfig | null>();
   private readonly byFile = new Map<string, PytestConfig | null>();
   /** Files that failed to parse: the same error is thrown on every lookup (never a half-read config). */
   private readonly failed = new Map<string, PytestConfigError>();
+
+  snapshot(): PytestConfigSnapshot {
+    return { byDir: [...this.byDir], byFile: [...this.byFile], failed: [...this.failed].map(([file, e]) => [file, { line: e.line, detail: e.detail }]) };
+  }
+
+  /** Takes what another finder read (its snapshot): those folders and files are not read again. */
+  seed(s: PytestConfigSnapshot): void {
+    for (const [dir, config] of s.byDir) this.byDir.set(dir, config);
+    for (const [file, config] of s.byFile) this.byFile.set(file, config);
+    for (const [file, e] of s.failed) this.failed.set(file, new PytestConfigError(file, e.line, e.detail));
+  }
 
   /** The configuration for a folder: the first folder at or above it holding one. Throws ConfigError. */
   forDir(dir: string): PytestConfig | undefined {

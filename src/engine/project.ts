@@ -1,12 +1,36 @@
 import fs from "node:fs";
 import path from "node:path";
 import { analyzeText, readSource, type AnalyzedFile } from "./analyze.js";
-import { PytestConfigFinder, type PytestConfig } from "../config/pytest-config.js";
+import { PytestConfigFinder, type PytestConfig, type PytestConfigSnapshot } from "../config/pytest-config.js";
+
+/** What a Project has found out about the folders of a run, as plain data (for worker threads). */
+export interface ProjectSnapshot {
+  pytestConfigs: PytestConfigSnapshot;
+  conftestPaths: [string, string[]][];
+}
 
 /** What is known across files: pytest configurations and the conftest.py files above each file. */
 export class Project {
   readonly pytestConfigs = new PytestConfigFinder();
   private readonly conftests = new Map<string, AnalyzedFile | null>();
+
+  /**
+   * Resolves, for each folder of `files`, the pytest configuration and the conftest.py files above,
+   * and returns them as plain data: worker threads seeded with it read no configuration again.
+   */
+  snapshotFor(files: Iterable<string>): ProjectSnapshot {
+    for (const file of files) {
+      // A malformed configuration is remembered as such and reported where the file is checked.
+      this.safeConfig(file);
+      this.conftestPathsAbove(file);
+    }
+    return { pytestConfigs: this.pytestConfigs.snapshot(), conftestPaths: [...this.conftestPaths] };
+  }
+
+  seed(s: ProjectSnapshot): void {
+    this.pytestConfigs.seed(s.pytestConfigs);
+    for (const [dir, conftests] of s.conftestPaths) this.conftestPaths.set(dir, conftests);
+  }
 
   /** Throws ConfigError for a malformed configuration file. */
   pytestConfigFor(filePath: string): PytestConfig | undefined {
@@ -72,6 +96,16 @@ export class Project {
       if (parent === dir) return dir;
       dir = parent;
     }
+  }
+
+  /** A conftest.py parsed already (by `conftest` or `adoptConftest`); undefined when it was not. */
+  parsedConftest(filePath: string): AnalyzedFile | null | undefined {
+    return this.conftests.get(filePath);
+  }
+
+  /** A conftest.py checked as a file of the run, kept so that the files below it do not parse it again. */
+  adoptConftest(analyzed: AnalyzedFile): void {
+    if (!this.conftests.has(analyzed.file.path)) this.conftests.set(analyzed.file.path, analyzed);
   }
 
   /** A parsed conftest.py, cached; null when absent or unreadable (reported where it is checked). */
