@@ -1,5 +1,5 @@
 /**
- * npm run bench -- DIR [--rounds N]
+ * npm run bench -- DIR [--rounds N]   (the lint phase: one thread, no cache)
  * Lints DIR with every default rule and, in the same run, times a bare read + decode + parse of the
  * same files with the same bindings. Each phase runs in its own child process (so its peak memory
  * is its own), alternating, N rounds; medians are reported with their ratio.
@@ -73,7 +73,7 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
     // The lint phase discovers and filters the same files itself.
     let out = "";
     await run(
-      { paths: [dir], cwd: process.cwd(), fix: false, unsafeFixes: false, diff: false, format: "json", exitZero: true, noConfig: true, quiet: true, color: "never" },
+      { paths: [dir], cwd: process.cwd(), fix: false, unsafeFixes: false, diff: false, format: "json", exitZero: true, noConfig: true, noCache: true, jobs: 1, quiet: true, color: "never" },
       { stdout: (t) => (out += t.toString()), stderr: () => undefined, isTTY: false },
     );
     findings = (JSON.parse(out || "[]") as unknown[]).length;
