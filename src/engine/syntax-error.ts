@@ -1,3 +1,4 @@
+import { LineIndex } from "./lines.js";
 import { withPythonNewlines } from "./parse-gaps.js";
 import { compileQuery, type SyntaxNode, type Tree } from "./parser.js";
 import { scanPythonTokens, type LogicalLine, type PythonSyntaxError } from "./python-tokens.js";
@@ -32,13 +33,9 @@ export function firstSyntaxError(source: string, tree: Tree): PythonSyntaxError 
   return parserError;
 }
 
+/** 1-based line of an offset (LF, CRLF and lone CR end lines, as Python reads them). */
 function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let k = 0; k < offset && k < text.length; k++) {
-    const c = text[k];
-    if (c === "\n" || (c === "\r" && text[k + 1] !== "\n")) line++;
-  }
-  return line;
+  return new LineIndex(text).lineOf(offset) + 1;
 }
 
 /** The rest of the line from `start` (never more than one line). */
