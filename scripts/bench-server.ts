@@ -75,7 +75,9 @@ function peakRssMb(pid: number | undefined): number | undefined {
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "memlint-bench-server-"));
   fs.writeFileSync(path.join(dir, "pytest.ini"), "[pytest]\n");
-  const proc = spawn(process.execPath, [BIN, "server"], { cwd: dir, stdio: ["pipe", "pipe", "inherit"] });
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server process.
+  const nodeArgs = (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, "server"], { cwd: dir, stdio: ["pipe", "pipe", "inherit"] });
   const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<string, (count: number) => void>();
   connection.onNotification("textDocument/publishDiagnostics", (p: { uri: string; diagnostics: unknown[] }) => waiting.get(p.uri)?.(p.diagnostics.length));

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { applyEdits } from "../src/fix/apply.js";
 import { wholeTextEdit } from "../src/server/lsp-convert.js";
+import { configNoqaEdit } from "../src/server/config-noqa-edit.js";
 import { noqaEdit } from "../src/server/noqa-edit.js";
 
 function withNoqa(text: string, marker: string, code = "MEM201"): string | undefined {
@@ -41,6 +42,21 @@ describe("noqa edit", () => {
 
   it("lands on the line of the offset when the statement spans lines", () => {
     expect(withNoqa("m = MagicMock(\n    name=1,\n)\n", "MagicMock")).toBe("m = MagicMock(  # noqa: MEM201\n    name=1,\n)\n");
+  });
+});
+
+describe("noqa edit in a pytest configuration file", () => {
+  const silence = (text: string, marker: string, code = "MEM501") => applyEdits(text, [configNoqaEdit(text, text.indexOf(marker), code)]);
+
+  it("adds a full-line comment above the finding's line, with its indentation and line ending", () => {
+    expect(silence("[pytest]\naddopts = -n auto\n", "addopts")).toBe("[pytest]\n# noqa: MEM501\naddopts = -n auto\n");
+    expect(silence("[tool.pytest.ini_options]\r\n  addopts = \"-n auto\"\r\n", "addopts")).toBe("[tool.pytest.ini_options]\r\n  # noqa: MEM501\r\n  addopts = \"-n auto\"\r\n");
+    expect(silence("addopts = -n auto", "addopts")).toBe("# noqa: MEM501\naddopts = -n auto");
+  });
+
+  it("adds the code to a noqa line already above, and leaves other comments alone", () => {
+    expect(silence("[pytest]\n# noqa: MEM502\naddopts = -n auto\n", "addopts")).toBe("[pytest]\n# noqa: MEM502, MEM501\naddopts = -n auto\n");
+    expect(silence("[pytest]\n# workers: see CI\naddopts = -n auto\n", "addopts")).toBe("[pytest]\n# workers: see CI\n# noqa: MEM501\naddopts = -n auto\n");
   });
 });
 

@@ -154,9 +154,20 @@ describe("pytest-memlint server", () => {
     const onIni = await c.diagnostics(ini);
     expect(codes(onIni)).toEqual(["MEM501"]);
     expect(onIni[0]?.range.start.line).toBe(1);
+    // MEM5xx has no fix: the code action is a full-line `# noqa: MEM501` above the addopts line (never inline: pytest keeps that in the value).
+    const iniActions = await c.connection.sendRequest<CodeAction[]>("textDocument/codeAction", { textDocument: { uri: ini }, range: onIni[0]?.range, context: { diagnostics: onIni } });
+    expect(iniActions.map((a) => a.title)).toEqual(["pytest-memlint (MEM501): Disable for this line"]);
+    const silenced = applyAction("[pytest]\naddopts = -n auto\n", ini, iniActions[0] as CodeAction);
+    expect(silenced).toBe("[pytest]\n# noqa: MEM501\naddopts = -n auto\n");
+    let seen = c.published.length;
+    await c.change(ini, 2, silenced);
+    expect(await c.diagnostics(ini, undefined, seen)).toEqual([]);
+    seen = c.published.length;
+    await c.change(ini, 3, "[pytest]\naddopts = -n auto\n");
+    expect(codes(await c.diagnostics(ini, undefined, seen))).toEqual(["MEM501"]);
     // The editor's unsaved text counts.
-    const seen = c.published.length;
-    await c.change(ini, 2, "[pytest]\naddopts = -n auto --maxprocesses 4\n");
+    seen = c.published.length;
+    await c.change(ini, 4, "[pytest]\naddopts = -n auto --maxprocesses 4\n");
     expect(await c.diagnostics(ini, undefined, seen)).toEqual([]);
 
     // `ignore` of the pytest-memlint configuration above the file applies; a non-test file gets nothing.
@@ -178,6 +189,35 @@ describe("pytest-memlint server", () => {
     await c.change(conftest, 2, CLOSING_CONFTEST);
     expect(await c.diagnostics(plot, undefined, seenPlot)).toEqual([]);
     expect(fs.existsSync(path.join(dir, "tests", "conftest.py"))).toBe(false);
+    expect(await c.stop()).toBe(0);
+  }, 120_000);
+
+  it("lints an opened document at once, a changed one after the typing stops, and re-lints when the settings change on disk", async () => {
+    const dir = makeTree({ "pytest.ini": "[pytest]\n", "tests/test_a.py": "" });
+    // A debounce longer than the test: what a burst of changes publishes is seen without racing a timer.
+    const c = (client = new LspClient(dir, { PYTEST_MEMLINT_TEST_SERVER_DEBOUNCE_MS: "600000" }));
+    await c.initialize(dir);
+    const uri = uriOf(path.join(dir, "tests", "test_a.py"));
+    const body = (n: number) => `from unittest.mock import MagicMock\n\n\ndef test_${n}():\n    assert MagicMock()\n`;
+    // didOpen is not debounced: its diagnostics come long before the debounce would end.
+    await c.open(uri, body(1));
+    expect(codes(await c.diagnostics(uri))).toEqual(["MEM201"]);
+
+    const seen = c.published.length;
+    for (let version = 2; version <= 6; version++) await c.change(uri, version, body(version));
+    // Answered after every change before it was handled: none of them was linted yet.
+    await expect(c.connection.sendRequest("pytestMemlint/unknown", {})).rejects.toMatchObject({ code: -32601 });
+    expect(c.published.length).toBe(seen);
+    // A save lints at once: one publication, for the last version only.
+    await c.connection.sendNotification("textDocument/didSave", { textDocument: { uri } });
+    await c.diagnostics(uri, undefined, seen);
+    expect(c.published.slice(seen).map((p) => [p.uri, p.version])).toEqual([[uri, 6]]);
+
+    // `[tool.pytest-memlint]` written on disk: the watcher's report re-lints the open document with it.
+    const later = c.published.length;
+    fs.writeFileSync(path.join(dir, "pyproject.toml"), '[tool.pytest-memlint]\nignore = ["MEM201"]\n');
+    await c.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(path.join(dir, "pyproject.toml")), type: 1 }] });
+    expect(await c.diagnostics(uri, undefined, later)).toEqual([]);
     expect(await c.stop()).toBe(0);
   }, 120_000);
 

@@ -3,6 +3,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Finding } from "../engine/types.js";
 import { TOOL_NAME } from "../meta.js";
 import { rangeOf, toDiagnostic, toTextEdit, wholeTextEdit } from "./lsp-convert.js";
+import { configNoqaEdit } from "./config-noqa-edit.js";
 import { noqaEdit } from "./noqa-edit.js";
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.${TOOL_NAME}`;
@@ -11,6 +12,8 @@ export interface CodeActionInput {
   doc: TextDocument;
   params: CodeActionParams;
   findings: readonly Finding[];
+  /** `config`: a pytest configuration file, whose findings are silenced by a full-line `# noqa: CODE` above them. */
+  kind: "python" | "config";
   /** The document with its safe fixes applied, computed only when asked for. */
   fixAll: () => string | undefined;
   /** Whether the client takes versioned `documentChanges`. */
@@ -45,7 +48,8 @@ function sameDiagnostic(a: Diagnostic, b: Diagnostic): boolean {
 
 /**
  * The code actions at a range: each fix of the findings there (safe ones preferred, unsafe ones
- * labelled), `# noqa: CODE` for the finding's line, and the file's safe fixes as `source.fixAll`.
+ * labelled), `# noqa: CODE` for the finding's line (in a configuration file: on its own line above),
+ * and the file's safe fixes as `source.fixAll`.
  */
 export function codeActions(input: CodeActionInput): CodeAction[] {
   const { doc, params, findings, documentChanges } = input;
@@ -76,7 +80,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       const line = doc.positionAt(f.start).line;
       if (noqaDone.has(`${line}:${f.code}`)) continue;
       noqaDone.add(`${line}:${f.code}`);
-      const edit = noqaEdit(doc.getText(), f.start, f.code);
+      const edit = input.kind === "config" ? configNoqaEdit(doc.getText(), f.start, f.code) : noqaEdit(doc.getText(), f.start, f.code);
       if (!edit) continue;
       actions.push({
         title: `${TOOL_NAME} (${f.code}): Disable for this line`,

@@ -19,7 +19,7 @@ import { DocumentLinter, type DocumentLint } from "./document-linter.js";
 import { toDiagnostic } from "./lsp-convert.js";
 
 /** Quiet time after the last keystroke before a changed document is linted again (an opened one is linted at once). */
-const CHANGE_DEBOUNCE_MS = 120;
+const CHANGE_DEBOUNCE_MS = debounceMs(process.env["PYTEST_MEMLINT_TEST_SERVER_DEBOUNCE_MS"]);
 /** Files whose change can change the findings of other files. */
 const WATCHED_NAMES = ["conftest.py", "pyproject.toml", "pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", ".pytest-memlint.toml"];
 const WATCHED_GLOB = `**/{${WATCHED_NAMES.join(",")}}`;
@@ -39,6 +39,12 @@ interface DocumentState {
 }
 
 class TooLarge extends Error {}
+
+/** 120 ms; tests set a long one to see what a burst of changes publishes without racing a timer. */
+function debounceMs(fromTest: string | undefined): number {
+  const ms = Number(fromTest);
+  return fromTest !== undefined && Number.isInteger(ms) && ms >= 0 ? ms : 120;
+}
 
 function filePathOf(uri: unknown): string | undefined {
   if (typeof uri !== "string" || !uri.startsWith("file:")) return undefined;
@@ -214,8 +220,10 @@ export function serve(connection: Connection): void {
       const filePath = filePathOf(uri);
       if (!doc || !state || filePath === undefined) return [];
       if (state.version !== doc.version || state.timer) lintNow(doc);
-      if (state.lint.kind !== "python" || state.lint.findings.length === 0) return [];
-      return codeActions({ doc, params, findings: state.lint.findings, fixAll: () => linter.fixAll(filePath, doc.getText(), doc.languageId), documentChanges });
+      const kind = state.lint.kind;
+      if (kind === "none" || state.lint.findings.length === 0) return [];
+      const fixAll = () => (kind === "python" ? linter.fixAll(filePath, doc.getText(), doc.languageId) : undefined);
+      return codeActions({ doc, params, findings: state.lint.findings, kind, fixAll, documentChanges });
     })();
   });
 
