@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
+import { loadParser } from "../src/engine/parser.js";
 import { DocumentLinter } from "../src/server/document-linter.js";
 
 const ROUNDS = 9;
@@ -47,6 +48,26 @@ function testModule(lines: number, seed: number): string {
   return text;
 }
 
+interface ServerTiming {
+  uri: string;
+  started: number;
+  linted: number;
+  converted: number;
+  /** The publication's bytes handed to the pipe. */
+  written: number;
+}
+
+interface Phases {
+  toServer: number;
+  lint: number;
+  convert: number;
+  write: number;
+  toClient: number;
+}
+
+/** Monotonic milliseconds, the clock the server's timing marks use too. */
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
@@ -77,10 +98,19 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, "pytest.ini"), "[pytest]\n");
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server process.
   const nodeArgs = (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "");
-  const proc = spawn(process.execPath, [...nodeArgs, BIN, "server"], { cwd: dir, stdio: ["pipe", "pipe", "inherit"] });
+  const proc = spawn(process.execPath, [...nodeArgs, BIN, "server"], { cwd: dir, stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, PYTEST_MEMLINT_BENCH_SERVER_TIMING: "1" } });
   const connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiting = new Map<string, (count: number) => void>();
-  connection.onNotification("textDocument/publishDiagnostics", (p: { uri: string; diagnostics: unknown[] }) => waiting.get(p.uri)?.(p.diagnostics.length));
+  const received = new Map<string, number>();
+  const timings = new Map<string, ServerTiming>();
+  connection.onNotification("textDocument/publishDiagnostics", (p: { uri: string; diagnostics: unknown[] }) => {
+    received.set(p.uri, now());
+    waiting.get(p.uri)?.(p.diagnostics.length);
+  });
+  // The server's own clock marks (the same monotonic clock): where each didOpen's time went.
+  connection.onNotification("pytestMemlint/timing", (t: ServerTiming) => {
+    timings.set(t.uri, t);
+  });
   connection.listen();
   await connection.sendRequest("initialize", { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
   await connection.sendNotification("initialized", {});
@@ -88,14 +118,23 @@ async function main(): Promise<void> {
   const openAndWait = async (name: string, text: string): Promise<{ ms: number; count: number }> => {
     const uri = pathToFileURL(path.join(dir, name)).href;
     const published = new Promise<number>((resolve) => waiting.set(uri, resolve));
-    const start = process.hrtime.bigint();
+    const start = now();
     await connection.sendNotification("textDocument/didOpen", { textDocument: { uri, languageId: "python", version: 1, text } });
     const count = await published;
-    return { ms: Number(process.hrtime.bigint() - start) / 1e6, count };
+    const end = received.get(uri) ?? now();
+    await waitForTiming(uri);
+    const t = timings.get(uri);
+    if (t) phases.push({ toServer: t.started - start, lint: t.linted - t.started, convert: t.converted - t.linted, write: t.written - t.converted, toClient: end - t.written });
+    return { ms: end - start, count };
   };
+  const waitForTiming = async (uri: string) => {
+    for (let i = 0; i < 100 && !timings.has(uri); i++) await new Promise((r) => setTimeout(r, 5));
+  };
+  const phases: Phases[] = [];
 
   // The server is up once it has loaded the rules and the parser and linted a first file.
   await openAndWait("test_warmup.py", testModule(2000, 0));
+  phases.length = 0;
   const times: number[] = [];
   const cpuBefore = cpuMs(proc.pid);
   let findings = 0;
@@ -116,6 +155,7 @@ async function main(): Promise<void> {
   connection.dispose();
 
   // The same lint without the protocol, in this process (after a warm-up).
+  await loadParser();
   const linter = new DocumentLinter(() => undefined);
   linter.lint(path.join(dir, "test_warmup.py"), testModule(2000, 0), "python");
   const direct: number[] = [];
@@ -128,10 +168,12 @@ async function main(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 
   const med = median(times);
+  const phase = (k: keyof Phases) => median(phases.map((p) => p[k])).toFixed(1);
   const lines = [
     `server: didOpen -> publishDiagnostics for a ${lineCount}-line test file (${findings} findings), ${ROUNDS} rounds after warm-up`,
     `  median ${med.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (budget ${BUDGET_MS} ms: ${med <= BUDGET_MS ? "within" : "OVER"}), server peak RSS ${rss === undefined ? "n/a" : `${rss.toFixed(0)} MB`}`,
     `  server CPU time per didOpen (what the latency is on an idle core): ${cpuPerOpen === undefined ? "n/a" : `${cpuPerOpen.toFixed(0)} ms`}; machine load average ${os.loadavg()[0]?.toFixed(1)} on ${os.availableParallelism()} CPUs`,
+    `  where it goes (medians): client -> server handler ${phase("toServer")} ms, lint ${phase("lint")} ms, findings -> LSP diagnostics ${phase("convert")} ms, encoding and writing ${phase("write")} ms, pipe -> client ${phase("toClient")} ms`,
     `  same lint in-process without the protocol: median ${median(direct).toFixed(1)} ms; ratio server / in-process ${(med / median(direct)).toFixed(2)}`,
   ];
   process.stdout.write(lines.join("\n") + "\n");

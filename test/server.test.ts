@@ -194,8 +194,8 @@ describe("pytest-memlint server", () => {
 
   it("lints an opened document at once, a changed one after the typing stops, and re-lints when the settings change on disk", async () => {
     const dir = makeTree({ "pytest.ini": "[pytest]\n", "tests/test_a.py": "" });
-    // A debounce longer than the test: what a burst of changes publishes is seen without racing a timer.
-    const c = (client = new LspClient(dir, { PYTEST_MEMLINT_TEST_SERVER_DEBOUNCE_MS: "600000" }));
+    // A debounce longer than the test: what a burst of changes publishes is seen without racing a timer. The native parser (the server prefers the WebAssembly one).
+    const c = (client = new LspClient(dir, { PYTEST_MEMLINT_TEST_SERVER_DEBOUNCE_MS: "600000", PYTEST_MEMLINT_PARSER: "native" }));
     await c.initialize(dir);
     const uri = uriOf(path.join(dir, "tests", "test_a.py"));
     const body = (n: number) => `from unittest.mock import MagicMock\n\n\ndef test_${n}():\n    assert MagicMock()\n`;

@@ -27,6 +27,11 @@ const WATCHED_GLOB = `**/{${WATCHED_NAMES.join(",")}}`;
 const MAX_DOCUMENT_LENGTH = 5 * 1024 * 1024;
 /** Test-only: a document holding this text makes its lint throw (to test that one bad document never stops the server). */
 const FAULT_MARKER = process.env["PYTEST_MEMLINT_TEST_SERVER_FAULT"];
+/** Bench-only: each publication is followed by a `pytestMemlint/timing` notification saying where its time went. */
+const TIMING = process.env["PYTEST_MEMLINT_BENCH_SERVER_TIMING"] === "1";
+
+/** Monotonic milliseconds, on the clock every process of the machine shares (the bench compares them with its own). */
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 interface DocumentState {
   version: number;
@@ -59,10 +64,28 @@ function affectsOthers(filePath: string): boolean {
   return WATCHED_NAMES.includes(path.basename(filePath));
 }
 
+/**
+ * The server parses with web-tree-sitter unless PYTEST_MEMLINT_PARSER names a parser: the rules read
+ * a tree node by node, and each read of a native tree crosses into C++ and makes a JavaScript object,
+ * so a 2,000-line file costs about a fifth more CPU with the native binding (`npm run bench`). The
+ * trees live in the WebAssembly heap and are freed when collected (see engine/parser.ts). Where the
+ * WebAssembly parser cannot load, the native one is used.
+ */
+async function loadServerParser(): Promise<void> {
+  if (process.env["PYTEST_MEMLINT_PARSER"]) return loadParser();
+  process.env["PYTEST_MEMLINT_PARSER"] = "wasm";
+  try {
+    await loadParser();
+  } catch {
+    delete process.env["PYTEST_MEMLINT_PARSER"];
+    await loadParser();
+  }
+}
+
 /** `pytest-memlint server`: the Language Server Protocol over stdio. Resolves never; the client's `exit` ends the process. */
 export async function runServer(): Promise<void> {
-  // Loaded before the first message: the WebAssembly parser (when the native one cannot load) starts asynchronously.
-  await loadParser();
+  // Loaded before the first message: the WebAssembly parser starts asynchronously.
+  await loadServerParser();
   const connection = createConnection(process.stdin, process.stdout);
   serve(connection);
   connection.listen();
@@ -93,6 +116,7 @@ export function serve(connection: Connection): void {
 
   /** Lints a document now and publishes its diagnostics. One bad document is logged once and never stops the server. */
   const lintNow = (doc: TextDocument): void => {
+    const started = TIMING ? now() : 0;
     const state = states.get(doc.uri);
     if (!state || shuttingDown) return;
     if (state.timer) clearTimeout(state.timer);
@@ -119,7 +143,11 @@ export function serve(connection: Connection): void {
     state.lint = lint;
     if (lint.findings.length === 0 && !state.published) return;
     state.published = lint.findings.length > 0;
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: lint.findings.map((f) => toDiagnostic(doc, f)) });
+    const linted = TIMING ? now() : 0;
+    const diagnostics = lint.findings.map((f) => toDiagnostic(doc, f));
+    const converted = TIMING ? now() : 0;
+    const sending = connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    if (TIMING) void sending.then(() => connection.sendNotification("pytestMemlint/timing", { uri: doc.uri, started, linted, converted, written: now() }));
   };
 
   const lintSoon = (doc: TextDocument): void => {

@@ -91,7 +91,10 @@ export function collectsAfterEachTest(text: string, root: SyntaxNode, model: Mod
   let result = false;
   const calls = text.includes("collect") ? gcCollectOffsets(text, root, model) : [];
   for (const fn of calls.length > 0 ? model.topLevelFunctions.values() : []) {
-    const inside = calls.filter((o) => o >= fn.body.startIndex && o < fn.body.endIndex);
+    // Read once: each read of a node's offset crosses into the parser (functions x calls reads otherwise).
+    const bodyStart = fn.body.startIndex;
+    const bodyEnd = fn.body.endIndex;
+    const inside = calls.filter((o) => o >= bodyStart && o < bodyEnd);
     if (inside.length === 0) continue;
     if (fn.name === "pytest_runtest_teardown") result = true;
     const wraps = (fn.fixture?.autouse === true && fn.fixture.scope === "function") || fn.name === "pytest_runtest_call" || fn.name === "pytest_runtest_protocol";
