@@ -18,7 +18,7 @@ import { mayWrite } from "./fix/write-policy.js";
 import { replaceFile } from "./fix/write.js";
 import type { FileStamp } from "./engine/read-file.js";
 import { displayPath } from "./report/paths.js";
-import type { FileCache } from "./cache/file-cache.js";
+import type { CacheLookup, FileCache } from "./cache/file-cache.js";
 
 /** What checking one file needs: the run's settings and the caches shared by the files of one thread. */
 export interface CheckEnv {
@@ -78,7 +78,28 @@ export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, gi
 
 const records = (findings: readonly Finding[]): FindingRecord[] => findings.map(toRecord);
 
-function checkFileUnguarded(filePath: string, explicit: boolean, env: CheckEnv, given: Buffer | undefined, stage: { now: Stage }): FileResult {
+/**
+ * The result of a file that needs no parse (a pytest configuration named on the command line, a file
+ * that is not a test file, a cache hit), else undefined. The runner asks this on its main thread
+ * first, so that only the other files go to the parser (and to worker threads). Never throws.
+ */
+export function answerWithoutParsing(filePath: string, explicit: boolean, env: CheckEnv): FileResult | undefined {
+  try {
+    return prelude(filePath, explicit, env, undefined).answer;
+  } catch {
+    return undefined; // The check itself says what went wrong.
+  }
+}
+
+interface Prelude {
+  answer?: FileResult;
+  errors: string[];
+  pytestConfig: PytestConfig | undefined;
+  cached: CacheLookup | undefined;
+}
+
+/** What is known before reading the file as Python: the pytest configuration, whether it is checked at all, its cache entry. */
+function prelude(filePath: string, explicit: boolean, env: CheckEnv, given: Buffer | undefined): Prelude {
   const errors: string[] = [];
   let pytestConfig: PytestConfig | undefined;
   try {
@@ -89,16 +110,23 @@ function checkFileUnguarded(filePath: string, explicit: boolean, env: CheckEnv, 
     pytestConfig = undefined;
   }
   const base = path.basename(filePath);
+  const answer = (r: FileResult): Prelude => ({ answer: r, errors, pytestConfig, cached: undefined });
   // A pytest configuration file named on the command line (pre-commit passes changed files): for the MEM5xx rules, never read as Python.
-  if (explicit && !given && isPytestConfigFileName(base)) return result("config", errors);
+  if (explicit && !given && isPytestConfigFileName(base)) return answer(result("config", errors));
   // Found in a folder (not named): only test files by the applicable `python_files`, and conftest.py.
-  if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return result("skipped", errors);
+  if (!explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) return answer(result("skipped", errors));
   // After SIGINT/SIGTERM during --fix, the files not started are not checked.
-  if (env.fix && !given && stopRequested()) return result("skipped", errors);
+  if (env.fix && !given && stopRequested()) return answer(result("skipped", errors));
   const cached = !given && errors.length === 0 ? env.cache?.lookup(filePath, explicit, pytestConfig, env.project, env.facts) : undefined;
   // A hit is the result, unless this run fixes and the file has a fix to apply: then it is checked again.
   const hit = cached?.hit;
-  if (hit && !((env.fix || env.diff) && hit.findings.some((f) => isApplicable(f.fix, env.unsafeFixes)))) return { kind: "checked", findings: hit.findings, fixed: 0, wroteFile: false, errors };
+  if (hit && !((env.fix || env.diff) && hit.findings.some((f) => isApplicable(f.fix, env.unsafeFixes)))) return answer({ kind: "checked", findings: hit.findings, fixed: 0, wroteFile: false, errors });
+  return { errors, pytestConfig, cached };
+}
+
+function checkFileUnguarded(filePath: string, explicit: boolean, env: CheckEnv, given: Buffer | undefined, stage: { now: Stage }): FileResult {
+  const { answer, errors, pytestConfig, cached } = prelude(filePath, explicit, env, given);
+  if (answer) return answer;
   let analyzed: AnalyzedFile;
   let stamp: FileStamp | undefined;
   try {

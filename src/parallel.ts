@@ -48,13 +48,17 @@ export async function* checkInParallel(files: readonly DiscoveredFile[], opts: R
       const result = await (pending.get(b) as Promise<WorkerResult>);
       pending.delete(b);
       if (!stopRequested()) submit(b + window);
-      for (const [p, isConftest, f] of result.pytestFacts) facts.notePytestFile(p, isConftest, f);
-      // A conftest.py checked in this run keeps its own facts (noted above, possibly after --fix).
+      // A conftest.py checked in this run keeps its own facts (noted with its result, possibly after --fix).
       for (const [p, f] of result.conftestFacts) if (!facts.pytestFiles.has(p)) facts.pytestFiles.set(p, f);
+      // Each file's facts are noted as its result is yielded: the caller may take other files' results in between, in discovery order.
+      const factsOf = new Map(result.pytestFacts.map(([p, isConftest, f]) => [p, { isConftest, f }]));
       const batch = batchOf(b);
       for (let i = 0; i < result.files.length; i++) {
         const r = result.files[i];
-        if (r) yield [batch[i] as DiscoveredFile, r];
+        const file = batch[i] as DiscoveredFile;
+        const own = factsOf.get(file.path);
+        if (own) facts.notePytestFile(file.path, own.isConftest, own.f);
+        if (r) yield [file, r];
       }
       // After SIGINT/SIGTERM the workers skip their files; the rest of the queue is not waited for.
       if (stopRequested()) break;

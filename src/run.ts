@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { BaselineSetup } from "./baseline.js";
 import { finishBaseline } from "./baseline.js";
-import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
+import { answerWithoutParsing, checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { ConfigError, UsageError } from "./config/errors.js";
 import type { PathRules } from "./config/per-file-ignores.js";
 import { openFileCache } from "./cache/open.js";
@@ -144,16 +144,35 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       forceExclude: opts.forceExclude,
     });
     for (const e of discovery.errors) error(`${displayPath(opts.cwd, e.path)}: ${e.message}`, e.path);
-    const jobs = planJobs(opts.jobs, discovery.files.length);
-    progress = await startProgress(discovery.files.length, io.progress);
+    const files = discovery.files;
+    progress = await startProgress(files.length, io.progress);
+    // Cache hits (and files that are not tests) are answered here first: only the other files are
+    // parsed, and the number of threads (and whether the worker pool starts at all) depends on them.
+    const answered = files.map((f) => answerFromCache(f.path, f.explicit, env));
+    const toCheck = files.filter((_, i) => answered[i] === undefined);
+    // Results are taken in discovery order (error lines, and the first file of each mark for the suite rules).
+    let next = 0;
+    const takeAnswered = () => {
+      for (let a = answered[next]; next < files.length && a !== undefined; a = answered[++next]) {
+        a.noteFacts(facts);
+        take(a.path, a.result);
+      }
+    };
+    const jobs = planJobs(opts.jobs, toCheck.length);
     if (opts.fix) setWriting(true);
     if (jobs > 1) {
       // The worker pool (and its threads) only for runs that use it.
       const { checkInParallel } = await import("./parallel.js");
-      for await (const [file, r] of checkInParallel(discovery.files, opts, jobs, project, facts)) take(file.path, r);
+      for await (const [file, r] of checkInParallel(toCheck, opts, jobs, project, facts)) {
+        takeAnswered();
+        take(file.path, r);
+        next++;
+      }
     } else {
       let sinceYield = 0;
-      for (const file of discovery.files) {
+      for (const file of toCheck) {
+        takeAnswered();
+        next++;
         // The parser loads on the first file that needs parsing (a cached run never loads it).
         take(file.path, await withParser(() => checkFile(file.path, file.explicit, env)));
         // With --fix, a signal is handled after each file (then no other file is written).
@@ -168,6 +187,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
         }
       }
     }
+    if (!stopRequested()) takeAnswered();
     progress.stop();
   }
 
@@ -409,6 +429,30 @@ function baselineScope(project: Project, checked: readonly string[], enabled: Re
     }
   }
   return (absolutePath, code) => enabled.has(code) && (files.has(absolutePath) || !fs.existsSync(absolutePath));
+}
+
+/** A file's result found without parsing it, and the suite facts its cache entry holds (noted when the result is taken). */
+interface AnsweredFile {
+  path: string;
+  result: FileResult;
+  noteFacts(into: SuiteFacts): void;
+}
+
+function answerFromCache(filePath: string, explicit: boolean, env: CheckEnv): AnsweredFile | undefined {
+  // The entry's facts go to a facts object of this file's own, and into the run's when the result is taken.
+  const own = new SuiteFacts();
+  const result = answerWithoutParsing(filePath, explicit, { ...env, facts: own });
+  if (!result) return undefined;
+  return {
+    path: filePath,
+    result,
+    noteFacts(into) {
+      for (const [p, f] of own.pytestFiles) {
+        if (p === filePath) into.notePytestFile(p, path.basename(p) === "conftest.py", f);
+        else if (!into.pytestFiles.has(p)) into.pytestFiles.set(p, f);
+      }
+    },
+  };
 }
 
 function isFolder(p: string): boolean {
