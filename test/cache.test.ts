@@ -193,6 +193,25 @@ describe("result cache", { timeout: 300_000 }, () => {
     expect(fs.readdirSync(cache)).toEqual([]);
   });
 
+  it("a warm run of a large suite parses nothing and starts no worker; only the edited file is parsed", () => {
+    // 120 files: by default a run of them is checked on one worker thread per CPU.
+    const files: Record<string, string> = { ".pytest-memlint.toml": "", "tests/conftest.py": "import pytest\n" };
+    for (let i = 0; i < 120; i++) files[`tests/test_${i}.py`] = i % 10 === 0 ? `import pytest\n\n\n@pytest.mark.slow\ndef test_${i}():\n    pass\n` : MOCKY.replace("test_a", `test_${i}`);
+    const root = makeTree(files);
+    const cold = cli(["check", ".", "--format", "json"], { cwd: root });
+    expect(cold.code).toBe(1);
+    // A parser that cannot load: a run that parses any file (on any thread) fails with exit 2.
+    const noParser = { PYTEST_MEMLINT_PARSER: "none" };
+    expect(cli(["check", ".", "--format", "json"], { cwd: root, env: noParser })).toEqual(cold);
+    fs.appendFileSync(path.join(root, "tests/test_7.py"), "\n\ndef test_more():\n    m = mock.Mock()\n    m.x.y.z.w.return_value = 2\n    assert m\n");
+    const edited = cli(["check", ".", "--format", "json"], { cwd: root, env: noParser });
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toMatch(/^error: PYTEST_MEMLINT_PARSER must be 'native' or 'wasm', not 'none'$/m);
+    const warm = cli(["check", ".", "--format", "json"], { cwd: root });
+    expect(warm.stdout).toBe(cli(["check", ".", "--format", "json", "--no-cache"], { cwd: root }).stdout);
+    expect(warm.stdout).not.toBe(cold.stdout);
+  });
+
   it("two runs at once on the same tree both print the right output and leave only whole entries", async () => {
     const files: Record<string, string> = { ".pytest-memlint.toml": "" };
     for (let i = 0; i < 60; i++) files[`tests/test_${i}.py`] = MOCKY.replace("test_a", `test_${i}`);
