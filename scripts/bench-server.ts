@@ -9,8 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
-import { loadParser } from "../src/engine/parser.js";
+import { parserBackend } from "../src/engine/parser.js";
 import { DocumentLinter } from "../src/server/document-linter.js";
+import { loadServerParser } from "../src/server/index.js";
 
 const ROUNDS = 9;
 const BUDGET_MS = 150;
@@ -154,8 +155,9 @@ async function main(): Promise<void> {
   await new Promise((resolve) => proc.on("exit", resolve));
   connection.dispose();
 
-  // The same lint without the protocol, in this process (after a warm-up).
-  await loadParser();
+  // The same lint without the protocol, in this process (after a warm-up), with the parser the server uses.
+  await loadServerParser();
+  const parser = (await parserBackend()).name;
   const linter = new DocumentLinter(() => undefined);
   linter.lint(path.join(dir, "test_warmup.py"), testModule(2000, 0), "python");
   const direct: number[] = [];
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
   const med = median(times);
   const phase = (k: keyof Phases) => median(phases.map((p) => p[k])).toFixed(1);
   const lines = [
-    `server: didOpen -> publishDiagnostics for a ${lineCount}-line test file (${findings} findings), ${ROUNDS} rounds after warm-up`,
+    `server: didOpen -> publishDiagnostics for a ${lineCount}-line test file (${findings} findings), ${ROUNDS} rounds after warm-up, ${parser} parser`,
     `  median ${med.toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (budget ${BUDGET_MS} ms: ${med <= BUDGET_MS ? "within" : "OVER"}), server peak RSS ${rss === undefined ? "n/a" : `${rss.toFixed(0)} MB`}`,
     `  server CPU time per didOpen (what the latency is on an idle core): ${cpuPerOpen === undefined ? "n/a" : `${cpuPerOpen.toFixed(0)} ms`}; machine load average ${os.loadavg()[0]?.toFixed(1)} on ${os.availableParallelism()} CPUs`,
     `  where it goes (medians): client -> server handler ${phase("toServer")} ms, lint ${phase("lint")} ms, findings -> LSP diagnostics ${phase("convert")} ms, encoding and writing ${phase("write")} ms, pipe -> client ${phase("toClient")} ms`,

@@ -71,7 +71,7 @@ function affectsOthers(filePath: string): boolean {
  * trees live in the WebAssembly heap and are freed when collected (see engine/parser.ts). Where the
  * WebAssembly parser cannot load, the native one is used.
  */
-async function loadServerParser(): Promise<void> {
+export async function loadServerParser(): Promise<void> {
   if (process.env["PYTEST_MEMLINT_PARSER"]) return loadParser();
   process.env["PYTEST_MEMLINT_PARSER"] = "wasm";
   try {
