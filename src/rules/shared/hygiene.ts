@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../../engine/parser.js";
 import { MOCKER_FIXTURES } from "../../engine/resolver.js";
-import { mockAnalysis } from "./mocks.js";
+import { mockAnalysis, patchCreatesMock } from "./mocks.js";
 import { callNamedAt } from "../../engine/syntax.js";
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
@@ -15,12 +15,12 @@ export const classHygieneScope = declareOption({
   default: "mock-using",
   type: '"mock-using" | "all"',
   description:
-    "Which test classes MEM102 and MEM103 check: those whose own body creates or patches mocks, or every test class.",
+    "Which test classes MEM102 and MEM103 check: those whose own body creates mocks (directly or through a `patch` that puts one in place), or every test class.",
 });
 
 /** What MEM102 and MEM103 need to know about a file, computed once per file and shared. */
 export interface HygieneFacts {
-  /** Classes whose own body (not a nested class) creates or patches a mock. */
+  /** Classes whose own body (not a nested class) creates a mock, directly or through a `patch`. */
   mockCreatingClasses: Set<ClassInfo>;
   /** Functions whose own body (not a nested def) calls `gc.collect()`. */
   functionsCallingGcCollect: Set<FunctionInfo>;
@@ -33,8 +33,10 @@ export function hygieneFacts(ctx: FileContext): HygieneFacts {
   let facts = cache.get(ctx);
   if (facts) return facts;
   // The mock analysis shared with MEM2xx already knows every call that creates or patches a mock.
+  // A patch that creates none (`patch.dict`, `patch(..., new=value)`) leaves no mock to collect.
   const mocks = mockAnalysis(ctx);
-  const mockCalls = [...mocks.constructors, ...mocks.patches].map((c) => c.call.startIndex);
+  const creatingPatches = mocks.patches.filter((p) => patchCreatesMock(mocks, p));
+  const mockCalls = [...mocks.constructors, ...creatingPatches].map((c) => c.call.startIndex);
   facts = {
     mockCreatingClasses: innermostOwners(ctx.model.classes, mockCalls),
     functionsCallingGcCollect: innermostOwners(ctx.model.functions, gcCollectCalls(ctx)),
@@ -132,7 +134,7 @@ function innermostOwners<T extends { outerNode: SyntaxNode }>(unsorted: readonly
   return owners;
 }
 
-/** A class is mock-using when its own body creates or patches a mock, or a method requests `mocker`. */
+/** A class is mock-using when its own body creates a mock (a patch that replaces nothing with one does not count), or a method requests `mocker`. */
 export function isMockUsing(ctx: FileContext, cls: ClassInfo): boolean {
   if (hygieneFacts(ctx).mockCreatingClasses.has(cls)) return true;
   for (const method of cls.methods.values()) if (method.params.some((p) => MOCKER_FIXTURES.has(p))) return true;

@@ -155,6 +155,25 @@ export function patchArgument(args: CallArguments, api: string, name: string): A
   return argument(args, name, index === undefined || index < 0 ? undefined : index);
 }
 
+/**
+ * Whether a `patch`-family call puts a new mock in place: `patch.dict` never does, nor a `patch` or
+ * `patch.object` given `new=` (the value given is what replaces the target; a mock created for it is
+ * a constructor call of its own), nor a `patch.multiple` none of whose attributes is `DEFAULT`.
+ * Arguments hidden behind a splat are not guessed at.
+ */
+export function patchCreatesMock(analysis: MockAnalysis, { call, api }: MockCall): boolean {
+  if (!isMockCreatingPatch(api)) return false;
+  const args = analysis.args(call);
+  if (api === "patch.multiple") {
+    const own = PATCH_PARAMS["patch.multiple"] ?? [];
+    for (const [key, value] of args.keywords) if (!own.includes(key) && analysis.isDefault(value)) return true;
+    return false;
+  }
+  const newArg = patchArgument(args, api, "new");
+  if (newArg === "unknown") return false;
+  return newArg === "absent" || analysis.isDefault(newArg);
+}
+
 // ---- scanning the source text -------------------------------------------------------------
 
 function isIdentifierChar(code: number): boolean {
