@@ -33,7 +33,7 @@ const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
     },
     docs: {
       whatItDoes:
-        "Checks for test classes in the hygiene scope (see `class-hygiene-scope`) that no `xdist_group` mark applies to: none on the class, on an enclosing class or on a base class in the same file (as a decorator, with or without arguments, or in the class's `pytestmark`), and none in the module's `pytestmark`.\n\nThe rule is silent when the `addopts` of the pytest configuration runs xdist with `--dist loadfile` or `--dist loadscope`: a file's (or a class's) tests then already share one worker. With `--dist load` (also what `-n` alone means) or `--dist worksteal` it still fires, and says that the mark only takes effect with `--dist loadgroup`.\n\nA bare `@pytest.mark.xdist_group` satisfies the rule: pytest-xdist puts such a class in its single `\"default\"` group.",
+        "Checks for test classes in the hygiene scope (see `class-hygiene-scope`) that no `xdist_group` mark applies to: none on the class, on an enclosing class or on a base class in the same file (as a decorator, with or without arguments, or in the class's `pytestmark`), and none in the module's `pytestmark`.\n\nThe rule is silent when the `addopts` of the pytest configuration runs xdist with `--dist loadfile` or `--dist loadscope`: a file's (or a class's) tests then already share one worker. It is silent too when `addopts` starts no workers and the file holding the configuration lists `pytest` among its dependencies but never mentions pytest-xdist: the suite does not run under xdist. With `--dist load` (also what `-n` alone means) or `--dist worksteal` it still fires, and says that the mark only takes effect with `--dist loadgroup`.\n\nA bare `@pytest.mark.xdist_group` satisfies the rule: pytest-xdist puts such a class in its single `\"default\"` group.",
       whyIsThisBad:
         "Under `pytest -n` with `--dist loadgroup`, the tests of one group run on one worker. Without a group, a class's tests are scattered over every worker, and each worker builds and keeps that class's mocks and fixtures: memory grows with the worker count until the run is OOM-killed (exit 137).",
       example: "class TestAuthFactory:\n    def test_login(self, mocker):\n        ...\n",
@@ -48,6 +48,8 @@ const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
     const dist = configuredDist(ctx);
     // A file's (loadfile) or a class's (loadscope) tests already share one worker.
     if (dist === "loadfile" || dist === "loadscope") return;
+    // A project that lists its test dependencies beside the configuration, without pytest-xdist, has no workers to spread over.
+    if (dist === undefined && ctx.pytestConfig && declaresPytestWithoutXdist(ctx.pytestConfig.text)) return;
     const withoutLoadgroup = dist !== undefined && dist !== "loadgroup";
     for (const cls of ctx.model.classes) {
       if (!inHygieneScope(ctx, cls) || hasXdistGroup(ctx, cls)) continue;
@@ -60,6 +62,13 @@ const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
     }
   },
 };
+
+/** `pytest` named as a dependency (`"pytest>=8"`, `pytest = "^8"`, `deps = pytest`) in a file that never mentions xdist. */
+const PYTEST_DEPENDENCY = /(?:^|["'\s])pytest\s*(?:[<>=!~;[\]"',]|$)/m;
+
+function declaresPytestWithoutXdist(text: string): boolean {
+  return !/xdist/i.test(text) && PYTEST_DEPENDENCY.test(text);
+}
 
 /** The `--dist` mode the configuration's `addopts` runs xdist with, when it starts workers (or names a mode). */
 function configuredDist(ctx: FileContext): string | undefined {

@@ -5,7 +5,8 @@
  * A name is a mock in a scope when the linter can see it is one: bound in that scope to a mock
  * constructor, to `patch(...).start()`, `mocker.patch*(...)` or `create_autospec(...)`; by
  * `with patch(...) as m`; a parameter injected by `@patch` decorators (bottom-up, none for a patch
- * given `new`); `self.<attr>` bound so anywhere in the class; a name or attribute starting with `mock_`.
+ * given `new`); `self.<attr>` bound so anywhere in the class; a name or attribute starting with `mock_`
+ * (not a parameter whose same-file fixture visibly gives a real object).
  * Name lookup follows Python: the innermost function scope that binds the name, then enclosing
  * functions (class bodies are skipped, as Python skips them), then the module and its imports.
  *
@@ -313,6 +314,8 @@ export class MockAnalysis {
   private readonly rootNames = new Set<string>();
   private readonly argsCache = new Map<string, CallArguments>();
   private readonly evaluating = new Set<Binding>();
+  /** Whether a `mock_*` parameter requests a same-file fixture that gives a real object, per parameter binding. */
+  private readonly fixtureParameterCache = new Map<Binding, boolean>();
   private readonly resolveCache = new Map<string, string | undefined>();
   private analysed = false;
   /** Attribute chains assigned somewhere (`m.a.return_value = x`), by their text without spaces: offsets. */
@@ -680,7 +683,69 @@ export class MockAnalysis {
     if (!this.rootNames.has(name) && !isMockNamed(name)) return false;
     const kind = this.nameKind(name, scope, offset);
     if (kind === "mock") return true;
-    return isMockNamed(name) && kind !== "other";
+    return isMockNamed(name) && kind !== "other" && !this.requestsNonMockFixture(name, scope, offset);
+  }
+
+  /**
+   * A `mock_*` parameter that requests a fixture of the same file (of the class, its same-file bases,
+   * or the module) whose every `return`/`yield` gives something visibly not a mock: an instance of a
+   * class (`Controller(...)`, directly or through a local name) or a literal. The name says mock; the
+   * fixture says otherwise, and a chain on it is a chain on a real object.
+   */
+  private requestsNonMockFixture(name: string, scope: Scope, offset: number): boolean {
+    let binding: Binding | undefined;
+    for (let s: Scope | undefined = scope; s && !binding; s = s.parent) {
+      if (s.kind === "class" && s !== scope) continue;
+      const bindings = this.nameBindings(name).get(s);
+      if (bindings) binding = this.pick(bindings, offset);
+      if (bindings) break;
+    }
+    if (!binding?.parameter) return false;
+    const cached = this.fixtureParameterCache.get(binding);
+    if (cached !== undefined) return cached;
+    let result = false;
+    const requester = [...this.functionScopes].find(([, s]) => s === binding.scope)?.[0];
+    const fixture = requester && this.sameFileFixture(name, requester);
+    const fixtureScope = fixture && this.functionScopes.get(fixture);
+    if (fixture && fixtureScope) {
+      const values = ownReturnedValues(fixture.body);
+      result = values.length > 0 && values.every((v) => this.visiblyNotMock(v, fixtureScope, 0));
+    }
+    this.fixtureParameterCache.set(binding, result);
+    return result;
+  }
+
+  private sameFileFixture(name: string, requester: FunctionInfo): FunctionInfo | undefined {
+    const classes = requester.cls ? this.ctx.collection.lineage(requester.cls) : [];
+    const candidates = this.ctx.model.functions.filter((f) => f.fixture?.name === name && f.parentFunction === undefined);
+    for (const cls of classes) {
+      const own = candidates.find((f) => f.cls === cls);
+      if (own) return own;
+    }
+    return candidates.find((f) => f.cls === undefined);
+  }
+
+  /** An instance of a class that is not a mock class, or a literal, directly or through a name bound in the scope. */
+  private visiblyNotMock(node: SyntaxNode, scope: Scope, depth: number): boolean {
+    let expr = node;
+    while (expr.type === "parenthesized_expression" || expr.type === "await") {
+      const inner = expr.namedChildren.find((c) => c.type !== "comment");
+      if (!inner) return false;
+      expr = inner;
+    }
+    if (LITERAL_TYPES.has(expr.type)) return true;
+    if (expr.type === "call") {
+      if (this.callsByKey.has(nodeKey(expr))) return false;
+      const callee = expr.childForFieldName("function");
+      const last = callee?.type === "attribute" ? callee.childForFieldName("attribute") : callee;
+      if (last?.type !== "identifier" || MOCK_FACTORIES.has(last.text) || /mock/i.test(last.text)) return false;
+      return /^[A-Z]/.test(last.text);
+    }
+    if (expr.type !== "identifier" || depth >= 3) return false;
+    const bindings = this.nameBindings(expr.text).get(scope);
+    const binding = bindings && this.pick(bindings, expr.startIndex);
+    if (!binding?.value || binding.parameter || binding.context) return false;
+    return this.visiblyNotMock(binding.value, scope, depth + 1);
   }
 
   /**
@@ -1123,6 +1188,25 @@ function lastBefore(sorted: number[] | undefined, offset: number): number | unde
 }
 
 /** Identifies a node by its span (a call and the call of its result share their start). */
+/** The values a function's own `return` and `yield` statements give (not those of nested functions or classes). */
+function ownReturnedValues(body: SyntaxNode): SyntaxNode[] {
+  const values: SyntaxNode[] = [];
+  const stack: SyntaxNode[] = [body];
+  while (stack.length > 0) {
+    const node = stack.pop() as SyntaxNode;
+    if (node.type === "function_definition" || node.type === "class_definition" || node.type === "lambda") continue;
+    if (node.type === "return_statement" || node.type === "yield") {
+      const value = node.namedChildren.find((c) => c.type !== "comment");
+      // A bare `return` (or `yield from`) gives nothing the linter can read: leave the fixture unknown.
+      if (!value || node.text.startsWith("yield from")) return [];
+      values.push(value);
+      continue;
+    }
+    for (const child of node.namedChildren) stack.push(child);
+  }
+  return values;
+}
+
 function nodeKey(node: SyntaxNode): string {
   return `${node.startIndex}:${node.endIndex}`;
 }
