@@ -8,9 +8,10 @@
  * file, and the length of a whole run). Then each round runs `--fix` on the tree as the rounds
  * before left it (some files fixed, the rest not) and interrupts it at a random moment: a round
  * goes through Node's start-up, the walk, the files already fixed (cache hits) and then fixes
- * files until the signal, so the rounds together move the interrupts across the whole run without
- * running it from scratch each time. Once less than a fifth of the tree is left to fix, the fixed
- * files get their old bytes back, so a signal always lands while files remain to be written.
+ * files until the signal, so the rounds together move the interrupts along the tree without running
+ * it from scratch each time. Once less than 40% of the tree is left to fix (twice what a round's
+ * window can reach), the fixed files get their old bytes back: a signal always lands well before
+ * the run's end, never while it is exiting (where a signal can no longer change its status).
  *
  * Why it is not slower: a whole run is mostly fsync (one per written file, the atomic write) and
  * parsing; the test runs about two whole runs' worth of work in total instead of one per round.
@@ -146,7 +147,7 @@ describe("SIGINT/SIGTERM at random moments of a 3,000-file --fix", () => {
 
   it(`${ROUNDS} SIGINT rounds and 2 SIGTERM rounds, --jobs 1 and --jobs 2 in turn: every file old or new, no temporary file, status 130/143`, async () => {
     // A round's signal comes in [0, window): the window covers the way to the first file left to fix
-    // plus a fifth of a whole run, so the rounds move through the whole tree about once.
+    // plus a fifth of a whole run, so the rounds move through most of the tree.
     const window = warmPassMs + (4 * wholeRunMs) / ROUNDS;
     const total = ROUNDS + 2;
     const tally = { signalled: 0, handled: 0, defaultAction: 0, written: 0, resets: 0, finishedFirst: 0 };
@@ -154,7 +155,7 @@ describe("SIGINT/SIGTERM at random moments of a 3,000-file --fix", () => {
       expect(attempt, "too many rounds ended before their signal").toBeLessThan(3 * total);
       const jobs = 1 + (attempt % 2);
       let before = state();
-      if (before.filter((isNew) => !isNew).length < COUNT / 5) {
+      if (before.filter((isNew) => !isNew).length < 0.4 * COUNT) {
         for (const [i, n] of NAMES.entries()) if (before[i]) fs.writeFileSync(path.join(dir, "tests", n), OLD[i] ?? "");
         before = state();
         tally.resets++;
