@@ -63,11 +63,14 @@ const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
   },
 };
 
-/** `pytest` named as a dependency (`"pytest>=8"`, `pytest = "^8"`, `deps = pytest`) in a file that never mentions xdist. */
-const PYTEST_DEPENDENCY = /(?:^|["'\s])pytest\s*(?:[<>=!~;[\]"',]|$)/m;
+/** `pytest` named as a dependency: a quoted requirement (`"pytest>=8"`, `'pytest'`) or a Poetry key (`pytest = "^8"`). */
+const PYTEST_DEPENDENCY = /["']pytest\s*(?:[<>=!~;[]|["'])|^[ \t]*pytest[ \t]*=[ \t]*["'{]/m;
+const COMMENT_LINE = /^[ \t]*[#;].*$/gm;
 
+/** A configuration file that lists `pytest` among its dependencies and never mentions xdist (comments aside). */
 function declaresPytestWithoutXdist(text: string): boolean {
-  return !/xdist/i.test(text) && PYTEST_DEPENDENCY.test(text);
+  const code = text.replace(COMMENT_LINE, "");
+  return !/xdist/i.test(text) && PYTEST_DEPENDENCY.test(code);
 }
 
 /** The `--dist` mode the configuration's `addopts` runs xdist with, when it starts workers (or names a mode). */
