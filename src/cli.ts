@@ -1,7 +1,5 @@
 import fs from "node:fs";
 import os from "node:os";
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
 import { splitCodes } from "./config/selection.js";
 import { VERSION } from "./meta.js";
 import type { OutputFormat } from "./report/types.js";
@@ -69,6 +67,117 @@ async function versionText(): Promise<string> {
   return `${VERSION}\nparser: tree-sitter WebAssembly (web-tree-sitter)${backend.fallbackReason ? `; native binding not used: ${backend.fallbackReason}` : ""}`;
 }
 
+/** What `check` reads of its command line (yargs' parse of it, or the plain form's defaults). */
+interface CheckArgs {
+  paths: string[];
+  "--"?: unknown[] | undefined;
+  fix: boolean;
+  unsafeFixes: boolean;
+  diff: boolean;
+  select?: string | undefined;
+  ignore?: string | undefined;
+  extendSelect?: string | undefined;
+  format?: string | string[] | undefined;
+  outputFile?: string | undefined;
+  exitZero: boolean;
+  config?: string | undefined;
+  noConfig: boolean;
+  xdistGroupName?: string | undefined;
+  quiet: boolean;
+  color: "auto" | "always" | "never";
+  stdinFilename?: string | undefined;
+  statistics: boolean;
+  baseline?: string | undefined;
+  writeBaseline?: string | undefined;
+  forceExclude: boolean;
+  jobs?: string | undefined;
+  noCache: boolean;
+}
+
+const COMMANDS = ["check", "report", "rules", "server"];
+
+/** The switches the plain form takes (pre-commit passes some of them), with the `check` argument each sets. */
+const PLAIN_SWITCHES: Record<string, "fix" | "unsafeFixes" | "diff" | "exitZero" | "noConfig" | "quiet" | "statistics" | "forceExclude" | "noCache"> = {
+  "--fix": "fix",
+  "--unsafe-fixes": "unsafeFixes",
+  "--diff": "diff",
+  "--exit-zero": "exitZero",
+  "--no-config": "noConfig",
+  "--quiet": "quiet",
+  "-q": "quiet",
+  "--statistics": "statistics",
+  "--force-exclude": "forceExclude",
+  "--no-cache": "noCache",
+};
+
+/**
+ * The plain `pytest-memlint [check] [SWITCH ...] [PATH ...]` (pre-commit and editors run it on a few
+ * files): paths and switches that take no value, each once, so yargs (the largest part of the CLI to
+ * load) is not needed; every other option has its default, as yargs gives it. Undefined for anything
+ * else, which yargs parses.
+ */
+function plainCheckArgs(argv: readonly string[]): CheckArgs | undefined {
+  const args: CheckArgs = { paths: [], fix: false, unsafeFixes: false, diff: false, exitZero: false, noConfig: false, quiet: false, color: "auto", statistics: false, forceExclude: false, noCache: false };
+  // Only the first word names the command (after a switch, `check` is a path).
+  if (argv[0] !== "check" && COMMANDS.includes(argv[0] ?? "")) return undefined;
+  for (const word of argv[0] === "check" ? argv.slice(1) : argv) {
+    const key = Object.hasOwn(PLAIN_SWITCHES, word) ? PLAIN_SWITCHES[word] : undefined;
+    if (key !== undefined) {
+      if (args[key]) return undefined;
+      args[key] = true;
+      continue;
+    }
+    // Any other option, `--`, `-`, an empty word, `help` (yargs' help command): yargs' business. So is a word it could read as a number.
+    if (word === "" || word === "help" || word.startsWith("-") || /^[-+]?(?:0x[0-9a-f]+|\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$/i.test(word)) return undefined;
+    args.paths.push(word);
+  }
+  return args;
+}
+
+async function check(args: CheckArgs): Promise<number> {
+  if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
+  const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
+  const jobs = parseJobs(args.jobs);
+  const formats = parseFormats(args.format);
+  // Loaded here, not at the top: `--help`, `--version` and `rules` never need the linter.
+  const { run } = await import("./run.js");
+  return run(
+    {
+      paths: [...args.paths, ...(args["--"] ?? [])].map(String),
+      cwd: process.cwd(),
+      fix: args.fix,
+      unsafeFixes: args.unsafeFixes,
+      diff: args.diff,
+      select: splitCodes(args.select),
+      ignore: splitCodes(args.ignore),
+      extendSelect: splitCodes(args.extendSelect),
+      format: formats.format,
+      outputFile: args.outputFile,
+      extraOutputs: formats.extraOutputs,
+      exitZero: args.exitZero,
+      config: args.config,
+      noConfig: args.noConfig,
+      xdistGroupName: args.xdistGroupName,
+      quiet: args.quiet,
+      color: args.color,
+      stdinFilename: args.stdinFilename,
+      stdin,
+      statistics: args.statistics,
+      baseline: args.baseline,
+      writeBaseline: args.writeBaseline,
+      forceExclude: args.forceExclude,
+      jobs,
+      noCache: args.noCache,
+    },
+    {
+      stdout: writeStdout,
+      stderr: (t) => process.stderr.write(t),
+      isTTY: process.stdout.isTTY === true,
+      progress: process.stderr,
+    },
+  );
+}
+
 async function main(argv: string[]): Promise<number> {
   // `--version` loads the parser to name it, which yargs' synchronous version option cannot wait for.
   const beforeDashes = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
@@ -80,7 +189,10 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  const plain = plainCheckArgs(argv);
+  if (plain) return check(plain);
   let exitCode = 0;
+  const { default: yargs } = await import("yargs");
   await yargs(argv)
     .scriptName("pytest-memlint")
     // `--no-config` and `--no-cache` are flags of their own, not negations of `--config`/`--cache`.
@@ -115,47 +227,7 @@ async function main(argv: string[]): Promise<number> {
           .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default: one per CPU for 100 files or more, else 1)" })
           .option("no-cache", { type: "boolean", default: false, describe: "Neither read nor write the result cache (.pytest-memlint_cache)" }),
       async (args) => {
-        if (args.fix && args.diff) fail("--fix and --diff cannot be used together");
-        const stdin = args.stdinFilename !== undefined ? fs.readFileSync(0) : undefined;
-        const jobs = parseJobs(args.jobs);
-        const formats = parseFormats(args.format);
-        // Loaded here, not at the top: `--help`, `--version` and `rules` never need the linter.
-        const { run } = await import("./run.js");
-        exitCode = await run(
-          {
-            paths: [...args.paths, ...((args["--"] as unknown[] | undefined) ?? [])].map(String),
-            cwd: process.cwd(),
-            fix: args.fix,
-            unsafeFixes: args.unsafeFixes,
-            diff: args.diff,
-            select: splitCodes(args.select),
-            ignore: splitCodes(args.ignore),
-            extendSelect: splitCodes(args.extendSelect),
-            format: formats.format,
-            outputFile: args.outputFile,
-            extraOutputs: formats.extraOutputs,
-            exitZero: args.exitZero,
-            config: args.config,
-            noConfig: args.noConfig,
-            xdistGroupName: args.xdistGroupName,
-            quiet: args.quiet,
-            color: args.color,
-            stdinFilename: args.stdinFilename,
-            stdin,
-            statistics: args.statistics,
-            baseline: args.baseline,
-            writeBaseline: args.writeBaseline,
-            forceExclude: args.forceExclude,
-            jobs,
-            noCache: args.noCache,
-          },
-          {
-            stdout: writeStdout,
-            stderr: (t) => process.stderr.write(t),
-            isTTY: process.stdout.isTTY === true,
-            progress: process.stderr,
-          },
-        );
+        exitCode = await check({ ...args, "--": args["--"] as unknown[] | undefined });
       },
     )
     .command(
@@ -218,7 +290,7 @@ async function main(argv: string[]): Promise<number> {
 
 guardStdout();
 installSignalHandlers();
-main(hideBin(process.argv)).then(
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = stdoutExitCode(code);
   },

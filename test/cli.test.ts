@@ -69,6 +69,45 @@ describe("check: selection flags", () => {
   });
 });
 
+describe("check: the plain form (paths and switches without a value, read without yargs)", () => {
+  // MEM101's safe fix adds `import gc`.
+  const GC_WITHOUT_IMPORT = "class TestA:\n    def test_x(self):\n        assert True\n\n    def teardown_method(self):\n        gc.collect()\n";
+  // `--color auto` is the default: with it the command line goes through yargs, without it not.
+  const throughYargs = (args: string[]) => [...args, "--color", "auto"];
+  const tree = () => makeTree({ "tests/test_client.py": MOCK_CLASS, "tests/test_gc.py": GC_WITHOUT_IMPORT, "tests/notes.py": CLEAN });
+
+  it("gives what yargs' parse of the same words gives", () => {
+    const cases = [
+      ["tests/test_gc.py"],
+      ["check", "tests"],
+      ["--no-cache", "-q", "tests", "tests/notes.py"],
+      ["--statistics", "--exit-zero", "tests"],
+      ["--no-config", "--force-exclude", "--no-cache", "tests"],
+      ["--fix", "--diff", "tests"],
+      ["--diff", "--unsafe-fixes", "tests"],
+      // After a switch `check` is a path; `rules` first is the command, `help` anywhere is yargs' help.
+      ["--no-cache", "check", "tests"],
+      ["check", "rules"],
+      ["tests", "help"],
+      ["123"],
+    ];
+    for (const args of cases) {
+      const dir = tree();
+      expect({ args, ...cli(args, { cwd: dir }) }).toEqual({ args, ...cli(throughYargs(args), { cwd: dir }) });
+    }
+  });
+
+  it("--fix writes the same files as through yargs", () => {
+    const [a, b] = [tree(), tree()];
+    const plain = cli(["--fix", "tests"], { cwd: a });
+    const parsed = cli(throughYargs(["--fix", "tests"]), { cwd: b });
+    expect(plain).toEqual(parsed);
+    const fixed = fs.readFileSync(path.join(a, "tests/test_gc.py"), "utf8");
+    expect(fixed).not.toBe(GC_WITHOUT_IMPORT);
+    expect(fixed).toBe(fs.readFileSync(path.join(b, "tests/test_gc.py"), "utf8"));
+  });
+});
+
 describe("check: output", () => {
   let dir: string;
   beforeAll(() => {
