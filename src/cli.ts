@@ -224,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
           .option("baseline", { type: "string", describe: "Report only findings not recorded in this baseline file" })
           .option("write-baseline", { type: "string", describe: "Record the findings that remain in this baseline file" })
           .option("force-exclude", { type: "boolean", default: false, describe: "Apply `exclude` to files named on the command line too (for pre-commit)" })
-          .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default: one per CPU for 100 files or more, else 1)" })
+          .option("jobs", { alias: "j", type: "string", describe: "Check files on N worker threads (0: one per CPU; default: one per CPU for 100 files or more to check, else 1)" })
           .option("no-cache", { type: "boolean", default: false, describe: "Neither read nor write the result cache (.pytest-memlint_cache)" }),
       async (args) => {
         exitCode = await check({ ...args, "--": args["--"] as unknown[] | undefined });

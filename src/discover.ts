@@ -1,9 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
-import fg from "fast-glob";
+import { createRequire } from "node:module";
+import type FastGlob from "fast-glob";
 import ignore, { type Ignore } from "ignore";
 import { describeFsError, FileError } from "./engine/analyze.js";
 import { readRegularText } from "./engine/read-file.js";
+
+const require = createRequire(import.meta.url);
+let fg: typeof FastGlob | undefined;
+
+/**
+ * fast-glob, loaded when a folder is first walked: a run over named files (pre-commit, an editor)
+ * never loads it. `require`d from node_modules, not bundled: the bundle evaluates its imports at start.
+ */
+export function fastGlob(): typeof FastGlob {
+  return (fg ??= require("fast-glob") as typeof FastGlob);
+}
 
 /** Folders never searched (named paths inside them are still checked). */
 export const DEFAULT_EXCLUDED_DIRS = [".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", ".tox", ".nox", "site-packages", ".hg", ".mypy_cache", ".pytest_cache", ".ruff_cache"];
@@ -112,7 +124,7 @@ function globPython(root: string, errors: FileError[]): string[] {
   const unreadable: string[] = [];
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      return fg.sync("**/*.py", {
+      return fastGlob().sync("**/*.py", {
         cwd: root,
         absolute: true,
         dot: true,
@@ -121,7 +133,7 @@ function globPython(root: string, errors: FileError[]): string[] {
         onlyFiles: false,
         markDirectories: true,
         followSymbolicLinks: false,
-        ignore: [...ignoreGlobs, ...unreadable.map((d) => `${fg.escapePath(path.relative(root, d))}/**`)],
+        ignore: [...ignoreGlobs, ...unreadable.map((d) => `${fastGlob().escapePath(path.relative(root, d))}/**`)],
         suppressErrors: false,
         throwErrorOnBrokenSymbolicLink: false,
       }).filter((p) => !p.endsWith("/"));
@@ -147,7 +159,7 @@ class GitignoreSet {
   private readonly byDir = new Map<string, Ignore>();
 
   constructor(root: string, projectRoot: string) {
-    const below = fg.sync("**/.gitignore", { cwd: root, absolute: true, dot: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`), suppressErrors: true });
+    const below = fastGlob().sync("**/.gitignore", { cwd: root, absolute: true, dot: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`), suppressErrors: true });
     for (const file of below) this.load(file);
     if (fs.existsSync(path.join(root, ".git"))) return;
     const above: string[] = [];

@@ -8,7 +8,7 @@ export const BATCH = 16;
  */
 export const PARALLEL_MIN_FILES = 100;
 
-/** How many threads check a run's files: `--jobs` when given (at most one per 16 files), else one per CPU for large runs. */
+/** How many threads check a run's files (those not answered from the cache): `--jobs` when given (at most one per 16 files), else one per CPU for large runs. */
 export function planJobs(requested: number | undefined, fileCount: number): number {
   const wanted = requested ?? (fileCount >= PARALLEL_MIN_FILES ? os.availableParallelism() : 1);
   return Math.max(1, Math.min(wanted, Math.ceil(fileCount / BATCH)));

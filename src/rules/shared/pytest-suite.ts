@@ -1,6 +1,5 @@
 import path from "node:path";
-import fg from "fast-glob";
-import { DEFAULT_EXCLUDED_DIRS } from "../../discover.js";
+import { DEFAULT_EXCLUDED_DIRS, fastGlob } from "../../discover.js";
 import type { PytestConfig, PytestConfigKind } from "../../config/pytest-config.js";
 import type { FilePytestFacts } from "../../engine/facts.js";
 import { LineIndex } from "../../engine/lines.js";
@@ -403,7 +402,7 @@ export function configGroups(ctx: SuiteContext): ConfigGroup[] {
 
 /** Every conftest.py under a folder, skipping the folders discovery skips. */
 function conftestsBelow(dir: string): string[] {
-  return fg.sync("**/conftest.py", { cwd: dir, absolute: true, dot: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`) }).map((p) => path.resolve(p)).sort();
+  return fastGlob().sync("**/conftest.py", { cwd: dir, absolute: true, dot: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`) }).map((p) => path.resolve(p)).sort();
 }
 
 /** A path relative to the configuration's folder, `/`-separated, for messages. */
