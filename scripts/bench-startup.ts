@@ -4,7 +4,8 @@
  * next to `node -e 0` measured in the same rounds (interleaved, so machine load hits both alike).
  * Cold: `--no-cache`; warm: the cache filled by a first run. `--cli` compares other builds of the
  * CLI (e.g. an older dist/src/cli.js). `--profile` adds where a cold run's CPU time goes
- * (V8 CPU profile, self time by module).
+ * (V8 CPU profile, self time by module). CPU time (user + system, from /usr/bin/time) is given next to
+ * the wall time: on a loaded machine it varies less.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -42,12 +43,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-function timeOnce(args: string[], cwd: string): number {
+const TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
+/** Wall time and, where /usr/bin/time exists, CPU time (user + system: steadier than wall time on a loaded machine). */
+function timeOnce(args: string[], cwd: string): { ms: number; cpuMs: number | undefined } {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const child = TIME
+    ? spawnSync(TIME, ["-f", "%U %S", process.execPath, ...args], { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" })
+    : spawnSync(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.status !== 0 && child.status !== 1) throw new Error(`${args.join(" ")} failed: ${child.stderr}`);
-  return ms;
+  const times = TIME ? /([\d.]+) ([\d.]+)\s*$/.exec(child.stderr) : null;
+  return { ms, cpuMs: times ? (Number(times[1]) + Number(times[2])) * 1000 : undefined };
 }
 
 /** Self time of a CPU profile grouped by where the code lives. */
@@ -100,7 +107,11 @@ function main(): void {
   fs.writeFileSync(path.join(dir, "test_big.py"), testModule(2000));
   fs.writeFileSync(path.join(dir, ".pytest-memlint.toml"), "");
   const series = new Map<string, number[]>();
-  const add = (k: string, ms: number) => series.set(k, [...(series.get(k) ?? []), ms]);
+  const cpu = new Map<string, number[]>();
+  const add = (k: string, t: { ms: number; cpuMs: number | undefined }) => {
+    series.set(k, [...(series.get(k) ?? []), t.ms]);
+    if (t.cpuMs !== undefined) cpu.set(k, [...(cpu.get(k) ?? []), t.cpuMs]);
+  };
   try {
     for (const cli of clis) timeOnce([cli, "--no-cache", "test_big.py"], dir); // warm the OS file cache
     for (let r = 0; r < runs; r++) {
@@ -118,8 +129,13 @@ function main(): void {
       }
     }
     const base = median(series.get("node -e 0") ?? []);
+    const cpuBase = median(cpu.get("node -e 0") ?? []);
     const out = [`one 2,000-line test file, whole process, median of ${runs} (load average ${os.loadavg()[0]?.toFixed(1)}):`];
-    for (const [label, xs] of series) out.push(`  ${label.padEnd(48)} ${median(xs).toFixed(0).padStart(6)} ms${label === "node -e 0" ? "" : `  (node -e 0 + ${(median(xs) - base).toFixed(0)} ms)`}`);
+    for (const [label, xs] of series) {
+      const cpuXs = cpu.get(label);
+      const cpuText = cpuXs ? `; CPU ${median(cpuXs).toFixed(0)} ms${label === "node -e 0" ? "" : ` (+ ${(median(cpuXs) - cpuBase).toFixed(0)} ms)`}` : "";
+      out.push(`  ${label.padEnd(48)} ${median(xs).toFixed(0).padStart(6)} ms${label === "node -e 0" ? "" : `  (node -e 0 + ${(median(xs) - base).toFixed(0)} ms)`}${cpuText}`);
+    }
     if (args.includes("--profile")) for (const cli of clis) out.push(`${path.relative(root, cli)}:`, ...profileBreakdown(cli, "test_big.py", dir));
     process.stdout.write(out.join("\n") + "\n");
   } finally {
