@@ -112,7 +112,7 @@ const PLAIN_SWITCHES: Record<string, "fix" | "unsafeFixes" | "diff" | "exitZero"
 
 /**
  * The plain `pytest-memlint [check] [SWITCH ...] [PATH ...]` (pre-commit and editors run it on a few
- * files): paths and switches that take no value, each once, so yargs (the largest part of the CLI to
+ * files): paths, switches that take no value and `--format NAME`, each once, so yargs (the largest part of the CLI to
  * load) is not needed; every other option has its default, as yargs gives it. Undefined for anything
  * else, which yargs parses.
  */
@@ -120,7 +120,16 @@ function plainCheckArgs(argv: readonly string[]): CheckArgs | undefined {
   const args: CheckArgs = { paths: [], fix: false, unsafeFixes: false, diff: false, exitZero: false, noConfig: false, quiet: false, color: "auto", statistics: false, forceExclude: false, noCache: false };
   // Only the first word names the command (after a switch, `check` is a path).
   if (argv[0] !== "check" && COMMANDS.includes(argv[0] ?? "")) return undefined;
-  for (const word of argv[0] === "check" ? argv.slice(1) : argv) {
+  const words = argv[0] === "check" ? argv.slice(1) : [...argv];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    // `--format NAME` (or `=NAME`) with one of the format names, once (scripts and CI name a format).
+    const format = word === "--format" ? words[++i] : word.startsWith("--format=") ? word.slice("--format=".length) : undefined;
+    if (format !== undefined) {
+      if (args.format !== undefined || !(FORMATS as readonly string[]).includes(format)) return undefined;
+      args.format = format;
+      continue;
+    }
     const key = Object.hasOwn(PLAIN_SWITCHES, word) ? PLAIN_SWITCHES[word] : undefined;
     if (key !== undefined) {
       if (args[key]) return undefined;

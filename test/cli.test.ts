@@ -69,7 +69,7 @@ describe("check: selection flags", () => {
   });
 });
 
-describe("check: the plain form (paths and switches without a value, read without yargs)", () => {
+describe("check: the plain form (paths, switches without a value and --format NAME, read without yargs)", () => {
   // MEM101's safe fix adds `import gc`.
   const GC_WITHOUT_IMPORT = "class TestA:\n    def test_x(self):\n        assert True\n\n    def teardown_method(self):\n        gc.collect()\n";
   // `--color auto` is the default: with it the command line goes through yargs, without it not.
@@ -90,6 +90,11 @@ describe("check: the plain form (paths and switches without a value, read withou
       ["check", "rules"],
       ["tests", "help"],
       ["123"],
+      ["--format", "json", "tests", "--exit-zero"],
+      ["check", "--format=sarif", "tests/test_gc.py"],
+      ["--format", "json", "--format", "json", "tests"],
+      ["--format", "json:out.json", "tests"],
+      ["--format", "tests"],
     ];
     for (const args of cases) {
       const dir = tree();
