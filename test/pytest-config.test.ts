@@ -11,7 +11,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { IniParseError, parseIni } from "../src/config/ini.js";
 import { optionLines, optionWords, parsePytestConfig, PytestConfigError, PytestConfigFinder, shlexSplit } from "../src/config/pytest-config.js";
-import { effectiveDist, parseXdistOptions, startsWorkers } from "../src/rules/shared/pytest-options.js";
+import { effectiveDist, parseAddoptsWords, parseXdistOptions, startsWorkers } from "../src/rules/shared/pytest-options.js";
 import { cli, makeTree, parseFindings } from "./helpers.js";
 
 function section(text: string, name = "pytest") {
@@ -204,6 +204,14 @@ describe("pytest-xdist options in addopts", () => {
     expect(startsWorkers(parseXdistOptions(["--tx", "3*popen", "--dist", "load"]))).toBe(true);
     expect(startsWorkers(parseXdistOptions(["-n", "auto", "-p", "no:xdist"]))).toBe(false);
     expect(startsWorkers(parseXdistOptions(["-n", "auto", "--pdb"]))).toBe(false);
+  });
+
+  it("reads the deselection in the same pass, grouped short options included", () => {
+    const { xdist, deselection } = parseAddoptsWords(shlexSplit('-vn4 -qm "not performance" --ignore=tests/legacy --ignore-glob "*_perf.py" --deselect tests/a.py::test_b -m slow'));
+    expect(xdist.numprocesses).toBe(4);
+    expect(deselection).toEqual({ markExpression: "slow", ignore: ["tests/legacy"], ignoreGlob: ["*_perf.py"], deselect: ["tests/a.py::test_b"] });
+    expect(parseAddoptsWords(shlexSplit('-vm "not performance"')).deselection.markExpression).toBe("not performance");
+    expect(parseAddoptsWords(shlexSplit("-m=fast -- -m slow")).deselection.markExpression).toBe("fast");
   });
 });
 

@@ -4,7 +4,7 @@ import type { SyntaxNode } from "../engine/parser.js";
 import path from "node:path";
 import { allSources, classMarkSources, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
 import { addoptsOf, startsWorkers } from "./shared/pytest-options.js";
-import { excludesMark, keptOut, parseDeselection, selectsMarks } from "./shared/deselection.js";
+import { excludesMark, keptOut, selectsMarks } from "./shared/deselection.js";
 
 const WORKER_ENV = "PYTEST_XDIST_WORKER";
 /** Names of conditions that tell an xdist worker apart (`IN_XDIST`, `is_xdist_worker()`, `running_in_worker`). */
@@ -35,7 +35,7 @@ const rule: Rule<"unguarded"> = {
     if (!ctx.collection.isTestModule || !ctx.pytestConfig) return;
     const addopts = addoptsOf(ctx.pytestConfig);
     if (!addopts || !startsWorkers(addopts.xdist)) return;
-    const deselection = parseDeselection(addopts.words);
+    const { deselection } = addopts;
     if (deselection.markExpression !== undefined && excludesMark(deselection.markExpression, "performance")) return;
     const rootDir = path.dirname(path.resolve(ctx.pytestConfig.path));
     const fileId = path.relative(rootDir, path.resolve(ctx.file.path)).split(path.sep).join("/");

@@ -1,43 +1,6 @@
 import path from "node:path";
 import { fnmatchRegExp } from "../../engine/fnmatch.js";
-
-/**
- * What `addopts` keeps out of a default run: the `-m` mark expression (the last one wins, as argparse
- * stores it), `--ignore`/`--ignore-glob` paths and `--deselect` node id prefixes, read the way pytest
- * applies them (paths relative to the folder pytest runs from, taken to be the configuration's folder).
- */
-export interface Deselection {
-  markExpression: string | undefined;
-  ignore: string[];
-  ignoreGlob: string[];
-  deselect: string[];
-}
-
-const LONG_LISTS: Record<string, "ignore" | "ignoreGlob" | "deselect"> = { "--ignore": "ignore", "--ignore-glob": "ignoreGlob", "--deselect": "deselect" };
-
-export function parseDeselection(words: readonly string[]): Deselection {
-  const result: Deselection = { markExpression: undefined, ignore: [], ignoreGlob: [], deselect: [] };
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] ?? "";
-    if (word === "--") break;
-    if (word.startsWith("--")) {
-      const eq = word.indexOf("=");
-      const name = eq === -1 ? word : word.slice(0, eq);
-      const key = LONG_LISTS[name];
-      if (!key) continue;
-      const value = eq !== -1 ? word.slice(eq + 1) : words[++i];
-      if (value !== undefined) result[key].push(value);
-      continue;
-    }
-    if (word === "-m") {
-      const value = words[++i];
-      if (value !== undefined) result.markExpression = value;
-    } else if (word.startsWith("-m") && !word.startsWith("-m-")) {
-      result.markExpression = word.slice(word[2] === "=" ? 3 : 2);
-    }
-  }
-  return result;
-}
+import type { Deselection } from "./pytest-options.js";
 
 // ---------------------------------------------------------------------------------------------
 // Mark expressions (`-m`): `not`, `and`, `or`, parentheses, names; `name(key=value)` is a name.

@@ -1,10 +1,12 @@
 import { optionWords, type PytestConfig, type PytestOption } from "../../config/pytest-config.js";
 
-/**
- * What `addopts` tells pytest-xdist, read the way argparse reads it: the last of a repeated option
- * wins, `-n X`, `-nX`, `-n=X`, `--numprocesses X`, `--numprocesses=X`; short flags may be grouped
- * (`-vn4`); `--` ends the options.
+/*
+ * `addopts` read the way argparse reads it: the last of a repeated option wins, `-n X`, `-nX`, `-n=X`,
+ * `--numprocesses X`, `--numprocesses=X`; short flags may be grouped (`-vn4`, `-vm "not slow"`); `--`
+ * ends the options. One reading serves both what it tells pytest-xdist and what it deselects.
  */
+
+/** What `addopts` tells pytest-xdist. */
 export interface XdistOptions {
   /** The last `-n`/`--numprocesses`: a count, `auto`, `logical`, `invalid` (pytest would refuse it), or undefined when absent. */
   numprocesses: number | "auto" | "logical" | "invalid" | undefined;
@@ -22,11 +24,22 @@ export interface XdistOptions {
   pdb: boolean;
 }
 
+/**
+ * What `addopts` keeps out of a default run: the `-m` mark expression (the last one wins, as argparse
+ * stores it), `--ignore`/`--ignore-glob` paths and `--deselect` node id prefixes.
+ */
+export interface Deselection {
+  markExpression: string | undefined;
+  ignore: string[];
+  ignoreGlob: string[];
+  deselect: string[];
+}
+
 /** pytest's short options that take a value (`-k EXPR`, `-p NAME`, ...), with pytest-xdist's `-n`. */
 const SHORT_WITH_VALUE = new Set(["k", "m", "c", "r", "p", "W", "o", "n"]);
 /** pytest's short flags that take none, and pytest-xdist's `-d` and `-f`. */
 const SHORT_FLAGS = new Set(["x", "s", "v", "q", "l", "h", "V", "d", "f"]);
-const LONG_WITH_VALUE = new Set(["--numprocesses", "--maxprocesses", "--dist", "--tx"]);
+const LONG_WITH_VALUE = new Set(["--numprocesses", "--maxprocesses", "--dist", "--tx", "--ignore", "--ignore-glob", "--deselect"]);
 
 function parseCount(value: string): number | undefined {
   const text = value.trim();
@@ -44,10 +57,23 @@ function isValueWord(word: string | undefined): word is string {
   return word !== undefined && (!word.startsWith("-") || /^-\d+$/.test(word));
 }
 
-export function parseXdistOptions(words: readonly string[]): XdistOptions {
+export function parseAddoptsWords(words: readonly string[]): { xdist: XdistOptions; deselection: Deselection } {
   const result: XdistOptions = { numprocesses: undefined, maxprocesses: undefined, dist: undefined, distload: false, tx: [], xdistDisabled: false, pdb: false };
+  const deselection: Deselection = { markExpression: undefined, ignore: [], ignoreGlob: [], deselect: [] };
   const apply = (option: string, value: string) => {
     switch (option) {
+      case "-m":
+        deselection.markExpression = value;
+        break;
+      case "--ignore":
+        deselection.ignore.push(value);
+        break;
+      case "--ignore-glob":
+        deselection.ignoreGlob.push(value);
+        break;
+      case "--deselect":
+        deselection.deselect.push(value);
+        break;
       case "-n":
       case "--numprocesses":
         result.numprocesses = parseNumprocesses(value);
@@ -95,7 +121,11 @@ export function parseXdistOptions(words: readonly string[]): XdistOptions {
       break;
     }
   }
-  return result;
+  return { xdist: result, deselection };
+}
+
+export function parseXdistOptions(words: readonly string[]): XdistOptions {
+  return parseAddoptsWords(words).xdist;
 }
 
 /** The `--dist` mode pytest-xdist ends up with: `-d` means `load`, and workers with `no` mean `load`. */
@@ -115,11 +145,12 @@ export function startsWorkers(o: XdistOptions): boolean {
   return o.tx.length > 0 && effectiveDist(o) !== "no";
 }
 
-/** A configuration's `addopts`, with its words and what they tell pytest-xdist. */
+/** A configuration's `addopts`, with its words, what they tell pytest-xdist and what they deselect. */
 export interface Addopts {
   option: PytestOption;
   words: string[];
   xdist: XdistOptions;
+  deselection: Deselection;
 }
 
 const cache = new WeakMap<PytestConfig, Addopts | null>();
@@ -129,7 +160,7 @@ export function addoptsOf(config: PytestConfig): Addopts | undefined {
   if (cached !== undefined) return cached ?? undefined;
   const option = config.options.get("addopts");
   const words = optionWords(option);
-  const result = option && words ? { option, words, xdist: parseXdistOptions(words) } : null;
+  const result = option && words ? { option, words, ...parseAddoptsWords(words) } : null;
   cache.set(config, result);
   return result ?? undefined;
 }
