@@ -9,7 +9,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "native", include: ["test/**/*.test.ts"] } },
       // The same rule fixtures with the WebAssembly parser, the fallback when the native binding cannot load.
-      { extends: true, test: { name: "wasm", include: ["test/rule-fixtures.test.ts", "test/parser-backend.test.ts"], env: { PYTEST_MEMLINT_PARSER: "wasm" } } },
+      { extends: true, test: { name: "wasm", include: ["test/rule-fixtures.test.ts", "test/parser-backend.test.ts", "test/tree-release.test.ts"], env: { PYTEST_MEMLINT_PARSER: "wasm" } } },
     ],
   },
 });

@@ -7,7 +7,7 @@ import { lintAnalyzed, lintText, type LintSettings } from "./engine/lint.js";
 import type { Project } from "./engine/project.js";
 import { canEncode, encodeSource } from "./engine/source.js";
 import { maybeInjectFault } from "./engine/fault-injection.js";
-import { ParserLoadError, ParserNotLoaded } from "./engine/parser.js";
+import { freeTreesAfter, ParserLoadError, ParserNotLoaded } from "./engine/parser.js";
 import { toRecord, type FindingRecord } from "./engine/record.js";
 import type { Finding } from "./engine/types.js";
 import { ConfigError } from "./config/errors.js";
@@ -67,7 +67,7 @@ type Stage = "reading" | "parsing" | "linting" | "fixing" | "writing";
 export function checkFile(filePath: string, explicit: boolean, env: CheckEnv, given?: Buffer): FileResult {
   const stage: { now: Stage } = { now: "reading" };
   try {
-    return checkFileUnguarded(filePath, explicit, env, given, stage);
+    return freeTreesAfter(() => checkFileUnguarded(filePath, explicit, env, given, stage));
   } catch (e) {
     // Not errors of this file: the run loads the parser and checks the file again (withParser), or stops (no parser).
     if (e instanceof ParserNotLoaded || e instanceof ParserLoadError) throw e;

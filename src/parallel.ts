@@ -8,6 +8,7 @@ import type { DiscoveredFile } from "./discover.js";
 import { BATCH } from "./jobs.js";
 import { stopFlagBuffer, stopRequested } from "./fix/interrupt.js";
 import type { RunOptions } from "./run-options.js";
+import type { ParserBackendName } from "./engine/parser.js";
 import type { Project } from "./engine/project.js";
 import type { WorkerData, WorkerResult, WorkerTask } from "./worker.js";
 
@@ -29,9 +30,9 @@ function workerFile(): string {
  * order (so output and error lines are the same as with one thread). At most two batches per
  * worker are in flight; suite facts are merged here.
  */
-export async function* checkInParallel(files: readonly DiscoveredFile[], opts: RunOptions, jobs: number, project: Project, facts: SuiteFacts): AsyncGenerator<[DiscoveredFile, FileResult]> {
+export async function* checkInParallel(files: readonly DiscoveredFile[], opts: RunOptions, jobs: number, project: Project, facts: SuiteFacts, parser: ParserBackendName): AsyncGenerator<[DiscoveredFile, FileResult]> {
   // The pytest configurations and conftest.py paths are resolved here once, and every worker starts from them.
-  const workerData: WorkerData = { project: project.snapshotFor(files.map((f) => f.path)) };
+  const workerData: WorkerData = { project: project.snapshotFor(files.map((f) => f.path)), parser };
   // Atomics off: between tasks a worker returns to its event loop, where finalizers free the native parse trees.
   const pool = new Piscina<WorkerTask, WorkerResult>({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, atomics: "disabled", workerData });
   const plainOpts: RunOptions = { ...opts, stdin: undefined };

@@ -3,7 +3,7 @@ import { workerData } from "piscina";
 import { openFileCache } from "./cache/open.js";
 import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
-import { loadParser } from "./engine/parser.js";
+import { loadParser, preferParser, type ParserBackendName } from "./engine/parser.js";
 import { Project, type ProjectSnapshot } from "./engine/project.js";
 import { useStopFlag } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
@@ -14,6 +14,8 @@ import { resolveRunSettings } from "./settings.js";
 /** What every worker starts from (piscina's `workerData`): the pytest configurations and conftest.py paths the main thread resolved. */
 export interface WorkerData {
   project: ProjectSnapshot;
+  /** The parser the main thread chose for the run's size (`preferParser`). */
+  parser: ParserBackendName;
 }
 
 export interface WorkerTask {
@@ -36,6 +38,8 @@ let env: CheckEnv | undefined;
 const conftestsSent = new Set<string>();
 
 export default async function checkBatch(task: WorkerTask): Promise<WorkerResult> {
+  const data = workerData as WorkerData | undefined;
+  if (data) preferParser(data.parser);
   await loadParser();
   if (task.stop) useStopFlag(task.stop);
   if (!env) {
@@ -43,7 +47,6 @@ export default async function checkBatch(task: WorkerTask): Promise<WorkerResult
     // The main thread opened the cache first and warned if it cannot be written: workers stay silent.
     const cache = openFileCache(settings.cacheDir, settings.lint);
     const project = new Project();
-    const data = workerData as WorkerData | undefined;
     if (data?.project) project.seed(data.project);
     env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project, facts: new SuiteFacts(), cache, writeRoots: writeRootsOf(task.opts.paths, task.opts.cwd) };
   }

@@ -14,6 +14,8 @@ interface Backend {
   name: ParserBackendName;
   parse(text: string): Tree;
   query(source: string): Query;
+  /** Frees a tree now (WebAssembly); the native binding's trees are freed only by the collector. */
+  release(tree: Tree): void;
   /** Why the native binding was not used (wasm only). */
   fallbackReason?: string;
 }
@@ -32,10 +34,11 @@ function loadNative(): Backend {
     name: "native",
     parse: (text) => parser.parse(text, undefined, { bufferSize: Math.max(BUFFER_SIZE, text.length + 1) }),
     query: (source) => new Parser.Query(language, source),
+    release: () => undefined,
   };
 }
 
-async function loadWasm(fallbackReason: string): Promise<Backend> {
+async function loadWasm(fallbackReason: string | undefined): Promise<Backend> {
   const { Parser, Language, Query: WasmQuery, Tree: WasmTree } = await import("web-tree-sitter");
   await Parser.init();
   const language = await Language.load(require.resolve("tree-sitter-python/tree-sitter-python.wasm"));
@@ -47,14 +50,18 @@ async function loadWasm(fallbackReason: string): Promise<Backend> {
   const trees = new FinalizationRegistry<number>((address) => WasmTree.prototype.delete.call({ 0: address } as unknown as InstanceType<typeof WasmTree>));
   return {
     name: "wasm",
-    fallbackReason,
+    ...(fallbackReason !== undefined ? { fallbackReason } : {}),
     parse(text) {
       const tree = parser.parse(text);
       if (!tree) throw new Error("the WebAssembly parser returned no tree");
-      trees.register(tree, (tree as unknown as { 0: number })[0]);
+      trees.register(tree, (tree as unknown as { 0: number })[0], tree);
       return tree as unknown as Tree;
     },
     query: (source) => new WasmQuery(language, source) as unknown as Query,
+    release(tree) {
+      trees.unregister(tree);
+      (tree as unknown as InstanceType<typeof WasmTree>).delete();
+    },
   };
 }
 
@@ -74,6 +81,19 @@ export class ParserLoadError extends Error {
   override name = "ParserLoadError";
 }
 
+// Without PYTEST_MEMLINT_PARSER, the backend a caller prefers (`preferParser`); native unless one does.
+let preferred: ParserBackendName = "native";
+
+/**
+ * Asks for a backend before the parser loads (a later call changes nothing). Large runs prefer the
+ * WebAssembly parser: its trees are freed as each file's check ends, so memory stays flat however many
+ * files a run checks, where the native binding's trees wait for the garbage collector. Either backend
+ * falls back to the other when it cannot load.
+ */
+export function preferParser(name: ParserBackendName): void {
+  preferred = name;
+}
+
 /** PYTEST_MEMLINT_PARSER=wasm|native forces a backend (CI runs the fixtures on both); by default native, else wasm. */
 function forcedBackend(): ParserBackendName | undefined {
   const forced = process.env["PYTEST_MEMLINT_PARSER"];
@@ -91,6 +111,8 @@ let nativeFailure: string | undefined;
 function tryNative(): Backend | undefined {
   const forced = forcedBackend();
   if (forced === "wasm" || nativeFailure !== undefined) return undefined;
+  // Preferred WebAssembly: native only once it failed to load (wasmFailure set).
+  if (forced === undefined && preferred === "wasm" && wasmFailure === undefined) return undefined;
   try {
     backend = loadNative();
     return backend;
@@ -108,14 +130,24 @@ function loadedBackend(): Backend {
 }
 
 let loading: Promise<Backend> | undefined;
+// Why web-tree-sitter did not load, when it was preferred and failed.
+let wasmFailure: string | undefined;
 
 /**
- * Loads the parser: the native binding when it loads, else web-tree-sitter (asynchronous). Entry points
- * that parse await it first, or (the runner, to keep cached runs from loading anything) on `ParserNotLoaded`.
+ * Loads the parser: the native binding when it loads (or web-tree-sitter when preferred), else the
+ * other one (web-tree-sitter loads asynchronously). Entry points that parse await it first, or (the
+ * runner, to keep cached runs from loading anything) on `ParserNotLoaded`.
  */
 export async function loadParser(): Promise<void> {
   if (backend ?? tryNative()) return;
-  loading ??= loadWasm(nativeFailure ?? "PYTEST_MEMLINT_PARSER=wasm").catch((e: unknown) => {
+  const chosen = forcedBackend() === undefined && preferred === "wasm" && nativeFailure === undefined;
+  loading ??= loadWasm(chosen ? undefined : (nativeFailure ?? "PYTEST_MEMLINT_PARSER=wasm")).catch((e: unknown) => {
+    if (chosen) {
+      wasmFailure = firstLine(e);
+      loading = undefined;
+      const native = tryNative();
+      if (native) return native;
+    }
     throw new ParserLoadError(`no Python parser could be loaded (native: ${nativeFailure ?? "not tried"}; WebAssembly: ${firstLine(e)})`);
   });
   backend = await loading;
@@ -139,8 +171,35 @@ export async function parserBackend(): Promise<{ name: ParserBackendName; fallba
   return b.fallbackReason === undefined ? { name: b.name } : { name: b.name, fallbackReason: b.fallbackReason };
 }
 
+// The trees parsed since `freeTreesAfter` began, and those something keeps beyond it.
+let scope: Tree[] | undefined;
+const kept = new WeakSet<Tree>();
+
 export function parse(text: string): Tree {
-  return loadedBackend().parse(text);
+  const tree = loadedBackend().parse(text);
+  scope?.push(tree);
+  return tree;
+}
+
+/** A tree used after the check that parsed it (a conftest.py the files below it read): not freed by `freeTreesAfter`. */
+export function keepTree(tree: Tree): void {
+  kept.add(tree);
+}
+
+/**
+ * Runs one file's check and then frees the trees it parsed and did not keep (`keepTree`): nothing of a
+ * finished check is read again. Only the WebAssembly parser frees anything here (see `preferParser`).
+ */
+export function freeTreesAfter<T>(fn: () => T): T {
+  if (scope) return fn();
+  const trees: Tree[] = [];
+  scope = trees;
+  try {
+    return fn();
+  } finally {
+    scope = undefined;
+    for (const tree of trees) if (!kept.has(tree)) backend?.release(tree);
+  }
 }
 
 /** A query compiled on its first use (compiling every rule's queries up front costs a one-file run more than its lint). */

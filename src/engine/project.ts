@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { analyzeText, readSource, type AnalyzedFile } from "./analyze.js";
+import { keepTree } from "./parser.js";
 import { PytestConfigFinder, type PytestConfig, type PytestConfigSnapshot } from "../config/pytest-config.js";
 
 /** What a Project has found out about the folders of a run, as plain data (for worker threads). */
@@ -105,7 +106,9 @@ export class Project {
 
   /** A conftest.py checked as a file of the run, kept so that the files below it do not parse it again. */
   adoptConftest(analyzed: AnalyzedFile): void {
-    if (!this.conftests.has(analyzed.file.path)) this.conftests.set(analyzed.file.path, analyzed);
+    if (this.conftests.has(analyzed.file.path)) return;
+    keepTree(analyzed.tree);
+    this.conftests.set(analyzed.file.path, analyzed);
   }
 
   /** A parsed conftest.py, cached; null when absent or unreadable (reported where it is checked). */
@@ -117,6 +120,7 @@ export class Project {
       try {
         const source = readSource(filePath);
         analyzed = analyzeText(filePath, source, source.text, this.safeConfig(filePath), false);
+        keepTree(analyzed.tree);
       } catch {
         analyzed = null;
       }
