@@ -66,9 +66,10 @@ export function discover(paths: readonly string[], options: DiscoverOptions): Di
       found.set(abs, { path: abs, explicit: true });
       continue;
     }
-    const gitignores = new GitignoreSet(abs, options.projectRoot ?? options.cwd);
+    const walked = globPython(abs, errors);
+    const gitignores = new GitignoreSet(abs, options.projectRoot ?? options.cwd, walked.gitignores);
     const excluded = excludedBelow(abs, options.isExcluded);
-    for (const file of globPython(abs, errors)) {
+    for (const file of walked.python) {
       if (found.has(file) || gitignores.ignores(file) || excluded(file)) continue;
       found.set(file, { path: file, explicit: false });
     }
@@ -118,13 +119,16 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Globs `**\/*.py`; an unreadable folder is reported once and the walk goes on without it. */
-function globPython(root: string, errors: FileError[]): string[] {
+/**
+ * Globs `**\/*.py`, and the `.gitignore` files in the same walk; an unreadable folder is reported
+ * once and the walk goes on without it.
+ */
+function globPython(root: string, errors: FileError[]): { python: string[]; gitignores: string[] } {
   const ignoreGlobs = DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`);
   const unreadable: string[] = [];
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
-      return fastGlob().sync("**/*.py", {
+      const found = fastGlob().sync(["**/*.py", "**/.gitignore"], {
         cwd: root,
         absolute: true,
         dot: true,
@@ -137,17 +141,19 @@ function globPython(root: string, errors: FileError[]): string[] {
         suppressErrors: false,
         throwErrorOnBrokenSymbolicLink: false,
       }).filter((p) => !p.endsWith("/"));
+      const isGitignore = (p: string) => path.basename(p) === ".gitignore";
+      return { python: found.filter((p) => !isGitignore(p)), gitignores: found.filter(isGitignore) };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (!err.path || unreadable.includes(err.path) || path.resolve(err.path) === root) {
         errors.push(new FileError(err.path ?? root, describeFsError(e)));
-        return [];
+        return { python: [], gitignores: [] };
       }
       unreadable.push(err.path);
       errors.push(new FileError(err.path, describeFsError(e)));
     }
   }
-  return [];
+  return { python: [], gitignores: [] };
 }
 
 /**
@@ -158,8 +164,8 @@ function globPython(root: string, errors: FileError[]): string[] {
 class GitignoreSet {
   private readonly byDir = new Map<string, Ignore>();
 
-  constructor(root: string, projectRoot: string) {
-    const below = fastGlob().sync("**/.gitignore", { cwd: root, absolute: true, dot: true, ignore: DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`), suppressErrors: true });
+  /** `below`: the `.gitignore` files in `root` and the folders under it (found by the same walk as the Python files). */
+  constructor(root: string, projectRoot: string, below: readonly string[]) {
     for (const file of below) this.load(file);
     if (fs.existsSync(path.join(root, ".git"))) return;
     const above: string[] = [];
