@@ -8,7 +8,7 @@ import type { DiscoveredFile } from "./discover.js";
 import { BATCH } from "./jobs.js";
 import { stopFlagBuffer, stopRequested } from "./fix/interrupt.js";
 import type { RunOptions } from "./run-options.js";
-import type { ParserBackendName } from "./engine/parser.js";
+import { checkParserSetting, type ParserBackendName } from "./engine/parser.js";
 import type { Project } from "./engine/project.js";
 import type { WorkerData, WorkerResult, WorkerTask } from "./worker.js";
 
@@ -31,6 +31,7 @@ function workerFile(): string {
  * worker are in flight; suite facts are merged here.
  */
 export async function* checkInParallel(files: readonly DiscoveredFile[], opts: RunOptions, jobs: number, project: Project, facts: SuiteFacts, parser: ParserBackendName): AsyncGenerator<[DiscoveredFile, FileResult]> {
+  checkParserSetting();
   // The pytest configurations and conftest.py paths are resolved here once, and every worker starts from them.
   const workerData: WorkerData = { project: project.snapshotFor(files.map((f) => f.path)), parser };
   // Atomics off: between tasks a worker returns to its event loop, where finalizers free the native parse trees.

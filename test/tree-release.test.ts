@@ -56,4 +56,12 @@ describe.skipIf(forced === "wasm")("the parser a run uses", () => {
       expect(chosen.stdout).toBe(native.stdout);
     }
   });
+
+  it("a bad PYTEST_MEMLINT_PARSER with worker threads is the same one error line, exit 2", () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) files[`tests/test_m${i}.py`] = "def test_a():\n    pass\n";
+    const r = cli(["--no-cache", "--jobs", "2", "tests"], { cwd: makeTree(files), env: { PYTEST_MEMLINT_PARSER: "rust" } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: PYTEST_MEMLINT_PARSER must be 'native' or 'wasm', not 'rust'\n");
+  });
 });

@@ -102,6 +102,11 @@ function forcedBackend(): ParserBackendName | undefined {
   return forced;
 }
 
+/** Throws the one-line ParserLoadError of a bad PYTEST_MEMLINT_PARSER (before worker threads, whose errors lose their kind). */
+export function checkParserSetting(): void {
+  forcedBackend();
+}
+
 // The parser loads on first parse, not at import: a run answered from the cache, `rules` or `--help` never need it.
 let backend: Backend | undefined;
 // Why the native binding did not load, once tried.
