@@ -12,6 +12,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import { parserBackend } from "../src/engine/parser.js";
 import { DocumentLinter } from "../src/server/document-linter.js";
 import { loadServerParser } from "../src/server/index.js";
+import { median } from "./median.js";
 
 const ROUNDS = 9;
 const BUDGET_MS = 150;
@@ -68,11 +69,6 @@ interface Phases {
 
 /** Monotonic milliseconds, the clock the server's timing marks use too. */
 const now = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 /** CPU time (user + system) a process has used, in ms; /proc counts in clock ticks of 10 ms. */
 function cpuMs(pid: number | undefined): number | undefined {

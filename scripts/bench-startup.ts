@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./median.js";
 
 let root = path.dirname(fileURLToPath(import.meta.url));
 while (!fs.existsSync(path.join(root, "package.json"))) root = path.dirname(root);
@@ -36,11 +37,6 @@ export function testModule(n: number): string {
     );
   }
   return lines.slice(0, n).join("\n") + "\n";
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 const TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;

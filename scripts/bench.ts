@@ -24,6 +24,7 @@ import { decodeSource } from "../src/engine/source.js";
 import { parse } from "../src/engine/parser.js";
 import { run } from "../src/run.js";
 import { chromiumOpenMs, reportPhase } from "./bench-report.js";
+import { median } from "./median.js";
 
 interface PhaseResult {
   phase: string;
@@ -80,11 +81,6 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
   }
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return { phase: name, files: files.length, bytes, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, findings };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 interface CliRun {

@@ -102,6 +102,11 @@ function forcedBackend(): ParserBackendName | undefined {
   return forced;
 }
 
+/** WebAssembly is wanted first: preferred, and no backend forced. */
+function wasmPreferred(): boolean {
+  return forcedBackend() === undefined && preferred === "wasm";
+}
+
 /** Throws the one-line ParserLoadError of a bad PYTEST_MEMLINT_PARSER (before worker threads, whose errors lose their kind). */
 export function checkParserSetting(): void {
   forcedBackend();
@@ -117,7 +122,7 @@ function tryNative(): Backend | undefined {
   const forced = forcedBackend();
   if (forced === "wasm" || nativeFailure !== undefined) return undefined;
   // Preferred WebAssembly: native only once it failed to load (wasmFailure set).
-  if (forced === undefined && preferred === "wasm" && wasmFailure === undefined) return undefined;
+  if (wasmPreferred() && wasmFailure === undefined) return undefined;
   try {
     backend = loadNative();
     return backend;
@@ -145,7 +150,7 @@ let wasmFailure: string | undefined;
  */
 export async function loadParser(): Promise<void> {
   if (backend ?? tryNative()) return;
-  const chosen = forcedBackend() === undefined && preferred === "wasm" && nativeFailure === undefined;
+  const chosen = wasmPreferred() && nativeFailure === undefined;
   loading ??= loadWasm(chosen ? undefined : (nativeFailure ?? "PYTEST_MEMLINT_PARSER=wasm")).catch((e: unknown) => {
     if (chosen) {
       wasmFailure = firstLine(e);

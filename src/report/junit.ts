@@ -1,6 +1,7 @@
 import type { FindingRecord } from "../engine/record.js";
 import { TOOL_NAME } from "../meta.js";
 import { displayPath } from "./paths.js";
+import { collecting } from "./stream.js";
 import type { ReportHeader, ReporterFactory } from "./types.js";
 
 /**
@@ -60,17 +61,7 @@ function suiteXml(s: FileSuite): string[] {
  * so `failures` never exceeds `tests`; a clean file is one passing case; a file that could not be
  * read is an error case. The totals come first, so the suites are written at the end.
  */
-export const junitReporter: ReporterFactory = (header) => {
-  const findings: FindingRecord[] = [];
-  return {
-    start: () => "",
-    file: (_path, fileFindings) => {
-      for (const f of fileFindings) findings.push(f);
-      return "";
-    },
-    end: () => junitXml(header, findings),
-  };
-};
+export const junitReporter: ReporterFactory = (header) => collecting((findings) => junitXml(header, findings));
 
 function junitXml(input: ReportHeader, findings: readonly FindingRecord[]): string {
   const byFile = new Map<string, FileSuite>();

@@ -2,7 +2,8 @@ import { createColors } from "picocolors";
 import type { FindingRecord } from "../engine/record.js";
 import { isApplicable } from "../fix/apply.js";
 import { cleanRunLine, displayPath, escapeControl } from "./paths.js";
-import type { OutputFormat, ReportHeader, Reporter, ReporterFactory } from "./types.js";
+import { collecting } from "./stream.js";
+import type { OutputFormat, ReportHeader, ReporterFactory } from "./types.js";
 
 /** One line of `--statistics`: a rule and how many findings it has. */
 export interface Statistic {
@@ -86,19 +87,6 @@ function statisticsText(input: ReportHeader, findings: readonly FindingRecord[])
   return out.length > 0 ? out.join("\n") + "\n" : "";
 }
 
-/** A reporter that keeps the findings (plain records) and writes everything at the end: statistics need them all. */
-function collecting(finish: (findings: readonly FindingRecord[]) => string): Reporter {
-  const all: FindingRecord[] = [];
-  return {
-    start: () => "",
-    file: (_path, findings) => {
-      // A loop, not a spread: a file can have more findings than a call can take arguments.
-      for (const f of findings) all.push(f);
-      return "";
-    },
-    end: () => finish(all),
-  };
-}
 
 /** A JSON array of `{code, name, count, fixable}`, most findings first. */
 export const statisticsJsonReporter: ReporterFactory = (header) => collecting((findings) => JSON.stringify(ruleStatistics(findings, header.unsafeFixes), null, 2) + "\n");

@@ -1,6 +1,6 @@
 import type { FindingRecord } from "../engine/record.js";
 import { compareStrings, displayPath } from "./paths.js";
-import type { ReporterFactory, ReportInput } from "./types.js";
+import type { Reporter, ReporterFactory, ReportInput } from "./types.js";
 
 /**
  * Drives a reporter over a run's findings (sorted by path, position and code): every checked file
@@ -30,4 +30,18 @@ export function renderReport(factory: ReporterFactory, input: ReportInput): stri
   const parts: string[] = [];
   streamReport(factory, input, (t) => parts.push(t));
   return parts.join("");
+}
+
+/** A reporter that keeps the findings (plain records) and writes everything at the end, for formats that need them all first (statistics, JUnit's totals). */
+export function collecting(finish: (findings: readonly FindingRecord[]) => string): Reporter {
+  const all: FindingRecord[] = [];
+  return {
+    start: () => "",
+    file: (_path, findings) => {
+      // A loop, not a spread: a file can have more findings than a call can take arguments.
+      for (const f of findings) all.push(f);
+      return "";
+    },
+    end: () => finish(all),
+  };
 }

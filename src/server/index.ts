@@ -1,4 +1,4 @@
-import { loadParser } from "../engine/parser.js";
+import { loadParser, preferParser } from "../engine/parser.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -72,14 +72,8 @@ function affectsOthers(filePath: string): boolean {
  * WebAssembly parser cannot load, the native one is used.
  */
 export async function loadServerParser(): Promise<void> {
-  if (process.env["PYTEST_MEMLINT_PARSER"]) return loadParser();
-  process.env["PYTEST_MEMLINT_PARSER"] = "wasm";
-  try {
-    await loadParser();
-  } catch {
-    delete process.env["PYTEST_MEMLINT_PARSER"];
-    await loadParser();
-  }
+  preferParser("wasm");
+  await loadParser();
 }
 
 /** `pytest-memlint server`: the Language Server Protocol over stdio. Resolves never; the client's `exit` ends the process. */
