@@ -119,7 +119,7 @@ export class Baseline {
   }
 
   /** Splits findings into new ones and baselined ones, and lists the entries no finding used. */
-  apply(findings: readonly FindingRecord[], inScope: InScope): BaselineResult {
+  apply(findings: Iterable<FindingRecord>, inScope: InScope): BaselineResult {
     const remaining = new Map<string, number>();
     const slot = (rel: string, code: string, print: string) => `${rel}\0${code}\0${print}`;
     for (const [rel, byCode] of this.entries) {
@@ -153,7 +153,7 @@ export class Baseline {
    * A baseline recording `findings`, keeping this one's entries for files and codes the run did
    * not look at (a partial run, or a narrower `--select`, does not forget the rest).
    */
-  rewrite(findings: readonly FindingRecord[], inScope: InScope): Baseline {
+  rewrite(findings: Iterable<FindingRecord>, inScope: InScope): Baseline {
     const entries: Entries = new Map();
     const add = (rel: string, code: string, print: string) => {
       let byCode = entries.get(rel);
@@ -265,9 +265,10 @@ export function openBaselines(opts: { cwd: string; baseline?: string | undefined
 /**
  * Writes the baseline (every finding is then in it: none is reported) or compares with it (only new
  * findings are reported; stale entries are listed on standard error unless `quiet`). Returns the
- * findings to report. Throws UsageError when the file cannot be written.
+ * findings to report, or undefined when there is no baseline (all of them). Throws UsageError when
+ * the file cannot be written.
  */
-export function finishBaseline(setup: BaselineSetup, findings: readonly FindingRecord[], inScope: InScope, log: (text: string) => void, quiet: boolean): readonly FindingRecord[] {
+export function finishBaseline(setup: BaselineSetup, findings: Iterable<FindingRecord>, inScope: InScope, log: (text: string) => void, quiet: boolean): FindingRecord[] | undefined {
   if (setup.write) {
     const next = setup.write.baseline.rewrite(findings, inScope);
     next.write(setup.write.shown);
@@ -282,5 +283,5 @@ export function finishBaseline(setup: BaselineSetup, findings: readonly FindingR
     if (result.stale.length > 0 && !quiet) log(describeStale(result.stale, setup.read.shown));
     return result.fresh;
   }
-  return findings;
+  return undefined;
 }

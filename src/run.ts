@@ -8,15 +8,15 @@ import type { PathRules } from "./config/per-file-ignores.js";
 import { openFileCache } from "./cache/open.js";
 import { discover, isExcludedWithFolders } from "./discover.js";
 import { SuiteFacts } from "./engine/facts.js";
+import { favourSmallHeap } from "./heap.js";
 import { ParserNotLoaded, preferParser, withParser, type ParserBackendName } from "./engine/parser.js";
 import type { LintSettings } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
 import { SuiteContext } from "./engine/rule.js";
 import { readSource } from "./engine/analyze.js";
-import { toRecord, type FindingRecord } from "./engine/record.js";
+import { toRecord } from "./engine/record.js";
 import { decodeSource } from "./engine/source.js";
 import { suppressionsFor } from "./engine/suppress.js";
-import { isApplicable } from "./fix/apply.js";
 import { setWriting, stopExitCode, stopRequested, yieldToSignals } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
 import { planJobs, WASM_MIN_FILES } from "./jobs.js";
@@ -25,7 +25,8 @@ import { REPORTERS } from "./report/index.js";
 import { jobSummary } from "./report/job-summary.js";
 import { sarifReporter } from "./report/sarif.js";
 import type { ReporterFactory, ReportInput, ReportProblem } from "./report/types.js";
-import { compareFindings, displayPath, escapeControl } from "./report/paths.js";
+import { displayPath, escapeControl } from "./report/paths.js";
+import { FindingStore } from "./report/finding-store.js";
 import { statisticsReporter } from "./report/statistics.js";
 import { renderReport, streamReport } from "./report/stream.js";
 import type { RunOptions } from "./run-options.js";
@@ -79,7 +80,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
 
   const project = new Project();
   const facts = new SuiteFacts();
-  const findings: FindingRecord[] = [];
+  let findings = new FindingStore();
   const checked: string[] = [];
   const configFiles: string[] = [];
   let fixedFindings = 0;
@@ -99,7 +100,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     if (r.kind === "config") configFiles.push(file);
     if (r.kind !== "checked") return;
     checked.push(file);
-    for (const f of r.findings) findings.push(f);
+    findings.add(r.findings);
     fixedFindings += r.fixed;
     if (r.wroteFile) fixedFiles++;
     if (r.diff !== undefined) diffs.push(r.diff);
@@ -162,6 +163,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     // A large run parses with web-tree-sitter, whose trees are freed file by file (see preferParser).
     const parser: ParserBackendName = toCheck.length >= WASM_MIN_FILES ? "wasm" : "native";
     preferParser(parser);
+    if (parser === "wasm") favourSmallHeap();
     if (opts.fix) setWriting(true);
     if (jobs > 1) {
       // The worker pool (and its threads) only for runs that use it.
@@ -220,8 +222,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     return { crashes, findings: suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)) };
   });
   for (const line of suiteRun.crashes) error(line);
-  for (const f of suiteRun.findings) findings.push(toRecord(f));
-  findings.sort(compareFindings(opts.cwd));
+  findings.add(suiteRun.findings.map(toRecord));
 
   if (opts.diff) {
     if (diffs.length > 0) io.stdout(diffs.join(""));
@@ -233,12 +234,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   if (baselines.read || baselines.write) {
     const inScope = baselineScope(project, [...checked, ...configFiles], settings.enabled);
     try {
-      const reported = finishBaseline(baselines, findings, inScope, io.stderr, opts.quiet);
-      if (reported !== findings) {
-        // A loop, not a spread: there can be more findings than a call can take arguments.
-        findings.length = 0;
-        for (const f of reported) findings.push(f);
-      }
+      const reported = finishBaseline(baselines, findings.records(opts.cwd), inScope, io.stderr, opts.quiet);
+      if (reported) findings = FindingStore.of(reported);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       io.stderr(`error: ${escapeControl(e.message)}\n`);
@@ -257,10 +254,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
     cwd: opts.cwd,
     files: checked,
     fixed: { findings: fixedFindings, files: fixedFiles },
-    fixable: {
-      safe: findings.filter((f) => isApplicable(f.fix, false)).length,
-      unsafe: findings.filter((f) => f.fix?.applicability === "unsafe").length,
-    },
+    fixable: findings.fixable,
     fixMode: opts.fix,
     unsafeFixes: opts.unsafeFixes,
     color,
@@ -293,14 +287,14 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   const summaryFile = process.env["GITHUB_STEP_SUMMARY"];
   if (summaryFile) {
     try {
-      fs.appendFileSync(summaryFile, jobSummary({ findings, cwd: opts.cwd, checked: checked.length, errors: errorCount, command: reproduceCommand(opts) }));
+      fs.appendFileSync(summaryFile, jobSummary({ findings: findings.records(opts.cwd), cwd: opts.cwd, checked: checked.length, errors: errorCount, command: reproduceCommand(opts) }));
     } catch (e) {
       io.stderr(`warning: GITHUB_STEP_SUMMARY: ${summaryFile}: could not be written (${(e as NodeJS.ErrnoException).code ?? "error"})\n`);
     }
   }
   if (hadErrors) return 2;
   if (opts.exitZero) return 0;
-  return findings.length > 0 ? 1 : 0;
+  return findings.count > 0 ? 1 : 0;
 }
 
 /** Writes a report to a file (relative to the working directory), a piece at a time; false, after an error line, when it cannot. */

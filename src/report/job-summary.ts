@@ -7,7 +7,7 @@ import { displayPath } from "./paths.js";
 const TOP_FILES = 10;
 
 export interface JobSummaryInput {
-  findings: readonly FindingRecord[];
+  findings: Iterable<FindingRecord>;
   cwd: string;
   /** Files checked. */
   checked: number;
@@ -33,26 +33,28 @@ function plural(n: number, word: string): string {
  */
 export function jobSummary(input: JobSummaryInput): string {
   const out = ["## pytest-memlint", ""];
-  const n = input.findings.length;
-  const safe = input.findings.filter((f) => isApplicable(f.fix, false)).length;
+  // One pass: the findings can be a run's store, read back file by file.
+  let n = 0;
+  let safe = 0;
+  const byRule = new Map<string, { name: string; count: number; fixable: number }>();
+  const byFile = new Map<string, number>();
+  for (const f of input.findings) {
+    n++;
+    const fixable = isApplicable(f.fix, false);
+    if (fixable) safe++;
+    const row = byRule.get(f.code) ?? { name: f.name, count: 0, fixable: 0 };
+    row.count++;
+    if (fixable) row.fixable++;
+    byRule.set(f.code, row);
+    const shown = displayPath(input.cwd, f.path);
+    byFile.set(shown, (byFile.get(shown) ?? 0) + 1);
+  }
   if (n === 0) out.push(`No findings in ${plural(input.checked, "file")} checked.`);
-  else out.push(`**${plural(n, "finding")}** in ${plural(new Set(input.findings.map((f) => f.path)).size, "file")} (${plural(input.checked, "file")} checked)${safe > 0 ? `, ${safe} fixable with \`--fix\`` : ""}.`);
+  else out.push(`**${plural(n, "finding")}** in ${plural(byFile.size, "file")} (${plural(input.checked, "file")} checked)${safe > 0 ? `, ${safe} fixable with \`--fix\`` : ""}.`);
   if (input.errors > 0) out.push("", `${plural(input.errors, "error")} reported: see the step's log.`);
   if (n > 0) {
-    const byRule = new Map<string, { name: string; count: number; fixable: number }>();
-    for (const f of input.findings) {
-      const row = byRule.get(f.code) ?? { name: f.name, count: 0, fixable: 0 };
-      row.count++;
-      if (isApplicable(f.fix, false)) row.fixable++;
-      byRule.set(f.code, row);
-    }
     out.push("", "### Findings by rule", "", "| Rule | Name | Findings | Fixable with `--fix` |", "| --- | --- | ---: | ---: |");
     for (const [code, row] of [...byRule].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1))) out.push(`| [${code}](${ruleDocsUrl(code)}) | ${cell(row.name)} | ${row.count} | ${row.fixable} |`);
-    const byFile = new Map<string, number>();
-    for (const f of input.findings) {
-      const shown = displayPath(input.cwd, f.path);
-      byFile.set(shown, (byFile.get(shown) ?? 0) + 1);
-    }
     const files = [...byFile].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     out.push("", "### Files with the most findings", "", "| File | Findings |", "| --- | ---: |");
     for (const [file, count] of files.slice(0, TOP_FILES)) out.push(`| \`${cell(file)}\` | ${count} |`);

@@ -1,28 +1,26 @@
 import type { FindingRecord } from "../engine/record.js";
-import { compareStrings, displayPath } from "./paths.js";
+import { groupByFile, sortByDisplayPath, type FindingsByFile } from "./finding-store.js";
 import type { Reporter, ReporterFactory, ReportInput } from "./types.js";
 
 /**
- * Drives a reporter over a run's findings (sorted by path, position and code): every checked file
- * and every file a finding points into, by display path, each with its findings. `write` gets each
- * piece as it is made, so a large report is never one string.
+ * Drives a reporter over a run's findings: every checked file and every file a finding points into,
+ * by display path, each with its findings. `write` gets each piece as it is made, so a large report
+ * is never one string.
  */
 export function streamReport(factory: ReporterFactory, input: ReportInput, write: (text: string) => void): void {
-  const byPath = new Map<string, FindingRecord[]>();
-  for (const f of input.findings) {
-    const list = byPath.get(f.path);
-    if (list) list.push(f);
-    else byPath.set(f.path, [f]);
-  }
-  const all = new Set([...input.files, ...byPath.keys()]);
-  const files = [...all].map((p) => ({ p, shown: displayPath(input.cwd, p) })).sort((a, b) => compareStrings(a.shown, b.shown)).map((x) => x.p);
-  const reporter = factory({ ...input, files, findingCount: input.findings.length });
+  const findings = isGrouped(input.findings) ? input.findings : groupByFile(input.findings);
+  const files = sortByDisplayPath(new Set([...input.files, ...findings.paths()]), input.cwd);
+  const reporter = factory({ ...input, files, findingCount: findings.count });
   const emit = (text: string) => {
     if (text !== "") write(text);
   };
   emit(reporter.start());
-  for (const file of files) emit(reporter.file(file, byPath.get(file) ?? []));
+  for (const file of files) emit(reporter.file(file, findings.of(file)));
   emit(reporter.end());
+}
+
+function isGrouped(findings: ReportInput["findings"]): findings is FindingsByFile {
+  return !Array.isArray(findings);
 }
 
 /** A whole report as one string (tests, small outputs). */

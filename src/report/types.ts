@@ -1,4 +1,5 @@
 import type { FindingRecord } from "../engine/record.js";
+import type { FindingsByFile } from "./finding-store.js";
 
 export type OutputFormat = "text" | "json" | "sarif" | "github" | "junit" | "gitlab";
 
@@ -52,9 +53,9 @@ export interface Reporter {
 
 export type ReporterFactory = (header: ReportHeader) => Reporter;
 
-/** A whole report at once: the header and every finding (sorted by path, position and code). */
+/** A whole report at once: the header and every finding (a list, or a run's store read back file by file). */
 export interface ReportInput extends Omit<ReportHeader, "files" | "findingCount"> {
-  findings: readonly FindingRecord[];
+  findings: readonly FindingRecord[] | FindingsByFile;
   /** Files checked (absolute paths); files that findings point into are added. */
   files: readonly string[];
 }
