@@ -1,4 +1,6 @@
 import os from "node:os";
+import { preferParser, type ParserBackendName } from "./engine/parser.js";
+import { favourSmallHeap } from "./heap.js";
 
 /** Files per task sent to a worker thread. */
 export const BATCH = 16;
@@ -20,3 +22,11 @@ export function planJobs(requested: number | undefined, fileCount: number): numb
  * binding's speed; below it, the native binding starts faster (measured: see the README).
  */
 export const WASM_MIN_FILES = 100;
+
+/** Chooses the parser for a run with this many files to parse; a large run also keeps V8's heap small. */
+export function chooseParser(filesToParse: number): ParserBackendName {
+  const parser = filesToParse >= WASM_MIN_FILES ? "wasm" : "native";
+  preferParser(parser);
+  if (parser === "wasm") favourSmallHeap();
+  return parser;
+}

@@ -8,8 +8,7 @@ import type { PathRules } from "./config/per-file-ignores.js";
 import { openFileCache } from "./cache/open.js";
 import { discover, isExcludedWithFolders } from "./discover.js";
 import { SuiteFacts } from "./engine/facts.js";
-import { favourSmallHeap } from "./heap.js";
-import { ParserNotLoaded, preferParser, withParser, type ParserBackendName } from "./engine/parser.js";
+import { ParserNotLoaded, withParser } from "./engine/parser.js";
 import type { LintSettings } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
 import { SuiteContext } from "./engine/rule.js";
@@ -19,7 +18,7 @@ import { decodeSource } from "./engine/source.js";
 import { suppressionsFor } from "./engine/suppress.js";
 import { setWriting, stopExitCode, stopRequested, yieldToSignals } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
-import { planJobs, WASM_MIN_FILES } from "./jobs.js";
+import { chooseParser, planJobs } from "./jobs.js";
 import { NO_PROGRESS, startProgress } from "./progress.js";
 import { REPORTERS } from "./report/index.js";
 import { jobSummary } from "./report/job-summary.js";
@@ -160,10 +159,8 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
       }
     };
     const jobs = planJobs(opts.jobs, toCheck.length);
-    // A large run parses with web-tree-sitter, whose trees are freed file by file (see preferParser).
-    const parser: ParserBackendName = toCheck.length >= WASM_MIN_FILES ? "wasm" : "native";
-    preferParser(parser);
-    if (parser === "wasm") favourSmallHeap();
+    // A large run parses with web-tree-sitter, whose trees are freed file by file (see preferParser and chooseParser).
+    const parser = chooseParser(toCheck.length);
     if (opts.fix) setWriting(true);
     if (jobs > 1) {
       // The worker pool (and its threads) only for runs that use it.

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Finding } from "../engine/types.js";
+import type { FindingRecord } from "../engine/record.js";
 import { TOOL_NAME, VERSION, ruleDocsUrl } from "../meta.js";
 import { displayPath } from "../report/paths.js";
 import { addoptsOf, effectiveDist, startsWorkers } from "../rules/shared/pytest-options.js";
@@ -41,8 +41,8 @@ export function timesBuilt(f: Pick<FixtureFacts, "scope" | "params" | "hasParams
   return { times: units * params, how: what + paramsText };
 }
 
-function findingRef(f: Finding): FindingRef {
-  return { code: f.code, name: f.name, line: f.file.lines.position(f.start).line, message: f.message, url: ruleDocsUrl(f.code) };
+function findingRef(f: FindingRecord): FindingRef {
+  return { code: f.code, name: f.name, line: f.line, message: f.message, url: ruleDocsUrl(f.code) };
 }
 
 /** Which finding's fix addresses a fixture's memory first. */
@@ -142,10 +142,10 @@ export function implications(s: XdistSetup): string[] {
 
 /** Turns what the lint gathered into the report's data. */
 export function buildReport(collected: CollectedSuite, cwd: string, paths: readonly string[]): SuiteReport {
-  const findingsByFile = new Map<string, Finding[]>();
+  const findingsByFile = new Map<string, FindingRecord[]>();
   for (const f of collected.findings) {
-    let list = findingsByFile.get(f.file.path);
-    if (!list) findingsByFile.set(f.file.path, (list = []));
+    let list = findingsByFile.get(f.path);
+    if (!list) findingsByFile.set(f.path, (list = []));
     list.push(f);
   }
   const fixtures: FixtureReport[] = [];

@@ -3,6 +3,8 @@ import { analyzeText, FileError, readSource } from "../engine/analyze.js";
 import { collectionRules } from "../engine/collection.js";
 import { SuiteFacts } from "../engine/facts.js";
 import { lintAnalyzed, type LintSettings } from "../engine/lint.js";
+import { freeTreesAfter, loadParser } from "../engine/parser.js";
+import { toRecord, type FindingRecord } from "../engine/record.js";
 import type { FunctionInfo, ModuleModel } from "../engine/model.js";
 import { Project } from "../engine/project.js";
 import { SuiteContext, type FileContext } from "../engine/rule.js";
@@ -12,6 +14,7 @@ import { ConfigError } from "../config/errors.js";
 import type { PathRules } from "../config/per-file-ignores.js";
 import { PytestConfigError, type PytestConfig } from "../config/pytest-config.js";
 import { discover } from "../discover.js";
+import { chooseParser } from "../jobs.js";
 import { displayPath } from "../report/paths.js";
 import { RULES } from "../rules/index.js";
 import { fileFixtures, fixtureResolver, requestedNames, testClosure, usefixturesNames, type Fixture } from "../rules/shared/fixtures.js";
@@ -62,7 +65,7 @@ export interface TestDataFacts {
   file: string;
   line: number;
   estimate: SizeEstimate;
-  finding: Finding;
+  finding: FindingRecord;
 }
 
 export interface CollectedSuite {
@@ -70,7 +73,7 @@ export interface CollectedSuite {
   testData: TestDataFacts[];
   /** By absolute folder path. */
   folders: Map<string, FolderFacts>;
-  findings: Finding[];
+  findings: FindingRecord[];
   /** Python files linted (test files and conftest.py). */
   files: string[];
   suite: SuiteContext;
@@ -135,8 +138,33 @@ export async function collectSuite(opts: CollectOptions): Promise<CollectedSuite
     return r;
   };
 
+  /** Lints one file and gathers its facts; false when it could not be read. */
+  const collectFile = (filePath: string, explicit: boolean, pytestConfig: PytestConfig | undefined): boolean => {
+    let result;
+    try {
+      const source = readSource(filePath);
+      const analyzed = analyzeText(filePath, source, source.text, pytestConfig, explicit);
+      result = lintAnalyzed(analyzed, settings, project, facts);
+    } catch (e) {
+      if (!(e instanceof FileError)) throw e;
+      error(`${displayPath(cwd, e.path)}: ${e.message}`);
+      return false;
+    }
+    for (const c of result.crashes) error(`${displayPath(cwd, c.path)}: ${c.message}`);
+    for (const f of result.findings) collected.findings.push(toRecord(f));
+    try {
+      gatherFile(result.context, collected, record);
+      gatherTestData(result.context, result.findings, collected, settings.options.heavyConstructors);
+    } catch (e) {
+      error(`${displayPath(cwd, filePath)}: internal error in the report: ${(e as Error).message}`);
+    }
+    return true;
+  };
+
   const discovery = discover(opts.paths.length > 0 ? opts.paths : ["."], { cwd, isExcluded: pathRules.active ? (p) => pathRules.isExcluded(p) : undefined });
   for (const e of discovery.errors) error(`${displayPath(cwd, e.path)}: ${e.message}`);
+  chooseParser(discovery.files.length);
+  await loadParser();
   let sinceYield = 0;
   for (const file of discovery.files) {
     let pytestConfig: PytestConfig | undefined;
@@ -149,25 +177,8 @@ export async function collectSuite(opts: CollectOptions): Promise<CollectedSuite
     const base = path.basename(file.path);
     if (!file.explicit && base !== "conftest.py" && !collectionRules(pytestConfig).isTestFileName(base)) continue;
     if (!base.endsWith(".py")) continue;
-    let result;
-    try {
-      const source = readSource(file.path);
-      const analyzed = analyzeText(file.path, source, source.text, pytestConfig, file.explicit);
-      result = lintAnalyzed(analyzed, settings, project, facts);
-    } catch (e) {
-      if (!(e instanceof FileError)) throw e;
-      error(`${displayPath(cwd, e.path)}: ${e.message}`);
-      continue;
-    }
-    for (const c of result.crashes) error(`${displayPath(cwd, c.path)}: ${c.message}`);
-    collected.files.push(file.path);
-    collected.findings.push(...result.findings);
-    try {
-      gatherFile(result.context, collected, record);
-      gatherTestData(result.context, result.findings, collected, settings.options.heavyConstructors);
-    } catch (e) {
-      error(`${displayPath(cwd, file.path)}: internal error in the report: ${(e as Error).message}`);
-    }
+    // The file's trees are freed when its facts are gathered (a large suite parses with WebAssembly).
+    if (freeTreesAfter(() => collectFile(file.path, file.explicit, pytestConfig))) collected.files.push(file.path);
     if (++sinceYield >= 32) {
       sinceYield = 0;
       await new Promise((resolve) => setImmediate(resolve));
@@ -183,7 +194,7 @@ export async function collectSuite(opts: CollectOptions): Promise<CollectedSuite
       error(`internal error in ${rule.meta.code}: ${(e as Error).message}`);
     }
   }
-  collected.findings.push(...suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)));
+  for (const f of suite.findings) if (!pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)) collected.findings.push(toRecord(f));
   collected.suite = suite;
   return collected;
 }
@@ -265,7 +276,7 @@ function gatherTestData(ctx: FileContext, findings: readonly Finding[], collecte
       file: ctx.file.path,
       line: expr.startPosition.row + 1,
       estimate,
-      finding: f,
+      finding: toRecord(f),
     });
   }
 }

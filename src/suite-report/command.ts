@@ -1,4 +1,3 @@
-import { loadParser } from "../engine/parser.js";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, UsageError } from "../config/errors.js";
@@ -22,7 +21,6 @@ export interface ReportCommandOptions {
 
 /** The suite memory report for the paths. Returns the exit code: 0, or 2 when a file or the configuration could not be read. */
 export async function runReportCommand(opts: ReportCommandOptions, io: RunIO): Promise<number> {
-  await loadParser();
   let settings;
   try {
     settings = resolveRunSettings({ paths: opts.paths, cwd: opts.cwd, fix: false, unsafeFixes: false, diff: false, format: "text", exitZero: true, config: opts.config, noConfig: opts.noConfig, quiet: true, color: "never" });
