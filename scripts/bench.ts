@@ -141,7 +141,7 @@ function memoryBench(sizes: number[], rounds: number, bin: string): void {
       const one = ms.get("--jobs 1") ?? 0;
       lines.push(`${String(size).padStart(6)} files: default is ${(one / (ms.get("default") ?? 1)).toFixed(2)}x faster than --jobs 1`);
       // The default cannot take less time than its CPU time spread over every CPU (V8's compiler and collector threads included).
-      lines.push(`${String(size).padStart(6)} files: with its CPU time, the default can be at most ${(one / ((cpu.get("default") ?? 1) / os.availableParallelism())).toFixed(2)}x faster than --jobs 1 on ${os.availableParallelism()} CPUs`);
+      lines.push(`${String(size).padStart(6)} files: with its CPU time, the default can be at most ${(one / ((cpu.get("default") ?? 1) / os.availableParallelism())).toFixed(2)}x faster than --jobs 1 on ${os.availableParallelism()} CPUs (a bound only on an idle machine)`);
       fs.rmSync(suite, { recursive: true, force: true });
     }
     const small = Math.min(...sizes);
