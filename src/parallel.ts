@@ -15,11 +15,17 @@ import type { WorkerData, WorkerResult, WorkerTask } from "./worker.js";
 /** Batches in flight per worker: one being checked and one waiting, so no worker idles and memory stays bounded. */
 const BATCHES_IN_FLIGHT_PER_JOB = 2;
 
-/** The built worker module (tests run this file from src/, where only the TypeScript exists). */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
+/**
+ * The built worker module for a module at `moduleUrl` (this one): next to it (tsc output), the
+ * bundle's worker entry when it is one of the bundle's chunks (else every worker would load hundreds
+ * of unbundled modules), or, when tests run it from src/ where only the TypeScript exists, the tsc output.
+ */
+export function workerFileFor(moduleUrl: string): string {
+  const here = fileURLToPath(moduleUrl);
   const sibling = path.join(path.dirname(here), "worker.js");
   if (fs.existsSync(sibling)) return sibling;
+  const bundled = path.join(path.dirname(here), "..", "worker.js");
+  if (path.basename(path.dirname(here)) === "chunks" && fs.existsSync(bundled)) return bundled;
   let dir = path.dirname(here);
   while (!fs.existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
   return path.join(dir, "dist", "src", "worker.js");
@@ -35,7 +41,7 @@ export async function* checkInParallel(files: readonly DiscoveredFile[], opts: R
   // The pytest configurations and conftest.py paths are resolved here once, and every worker starts from them.
   const workerData: WorkerData = { project: project.snapshotFor(files.map((f) => f.path)), parser };
   // Atomics off: between tasks a worker returns to its event loop, where finalizers free the native parse trees.
-  const pool = new Piscina<WorkerTask, WorkerResult>({ filename: workerFile(), minThreads: jobs, maxThreads: jobs, atomics: "disabled", workerData });
+  const pool = new Piscina<WorkerTask, WorkerResult>({ filename: workerFileFor(import.meta.url), minThreads: jobs, maxThreads: jobs, atomics: "disabled", workerData });
   const plainOpts: RunOptions = { ...opts, stdin: undefined };
   const batchCount = Math.ceil(files.length / BATCH);
   const batchOf = (b: number) => files.slice(b * BATCH, (b + 1) * BATCH);

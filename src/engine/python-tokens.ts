@@ -53,7 +53,6 @@ export interface TokenScan {
   formatSpecEquals: number[];
 }
 
-const OPENERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 const CLOSERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
 /** String prefixes Python accepts (any case, any order), t-strings of 3.14 included so no valid file is called broken. */
 const STRING_PREFIXES = new Set(["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"]);
@@ -70,10 +69,10 @@ function isAsciiWordCode(code: number): boolean {
 
 /** Offset of the line break ending the line that holds `from` (or the text's end). */
 function lineEnd(text: string, from: number): number {
-  const n = text.indexOf("\n", from);
-  const r = text.indexOf("\r", from);
-  const end = n === -1 ? r : r === -1 ? n : Math.min(n, r);
-  return end === -1 ? text.length : end;
+  // A loop, not indexOf("\r"): in a file without a CR that would search to the end for every comment.
+  let k = from;
+  for (let code = text.charCodeAt(k); k < text.length && code !== 10 && code !== 13; code = text.charCodeAt(++k));
+  return k;
 }
 
 function isNewline(c: string | undefined): boolean {
@@ -129,11 +128,11 @@ class Scanner {
       } else if (c === "'" || c === '"') {
         const error = this.string(this.i, "");
         if (error) return error;
-      } else if (c in OPENERS) {
+      } else if (c === "(" || c === "[" || c === "{") {
         this.token(this.i, this.i + 1);
         this.brackets.push({ char: c, offset: this.i });
         this.i++;
-      } else if (c in CLOSERS) {
+      } else if (c === ")" || c === "]" || c === "}") {
         const error = this.closeBracket(c);
         if (error) return error;
       } else if ((c >= "0" && c <= "9") || (c === "." && /\d/.test(text[this.i + 1] ?? ""))) {
@@ -147,10 +146,14 @@ class Scanner {
         this.token(start, this.i);
       } else if (isAsciiWordCode(c.charCodeAt(0)) || (c.charCodeAt(0) > 0x7f && (IDENTIFIER_CHAR.test(c) || c.charCodeAt(0) >= 0xd800))) {
         const start = this.i;
-        const cp = text.codePointAt(this.i) as number;
-        const ch = String.fromCodePoint(cp);
-        if (cp > 0x7f && !IDENTIFIER_CHAR.test(ch)) return this.invalidCharacter(ch, cp);
-        this.i += ch.length;
+        if (c.charCodeAt(0) <= 0x7f) {
+          this.i++;
+        } else {
+          const cp = text.codePointAt(this.i) as number;
+          const ch = String.fromCodePoint(cp);
+          if (!IDENTIFIER_CHAR.test(ch)) return this.invalidCharacter(ch, cp);
+          this.i += ch.length;
+        }
         while (this.i < text.length) {
           const code = text.charCodeAt(this.i);
           if (isAsciiWordCode(code)) {
@@ -162,9 +165,11 @@ class Scanner {
           if (!IDENTIFIER_CHAR.test(next)) break;
           this.i += next.length;
         }
-        const word = text.slice(start, this.i);
-        if ((text[this.i] === "'" || text[this.i] === '"') && STRING_PREFIXES.has(word.toLowerCase())) {
-          const error = this.string(start, word.toLowerCase());
+        const next = text.charCodeAt(this.i);
+        // 39 and 34: a quote after the word (a string prefix?).
+        const prefix = (next === 39 || next === 34) && this.i - start <= 2 ? text.slice(start, this.i).toLowerCase() : "";
+        if (STRING_PREFIXES.has(prefix)) {
+          const error = this.string(start, prefix);
           if (error) return error;
         } else {
           this.token(start, this.i);
@@ -378,10 +383,10 @@ class Scanner {
         this.current = saved;
         this.lastTokenEnd = savedEnd;
         if (error) return error;
-      } else if (c in OPENERS) {
+      } else if (c === "(" || c === "[" || c === "{") {
         depth++;
         this.i++;
-      } else if (c in CLOSERS) {
+      } else if (c === ")" || c === "]" || c === "}") {
         if (depth === 0 && c === "}") {
           this.i++;
           return undefined;

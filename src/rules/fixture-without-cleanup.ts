@@ -46,6 +46,7 @@ const rule: Rule<"noCleanup"> = {
   },
   checkFile(ctx: FileContext) {
     const matcher = nameMatcher(ctx.options.closeableConstructors);
+    if (!matcher.mayMatchIn(ctx.file.text)) return;
     for (const fixture of fileFixtures(ctx).all) {
       const calls = callsIn(ctx, fixture.fn);
       const resources: { site: CallSite; constructor: string; name: string | undefined }[] = [];

@@ -52,7 +52,7 @@ const rule: Rule<"missing"> = {
   },
   checkFile(ctx: FileContext) {
     // Most files never write `gc.`: skip the queries (each walks the whole tree) for them.
-    if (!GC_USE_RE.test(ctx.file.text)) return;
+    if (!ctx.file.text.includes("gc") || !GC_USE_RE.test(ctx.file.text)) return;
     if (ctx.model.resolver.bindsAtModuleLevel("gc")) return;
     const localBindings = localGcBindingQuery.captures(ctx.root).map((c) => c.node.startIndex);
     for (const { node } of gcUseQuery.captures(ctx.root)) {

@@ -356,6 +356,29 @@ export class NameMatcher {
     });
   }
 
+  /**
+   * False when no call in the text can match: a callee's resolved name ends with a name written in
+   * the file (at the call, in an import or an assignment), so a configured name whose last part the
+   * text never holds matches nothing there.
+   */
+  mayMatchIn(text: string): boolean {
+    // Asked once per fixture of a file: the answer for the last text is kept.
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.lastAnswer = this.lastParts.some((part) => text.includes(part));
+    }
+    return this.lastAnswer;
+  }
+
+  private lastText: string | undefined;
+  private lastAnswer = true;
+
+  private get lastParts(): string[] {
+    return (this.lastPartList ??= [...new Set(this.names.map(({ name }) => name.slice(name.lastIndexOf(".") + 1)))]);
+  }
+
+  private lastPartList: string[] | undefined;
+
   /** The configured name a call site matches, if any. */
   matchCall(resolver: Resolver, site: Pick<CallSite, "callee" | "qualified">): string | undefined {
     const qualified = site.qualified;

@@ -117,6 +117,8 @@ const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[
 const MOCK_NAMED = /(?<![\w])mock_\w+/g;
 /** A name not read as an attribute (`x` in `x.y`, not `y`). */
 const IDENTIFIER = /(?<![\w.])[A-Za-z_]\w*/g;
+/** Names whose occurrences are searched for one at a time before every identifier of the file is indexed. */
+const NAMES_SEARCHED_ONE_BY_ONE = 8;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 /** The targets of an assignment that ends a line's text: `a = self.b: T = ` (before a call). */
 const ASSIGNMENT_PREFIX = /(?:^|;)\s*((?:[A-Za-z_][\w.]*[ \t]*(?::[^=]+?)?[ \t]*=[ \t]*)+)$/;
@@ -322,6 +324,7 @@ export class MockAnalysis {
   private attributeTargets: Map<string, number[]> | undefined;
   private readonly assignedByScope = new Map<string, Map<Scope, number[]> | undefined>();
   private identifierIndex: Map<string, number[]> | undefined;
+  private readonly nameOccurrences = new Map<string, number[]>();
 
   constructor(private readonly ctx: FileContext, private readonly maxDepth: number) {
     this.text = ctx.file.text;
@@ -400,6 +403,8 @@ export class MockAnalysis {
   /** Local names that the imports bind to the mock family under another name (`MagicMock as MM`). */
   private aliases(): string[] {
     if (this.aliasList) return this.aliasList;
+    // Every mock module's name holds `mock` (unittest.mock, mock, pytest_mock): a file without it has no alias to one.
+    if (!this.text.includes("mock")) return (this.aliasList = []);
     const result = new Set<string>();
     const resolver = this.ctx.model.resolver;
     for (const m of this.text.matchAll(ALIAS_CANDIDATES)) {
@@ -570,9 +575,16 @@ export class MockAnalysis {
     return this.parameterIndex.get(name) ?? [];
   }
 
-  /** Where a name occurs in the text (not after a dot), from one pass over the text for every name. */
+  /**
+   * Where a name occurs in the text (not after a dot). The first few names are searched for one by
+   * one (most files ask for a handful, and indexing every identifier costs more); after that, one
+   * pass over the text indexes every name.
+   */
   private occurrences(name: string): number[] {
-    if (!this.identifierIndex) {
+    if (this.identifierIndex) return this.identifierIndex.get(name) ?? [];
+    let found = this.nameOccurrences.get(name);
+    if (found) return found;
+    if (this.nameOccurrences.size >= NAMES_SEARCHED_ONE_BY_ONE) {
       const index = new Map<string, number[]>();
       for (const m of this.text.matchAll(IDENTIFIER)) {
         const list = index.get(m[0]);
@@ -580,8 +592,13 @@ export class MockAnalysis {
         else index.set(m[0], [m.index]);
       }
       this.identifierIndex = index;
+      return index.get(name) ?? [];
     }
-    return this.identifierIndex.get(name) ?? [];
+    found = [];
+    // The same matches as IDENTIFIER's for this name: a whole word, not after a word character or a dot.
+    if (/^[A-Za-z_]\w*$/.test(name)) for (const m of this.text.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, "g"))) found.push(m.index);
+    this.nameOccurrences.set(name, found);
+    return found;
   }
 
   private bindingsIn(scope: Scope, name: string): Binding[] | undefined {

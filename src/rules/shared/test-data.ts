@@ -371,7 +371,7 @@ export function heavyWork(ctx: FileContext, fn: FunctionInfo, arrays = false): H
     }
   }
   const matcher = nameMatcher(ctx.options.heavyConstructors);
-  for (const c of callsIn(ctx, fn)) {
+  for (const c of matcher.mayMatchIn(ctx.file.text) ? callsIn(ctx, fn) : []) {
     if (c.call.startIndex < fn.body.startIndex) continue;
     const name = matcher.matchCall(ctx.model.resolver, c);
     if (name !== undefined && directlyIn(ctx, c.call, fn)) {
