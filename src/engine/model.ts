@@ -4,6 +4,8 @@ import { callArguments, isTrueLiteral, parameterNames, stringValue, statements }
 
 export interface ClassInfo {
   node: SyntaxNode;
+  /** `node.endIndex`, read once (each read of a node's end is a call into the parser). */
+  end: number;
   name: string;
   nameNode: SyntaxNode;
   /** The decorated_definition wrapping the class, or the class itself. */
@@ -32,6 +34,8 @@ export interface FixtureInfo {
 
 export interface FunctionInfo {
   node: SyntaxNode;
+  /** `node.endIndex`, read once (each read of a node's end is a call into the parser). */
+  end: number;
   name: string;
   nameNode: SyntaxNode;
   outerNode: SyntaxNode;
@@ -161,7 +165,7 @@ export class ModuleModel {
               this.topLevelClasses.set(info.name, info);
               this.resolver.bindLocal(info.name);
             }
-            stack.push({ end: node.endIndex, cls: info });
+            stack.push({ end: info.end, cls: info });
           }
           break;
         }
@@ -176,7 +180,7 @@ export class ModuleModel {
               this.topLevelFunctions.set(info.name, info);
               this.resolver.bindLocal(info.name);
             }
-            stack.push({ end: node.endIndex, fn: info });
+            stack.push({ end: info.end, fn: info });
           }
           break;
         }
@@ -245,7 +249,7 @@ export class ModuleModel {
       const right = assign.childForFieldName("right");
       if (left?.type === "identifier" && right) attributes.set(left.text, right);
     }
-    return { node, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, inFunction, methods: new Map(), attributes };
+    return { node, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, inFunction, methods: new Map(), attributes };
   }
 
   private functionInfo(node: SyntaxNode, cls: ClassInfo | undefined, parentFunction: FunctionInfo | undefined): FunctionInfo | undefined {
@@ -254,7 +258,7 @@ export class ModuleModel {
     if (!nameNode || !body) return undefined;
     const { outerNode, decorators } = decoratorsOf(node);
     const params = parameterNames(node.childForFieldName("parameters"));
-    return { node, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, fixture: undefined };
+    return { node, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, fixture: undefined };
   }
 
   private fixtureInfo(fn: FunctionInfo): FixtureInfo | undefined {

@@ -36,9 +36,11 @@ const rule: Rule<"missing" | "noCollect"> = {
     if (!ctx.collection.isTestModule) return;
     // An autouse fixture or hook of this file or a conftest.py above already collects after every test.
     if (collectsAfterEachTest(ctx.file.text, ctx.root, ctx.model)) return;
+    // The conftest.py files are read only for a file with a class to check.
+    const classes = ctx.model.classes.filter((cls) => inHygieneScope(ctx, cls));
+    if (classes.length === 0) return;
     if (ctx.project.conftestsAbove(ctx.file.path).some((c) => collectsAfterEachTest(c.file.text, c.tree.rootNode, c.collection.model))) return;
-    for (const cls of ctx.model.classes) {
-      if (!inHygieneScope(ctx, cls)) continue;
+    for (const cls of classes) {
       const teardown = findTeardown(ctx, cls);
       if (teardown.callsGcCollect) continue;
       const isTestCase = ctx.collection.isTestCaseSubclass(cls);

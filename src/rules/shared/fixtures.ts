@@ -429,6 +429,8 @@ function usefixturesIn(ctx: FileContext, exprs: readonly SyntaxNode[]): string[]
 
 /** Names a test requests through `@pytest.mark.usefixtures(...)` on itself, its classes or the module's `pytestmark`. */
 export function usefixturesNames(ctx: FileContext, fn: FunctionInfo): string[] {
+  // `pytest.mark.usefixtures` is reached only through a name or import that spells it.
+  if (!ctx.file.text.includes("usefixtures")) return [];
   const names = usefixturesIn(ctx, fn.decorators);
   for (let c = fn.cls; c; c = c.parentClass) {
     for (const k of ctx.collection.lineage(c)) {

@@ -53,7 +53,19 @@ function gcCollectCalls(ctx: FileContext): number[] {
   return gcCollectOffsets(ctx.file.text, ctx.root, ctx.model);
 }
 
+const gcCollectCache = new WeakMap<ModuleModel, number[]>();
+
+/** MEM103 asks for a file's own calls twice (its classes' teardowns, and whether it collects after each test). */
 function gcCollectOffsets(text: string, root: SyntaxNode, model: ModuleModel): number[] {
+  let offsets = gcCollectCache.get(model);
+  if (!offsets) {
+    offsets = findGcCollectOffsets(text, root, model);
+    gcCollectCache.set(model, offsets);
+  }
+  return [...offsets];
+}
+
+function findGcCollectOffsets(text: string, root: SyntaxNode, model: ModuleModel): number[] {
   const offsets: number[] = [];
   for (const m of text.matchAll(COLLECT_RE)) {
     const found = callNamedAt(root, m.index);
@@ -112,7 +124,7 @@ export function collectsAfterEachTest(text: string, root: SyntaxNode, model: Mod
  * For each offset, the innermost scope (class or function, in document order) holding it: one sweep
  * over both sorted lists with a stack of open scopes, so a file with thousands of classes stays linear.
  */
-function innermostOwners<T extends { outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Set<T> {
+function innermostOwners<T extends { node: SyntaxNode; end: number; outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Set<T> {
   const owners = new Set<T>();
   if (offsets.length === 0) return owners;
   offsets.sort((a, b) => a - b);
@@ -124,7 +136,8 @@ function innermostOwners<T extends { outerNode: SyntaxNode }>(unsorted: readonly
       const scope = scopes[next] as T;
       const start = scope.outerNode.startIndex;
       while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= start) stack.pop();
-      stack.push({ scope, end: scope.outerNode.endIndex });
+      // The model read an undecorated definition's end already.
+      stack.push({ scope, end: scope.outerNode === scope.node ? scope.end : scope.outerNode.endIndex });
       next++;
     }
     while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= offset) stack.pop();

@@ -300,6 +300,8 @@ export class MockAnalysis {
   readonly constructors: MockCall[] = [];
   /** Calls to the `patch` family. */
   readonly patches: MockCall[] = [];
+  /** Where the patch calls found so far start. */
+  private readonly patchStarts = new Set<number>();
   /** `.start()` calls (of anything: whether the object is a patcher is decided lazily). */
   private readonly starts: MockCall[] = [];
   /** Every call found, by `nodeKey` (a call and the call of its result start at the same offset). */
@@ -351,12 +353,12 @@ export class MockAnalysis {
     const model = this.ctx.model;
     const raw: Scope[] = [];
     for (const fn of model.functions) {
-      const scope: Scope = { kind: "function", parent: undefined, start: fn.node.startIndex, end: fn.node.endIndex, bodyStart: fn.body.startIndex, fn, cls: undefined };
+      const scope: Scope = { kind: "function", parent: undefined, start: fn.node.startIndex, end: fn.end, bodyStart: fn.body.startIndex, fn, cls: undefined };
       raw.push(scope);
       this.functionScopes.set(fn, scope);
     }
     for (const cls of model.classes) {
-      raw.push({ kind: "class", parent: undefined, start: cls.node.startIndex, end: cls.node.endIndex, bodyStart: cls.body.startIndex, fn: undefined, cls });
+      raw.push({ kind: "class", parent: undefined, start: cls.node.startIndex, end: cls.end, bodyStart: cls.body.startIndex, fn: undefined, cls });
     }
     raw.sort((a, b) => a.start - b.start || b.end - a.end);
     const stack: Scope[] = [];
@@ -462,6 +464,7 @@ export class MockAnalysis {
       } else if (patchName(qualified) !== undefined) {
         info = { call, api, callee: dotted, viaMocker, scope, kind: "patch" };
         this.patches.push(info);
+        this.patchStarts.add(start);
       }
       if (info) this.callsByKey.set(key, info);
     }
@@ -882,7 +885,8 @@ export class MockAnalysis {
     if (fn.cls && fn.name.startsWith("test")) decorators.push(...[...fn.cls.decorators].reverse());
     const slots: ValueKind[] = [];
     for (const d of decorators) {
-      if (d.type !== "call") continue;
+      // Only a patch call's offset can start one (read without asking the parser for the node's type or end).
+      if (!this.patchStarts.has(d.startIndex) || d.type !== "call") continue;
       const info = this.callsByKey.get(nodeKey(d));
       if (info?.kind !== "patch" || info.viaMocker || !isMockCreatingPatch(info.api)) continue;
       const args = this.args(d);

@@ -100,7 +100,22 @@ export function marksIn(tree: Tree, model: ModuleModel, exprs: readonly SyntaxNo
       if (bound) ranges.push(bound);
     }
   }
-  return uses.filter((u) => ranges.some((r) => within(u.node, r)));
+  // Each offset read once: a node's end is a call into the parser.
+  const spans = ranges.map((r) => ({ start: r.startIndex, end: r.endIndex }));
+  const ends = markEnds(tree, uses);
+  return uses.filter((u, i) => spans.some((r) => u.node.startIndex >= r.start && (ends[i] as number) <= r.end));
+}
+
+const markEndCache = new WeakMap<Tree, number[]>();
+
+/** The end offsets of a file's mark uses (as `markUses` gives them), read once per file. */
+function markEnds(tree: Tree, uses: readonly MarkUse[]): number[] {
+  let ends = markEndCache.get(tree);
+  if (!ends) {
+    ends = uses.map((u) => u.node.endIndex);
+    markEndCache.set(tree, ends);
+  }
+  return ends;
 }
 
 /** The mark expressions of a class's own decorators and its `pytestmark` attribute. */
