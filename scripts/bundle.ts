@@ -3,9 +3,10 @@
  * few files instead of hundreds of modules. Code only some runs need (worker pool, reporters, diff,
  * TOML, zod) is split into chunks loaded by dynamic `import()` where it is used. The native
  * tree-sitter binding cannot be bundled and is loaded from node_modules.
- * Run after `tsc` (npm run build); bin/pytest-memlint.js uses the bundle when it exists.
+ * Run after `tsc` (npm run build); bin/pytest-memlint.js uses the bundle (its entry: start.js) when it exists.
  */
 import { build } from "esbuild";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,3 +39,26 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   logLevel: "warning",
 });
+
+// The command's entry, which answers a run from its memo or loads cli.js: CommonJS, one file.
+await build({
+  entryPoints: [path.join(root, "src", "start.ts")],
+  outfile: path.join(outdir, "start.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+});
+
+// The build's identity, for the run memo (src/cache/run-memo.ts): a digest of the bundle and of the
+// package.json that pins the parser packages. A memo recorded by another build is never used.
+const id = crypto.createHash("sha1");
+id.update(fs.readFileSync(path.join(root, "package.json")));
+for (const file of (fs.readdirSync(outdir, { recursive: true }) as string[]).sort()) {
+  const full = path.join(outdir, file);
+  if (!fs.statSync(full).isFile()) continue;
+  id.update(`\0${file}\0`);
+  id.update(fs.readFileSync(full));
+}
+fs.writeFileSync(path.join(outdir, "build-id"), id.digest("hex"));

@@ -11,8 +11,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { CACHE_LAYOUT as LAYOUT } from "./layout.js";
 
-const LAYOUT = "v1";
 /** Temporary files older than this were left by a run that was killed: pruning removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 

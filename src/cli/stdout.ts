@@ -6,7 +6,8 @@
 let closed = false;
 let failed = false;
 
-function onError(e: NodeJS.ErrnoException): void {
+/** Standard output failed (`e`): quietly closed for EPIPE, else an error line and exit code 2. */
+export function onStdoutError(e: NodeJS.ErrnoException): void {
   if (closed) return;
   closed = true;
   if (e.code === "EPIPE") return;
@@ -16,7 +17,12 @@ function onError(e: NodeJS.ErrnoException): void {
 }
 
 export function guardStdout(): void {
-  process.stdout.on("error", onError);
+  process.stdout.on("error", onStdoutError);
+}
+
+/** Standard output still takes writes (it has not failed or been closed by its reader). */
+export function stdoutOpen(): boolean {
+  return !closed;
 }
 
 export function writeStdout(text: string | Buffer): void {
@@ -25,7 +31,7 @@ export function writeStdout(text: string | Buffer): void {
     process.stdout.write(text);
   } catch (e) {
     // A file (`> /dev/full`) is written synchronously: the failure is thrown here.
-    onError(e as NodeJS.ErrnoException);
+    onStdoutError(e as NodeJS.ErrnoException);
   }
 }
 
