@@ -2,8 +2,9 @@
  * npm run bench:startup [-- --runs N] [--cli PATH ...] [--profile]
  * Whole-process time of one 2,000-line test file (generated), median of N runs (default 15),
  * next to `node -e 0` measured in the same rounds (interleaved, so machine load hits both alike).
- * Cold: `--no-cache`; warm: the cache filled by a first run. `--cli` compares other builds of the
- * CLI (e.g. an older dist/src/cli.js). `--profile` adds where a cold run's CPU time goes
+ * Cold: `--no-cache`; warm: the cache filled by a first run, with the run memo of the run before
+ * (a repeated run) and without it (the memo removed first). `--cli` compares other builds of the
+ * CLI (e.g. an older dist/src/cli.js). `--profile` adds where the CPU time of a cold run, a warm one and one answered from its memo goes
  * (V8 CPU profile, self time by module). CPU time (user + system, from /usr/bin/time) is given next to
  * the wall time: on a loaded machine it varies less.
  */
@@ -54,9 +55,9 @@ function timeOnce(args: string[], cwd: string): { ms: number; cpuMs: number | un
 }
 
 /** Self time of a CPU profile grouped by where the code lives. */
-function profileBreakdown(cli: string, file: string, cwd: string): string[] {
+function profileBreakdown(cli: string, args: string[], cwd: string, what: string): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pm-prof-"));
-  spawnSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, cli, "--no-cache", file], { cwd, stdio: "ignore" });
+  spawnSync(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${dir}`, cli, ...args], { cwd, stdio: "ignore" });
   const name = fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!name) return ["(no profile written)"];
   const profile = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as {
@@ -86,7 +87,7 @@ function profileBreakdown(cli: string, file: string, cwd: string): string[] {
     groups.set(key, (groups.get(key) ?? 0) + us);
   });
   const rows = [...groups].sort((a, b) => b[1] - a[1]).slice(0, 12);
-  return [`  CPU profile of one cold run (${(total / 1000).toFixed(0)} ms sampled), self time:`, ...rows.map(([k, us]) => `  ${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`)];
+  return [`  CPU profile of one ${what} (${(total / 1000).toFixed(0)} ms sampled), self time:`, ...rows.map(([k, us]) => `  ${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`)];
 }
 
 function main(): void {
@@ -117,11 +118,16 @@ function main(): void {
         add(`${label} cold (--no-cache)`, timeOnce([cli, "--no-cache", "test_big.py"], dir));
       }
     }
+    const memos = path.join(dir, ".pytest-memlint_cache", "runs-v1");
     for (const cli of clis) timeOnce([cli, "test_big.py"], dir); // fill the cache
     for (let r = 0; r < runs; r++) {
       for (const cli of clis) {
         const label = path.relative(root, cli) || cli;
-        add(`${label} warm cache`, timeOnce([cli, "test_big.py"], dir));
+        // The cache entries only: the run memo (src/cache/run-memo.ts) removed first, so the run checks and records.
+        fs.rmSync(memos, { recursive: true, force: true });
+        add(`${label} warm cache, no run memo`, timeOnce([cli, "test_big.py"], dir));
+        // Answered from the run memo the run before wrote.
+        add(`${label} warm cache and run memo`, timeOnce([cli, "test_big.py"], dir));
       }
     }
     const base = median(series.get("node -e 0") ?? []);
@@ -132,7 +138,14 @@ function main(): void {
       const cpuText = cpuXs ? `; CPU ${median(cpuXs).toFixed(0)} ms${label === "node -e 0" ? "" : ` (+ ${(median(cpuXs) - cpuBase).toFixed(0)} ms)`}` : "";
       out.push(`  ${label.padEnd(48)} ${median(xs).toFixed(0).padStart(6)} ms${label === "node -e 0" ? "" : `  (node -e 0 + ${(median(xs) - base).toFixed(0)} ms)`}${cpuText}`);
     }
-    if (args.includes("--profile")) for (const cli of clis) out.push(`${path.relative(root, cli)}:`, ...profileBreakdown(cli, "test_big.py", dir));
+    if (args.includes("--profile")) {
+      for (const cli of clis) {
+        out.push(`${path.relative(root, cli)}:`, ...profileBreakdown(cli, ["--no-cache", "test_big.py"], dir, "cold run"));
+        fs.rmSync(memos, { recursive: true, force: true });
+        out.push(...profileBreakdown(cli, ["test_big.py"], dir, "warm run without its run memo"));
+        out.push(...profileBreakdown(cli, ["test_big.py"], dir, "run answered from its run memo"));
+      }
+    }
     process.stdout.write(out.join("\n") + "\n");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
