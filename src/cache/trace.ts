@@ -389,13 +389,17 @@ export function startRecording(bundleDir: string): void {
       super(...args);
     }
   };
-  const children = builtin("node:child_process");
-  for (const name of ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"]) {
-    const f = children[name] as (...a: unknown[]) => unknown;
-    children[name] = (...args: unknown[]) => {
-      spoil("a child process");
-      return f(...args);
-    };
+  // Child processes: the CLI starts none, so node:child_process is not loaded to be patched (it
+  // costs as much to load as a memoized run takes); a run that loaded it is not memoized (stopRecording).
+  if (loadedModules() === undefined) {
+    const children = builtin("node:child_process");
+    for (const name of ["spawn", "spawnSync", "exec", "execSync", "execFile", "execFileSync", "fork"]) {
+      const f = children[name] as (...a: unknown[]) => unknown;
+      children[name] = (...args: unknown[]) => {
+        spoil("a child process");
+        return f(...args);
+      };
+    }
   }
   syncBuiltinESMExports();
 
@@ -446,8 +450,15 @@ export function startRecording(bundleDir: string): void {
   });
 }
 
+/** The built-in modules loaded so far (Node's process.moduleLoadList), where Node lists them. */
+function loadedModules(): readonly string[] | undefined {
+  const list = (process as unknown as { moduleLoadList?: unknown }).moduleLoadList;
+  return Array.isArray(list) ? (list as string[]) : undefined;
+}
+
 /** Ends the recording (the patched functions stay, answering as before) and returns it. */
 export function stopRecording(): Recording | undefined {
+  if (loadedModules()?.includes("NativeModule child_process")) spoil("node:child_process was loaded");
   const r = slot.get();
   slot.set(undefined);
   return r;
