@@ -68,16 +68,18 @@ const DEFINITIONS: Record<string, string> = {
  * statements only: a query would visit every expression node too, which costs about a third of the
  * parse on expression-heavy suites, where this visits a few percent of the nodes.
  */
-function definitions(tree: Tree): { name: string; node: SyntaxNode }[] {
-  const found: { name: string; node: SyntaxNode }[] = [];
+function definitions(tree: Tree): Definition[] {
+  const found: Definition[] = [];
   const cursor = tree.walk();
+  // The types of the containers the cursor is in: a definition's decorators are known without asking the parser for its parent.
+  const containers: string[] = [];
   // Most files never call importorskip: their nested statements are not looked at (each look crosses into the native tree).
   const mayImportorskip = cursor.nodeText.includes("importorskip");
   let depth = 0;
   for (;;) {
     const type = cursor.nodeType;
     const name = DEFINITIONS[type];
-    if (name) found.push({ name, node: cursor.currentNode });
+    if (name) found.push({ name, node: cursor.currentNode, decorated: containers[containers.length - 1] === "decorated_definition" });
     else if (depth === 1 && type === "expression_statement") {
       const assignment = cursor.currentNode.namedChild(0);
       const left = assignment?.type === "assignment" ? assignment.childForFieldName("left") : null;
@@ -94,13 +96,22 @@ function definitions(tree: Tree): { name: string; node: SyntaxNode }[] {
     }
     if (STATEMENT_CONTAINERS.has(type) && cursor.gotoFirstChild()) {
       depth++;
+      containers.push(type);
       continue;
     }
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) return found;
       depth--;
+      containers.pop();
     }
   }
+}
+
+interface Definition {
+  name: string;
+  node: SyntaxNode;
+  /** A class or function whose parent is a decorated_definition. */
+  decorated?: boolean;
 }
 
 /** What one file defines and imports: built once per file from one walk over its statements, shared by every rule. */
@@ -124,7 +135,7 @@ export class ModuleModel {
     const stack: Open[] = [];
     const captures = definitions(this.tree);
     let pendingAssignName: SyntaxNode | undefined;
-    for (const { name, node } of captures) {
+    for (const { name, node, decorated } of captures) {
       const start = node.startIndex;
       while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= start) stack.pop();
       const enclosing = stack[stack.length - 1];
@@ -158,7 +169,7 @@ export class ModuleModel {
           }
           break;
         case "class": {
-          const info = this.classInfo(node, enclosing?.cls, stack.some((s) => s.fn));
+          const info = this.classInfo(node, decorated === true, enclosing?.cls, stack.some((s) => s.fn));
           if (info) {
             this.classes.push(info);
             if (moduleLevel) {
@@ -172,7 +183,7 @@ export class ModuleModel {
         case "function": {
           const cls = enclosing?.cls;
           const parentFunction = enclosing?.fn;
-          const info = this.functionInfo(node, cls, parentFunction);
+          const info = this.functionInfo(node, decorated === true, cls, parentFunction);
           if (info) {
             this.functions.push(info);
             if (cls) cls.methods.set(info.name, info);
@@ -228,11 +239,11 @@ export class ModuleModel {
     }
   }
 
-  private classInfo(node: SyntaxNode, parentClass: ClassInfo | undefined, inFunction: boolean): ClassInfo | undefined {
+  private classInfo(node: SyntaxNode, decorated: boolean, parentClass: ClassInfo | undefined, inFunction: boolean): ClassInfo | undefined {
     const nameNode = node.childForFieldName("name");
     const body = node.childForFieldName("body");
     if (!nameNode || !body) return undefined;
-    const { outerNode, decorators } = decoratorsOf(node);
+    const { outerNode, decorators } = decoratorsOf(node, decorated);
     const bases: SyntaxNode[] = [];
     const superclasses = node.childForFieldName("superclasses");
     if (superclasses) {
@@ -252,11 +263,11 @@ export class ModuleModel {
     return { node, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, inFunction, methods: new Map(), attributes };
   }
 
-  private functionInfo(node: SyntaxNode, cls: ClassInfo | undefined, parentFunction: FunctionInfo | undefined): FunctionInfo | undefined {
+  private functionInfo(node: SyntaxNode, decorated: boolean, cls: ClassInfo | undefined, parentFunction: FunctionInfo | undefined): FunctionInfo | undefined {
     const nameNode = node.childForFieldName("name");
     const body = node.childForFieldName("body");
     if (!nameNode || !body) return undefined;
-    const { outerNode, decorators } = decoratorsOf(node);
+    const { outerNode, decorators } = decoratorsOf(node, decorated);
     const params = parameterNames(node.childForFieldName("parameters"));
     return { node, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, fixture: undefined };
   }
@@ -283,9 +294,9 @@ export class ModuleModel {
   }
 }
 
-function decoratorsOf(node: SyntaxNode): { outerNode: SyntaxNode; decorators: SyntaxNode[] } {
-  const parent = node.parent;
-  if (parent?.type !== "decorated_definition") return { outerNode: node, decorators: [] };
+function decoratorsOf(node: SyntaxNode, decorated: boolean): { outerNode: SyntaxNode; decorators: SyntaxNode[] } {
+  const parent = decorated ? node.parent : null;
+  if (!parent) return { outerNode: node, decorators: [] };
   const decorators: SyntaxNode[] = [];
   for (const child of parent.namedChildren) {
     if (child.type === "decorator") {
