@@ -46,8 +46,10 @@ const rule: Rule<"noCleanup"> = {
   },
   checkFile(ctx: FileContext) {
     const matcher = nameMatcher(ctx.options.closeableConstructors);
-    if (!matcher.mayMatchIn(ctx.file.text)) return;
-    for (const fixture of fileFixtures(ctx).all) {
+    const fixtures = fileFixtures(ctx).all;
+    // The text is searched for the constructors' names only in a file that defines fixtures.
+    if (fixtures.length === 0 || !matcher.mayMatchIn(ctx.file.text)) return;
+    for (const fixture of fixtures) {
       const calls = callsIn(ctx, fixture.fn);
       const resources: { site: CallSite; constructor: string; name: string | undefined }[] = [];
       for (const site of calls) {
