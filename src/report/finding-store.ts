@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import type { FindingRecord } from "../engine/record.js";
 import { isApplicable } from "../fix/apply.js";
-import { compareStrings, displayPath } from "./paths.js";
+import { compareInFile, compareStrings, displayPath } from "./paths.js";
 
 /** What a report reads: the findings of each file, file by file. */
 export interface FindingsByFile {
@@ -93,8 +93,4 @@ export function sortByDisplayPath(paths: Iterable<string>, cwd: string): string[
     .map((p) => ({ p, shown: displayPath(cwd, p) }))
     .sort((a, b) => compareStrings(a.shown, b.shown))
     .map((x) => x.p);
-}
-
-function compareInFile(a: FindingRecord, b: FindingRecord): number {
-  return a.start - b.start || compareStrings(a.code, b.code);
 }

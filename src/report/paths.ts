@@ -40,6 +40,11 @@ export function compareFindings(cwd: string) {
     const pa = displayPath(cwd, a.path);
     const pb = displayPath(cwd, b.path);
     if (pa !== pb) return pa < pb ? -1 : 1;
-    return a.start - b.start || compareStrings(a.code, b.code);
+    return compareInFile(a, b);
   };
+}
+
+/** Findings of one file by position, then code. */
+export function compareInFile(a: FindingRecord, b: FindingRecord): number {
+  return a.start - b.start || compareStrings(a.code, b.code);
 }
