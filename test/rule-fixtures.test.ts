@@ -7,14 +7,21 @@
  *   <case>.fixed      optional: the expected text after `--fix` (a folder of expected files for folder cases);
  *                     the fixed files must parse with Python's own parser, and a second --fix changes nothing.
  *                     Without it, `--fix` must leave the case byte for byte unchanged.
+ *   <case>.snap       generated: every finding of the JSON output in full (start and end, message, severity,
+ *                     the fix's applicability, message and edits; see finding-snapshot.ts), so a change
+ *                     `.expected` does not see still fails. A missing or different snapshot fails the test;
+ *                     `UPDATE_SNAPSHOTS=1 npx vitest run test/rule-fixtures.test.ts` rewrites them (and
+ *                     removes those whose case is gone). Review the diff before committing it.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, copyInto, findingLines, FIXTURES, parseFindings, pythonParses, tmpDir } from "./helpers.js";
+import { findingSnapshot } from "./finding-snapshot.js";
+import { check, copyInto, findingLines, FIXTURES, parseFindings, pythonParses, ROOT, tmpDir, type CliResult } from "./helpers.js";
 
 const RULES_DIR = path.join(FIXTURES, "rules");
-const SIDE_SUFFIXES = [".expected", ".args", ".fixed", ".stderr"];
+const SIDE_SUFFIXES = [".expected", ".args", ".fixed", ".stderr", ".snap"];
+const UPDATE_SNAPSHOTS = process.env["UPDATE_SNAPSHOTS"] === "1";
 
 function casesOf(codeDir: string): string[] {
   return fs
@@ -53,6 +60,21 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
+describe("side files", () => {
+  it("each belongs to a case", () => {
+    const orphans: string[] = [];
+    for (const code of fs.readdirSync(RULES_DIR)) {
+      for (const name of fs.readdirSync(path.join(RULES_DIR, code))) {
+        const suffix = SIDE_SUFFIXES.find((s) => name.endsWith(s));
+        if (suffix === undefined || fs.existsSync(path.join(RULES_DIR, code, name.slice(0, -suffix.length)))) continue;
+        if (UPDATE_SNAPSHOTS && suffix === ".snap") fs.rmSync(path.join(RULES_DIR, code, name), { force: true });
+        else orphans.push(`${code}/${name}`);
+      }
+    }
+    expect(orphans).toEqual([]);
+  });
+});
+
 for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() : []) {
   const codeDir = path.join(RULES_DIR, code);
   describe(code, () => {
@@ -72,13 +94,31 @@ for (const code of fs.existsSync(RULES_DIR) ? fs.readdirSync(RULES_DIR).sort() :
       };
       const withConfig = (cwd: string) => ({ ...options, config: typeof options["config"] === "string" ? path.join(cwd, options["config"]) : undefined, noConfig: !options["config"] });
 
-      it(`${name}: findings`, async () => {
+      // One lint run serves both the hand-written expectations and the snapshot.
+      let linting: Promise<CliResult> | undefined;
+      const lint = () => (linting ??= (() => {
         const { cwd } = stage();
-        const r = await check({ cwd, ...withConfig(cwd) });
+        return check({ cwd, ...withConfig(cwd) });
+      })());
+
+      it(`${name}: findings`, async () => {
+        const r = await lint();
         expect(r.stderr).toBe(expectedStderr);
         const expected = fs.readFileSync(`${casePath}.expected`, "utf8").split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
         expect(findingLines(parseFindings(r.stdout))).toEqual(expected);
         expect(r.code).toBe(expected.length > 0 ? 1 : 0);
+      });
+
+      it(`${name}: snapshot (positions, messages, fixes)`, async () => {
+        const actual = findingSnapshot(args, parseFindings((await lint()).stdout));
+        const snapFile = `${casePath}.snap`;
+        const stored = fs.existsSync(snapFile) ? fs.readFileSync(snapFile, "utf8").replace(/\r\n/g, "\n") : undefined;
+        if (UPDATE_SNAPSHOTS) {
+          if (stored !== actual) fs.writeFileSync(snapFile, actual);
+          return;
+        }
+        expect(stored, `${path.relative(ROOT, snapFile)} is missing: run UPDATE_SNAPSHOTS=1 npx vitest run test/rule-fixtures.test.ts`).toBeDefined();
+        expect(actual).toBe(stored);
       });
 
       const fixedPath = `${casePath}.fixed`;
