@@ -1,8 +1,8 @@
-/** Writes docs/rules/<CODE>.md, docs/rules/README.md and docs/options.md from the rules' metadata and option declarations. `--check` only compares. */
+/** Writes docs/rules/<CODE>.md, docs/rules/README.md, docs/rules/CODES.md and docs/options.md from the rules' metadata and option declarations. `--check` only compares. */
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { optionsMarkdown, ruleMarkdown, rulesIndexMarkdown } from "../src/docs.js";
+import { codeMapMarkdown, optionsMarkdown, ruleMarkdown, ruleSourcePath, rulesIndexMarkdown, SYNTAX_ERROR_SOURCE } from "../src/docs.js";
 import { RULES } from "../src/rules/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -12,8 +12,16 @@ export function expectedDocs(): Map<string, string> {
   const files = new Map<string, string>();
   for (const rule of RULES) files.set(path.join(docsDir, `${rule.meta.code}.md`), ruleMarkdown(rule));
   files.set(path.join(docsDir, "README.md"), rulesIndexMarkdown());
+  files.set(path.join(docsDir, "CODES.md"), codeMapMarkdown());
   files.set(path.join(root, "docs", "options.md"), optionsMarkdown());
   return files;
+}
+
+// The code map names each rule's file after its meta.name: a file named otherwise would be a dead link.
+const missingSources = [SYNTAX_ERROR_SOURCE, ...RULES.map(ruleSourcePath)].filter((file) => !fs.existsSync(path.join(root, file)));
+if (missingSources.length > 0) {
+  console.error(`not found (a rule's file is src/rules/<meta.name>.ts): ${missingSources.join(", ")}`);
+  process.exit(1);
 }
 
 const checkOnly = process.argv.includes("--check");

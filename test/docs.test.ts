@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ruleMarkdown, rulesIndexMarkdown } from "../src/docs.js";
+import { codeMapMarkdown, ruleMarkdown, ruleSourcePath, rulesIndexMarkdown, SYNTAX_ERROR_SOURCE } from "../src/docs.js";
+import type { Rule } from "../src/engine/rule.js";
 import { RULES } from "../src/rules/index.js";
 import { FIXTURES, ROOT } from "./helpers.js";
 
@@ -25,6 +26,12 @@ describe("rule registry, docs and fixtures stay in step", () => {
       expect(fs.readFileSync(file, "utf8")).toBe(ruleMarkdown(rule));
     });
 
+    it(`${code}: its module is ${ruleSourcePath(rule)}, named after its meta.name (the code map links it)`, async () => {
+      expect(fs.existsSync(path.join(ROOT, ruleSourcePath(rule))), `${ruleSourcePath(rule)} is missing`).toBe(true);
+      const module = (await import(`../${ruleSourcePath(rule).replace(/\.ts$/, ".js")}`)) as { default: Rule };
+      expect(module.default).toBe(rule);
+    });
+
     it(`${code}: has every documentation section`, () => {
       const d = rule.meta.docs;
       for (const section of [d.whatItDoes, d.whyIsThisBad, d.example, d.useInstead]) expect(section.trim()).not.toBe("");
@@ -44,5 +51,14 @@ describe("rule registry, docs and fixtures stay in step", () => {
 
   it("docs/rules/README.md lists every rule", () => {
     expect(fs.readFileSync(path.join(ROOT, "docs", "rules", "README.md"), "utf8")).toBe(rulesIndexMarkdown());
+  });
+
+  it("docs/rules/CODES.md maps every code to its source, fixtures and page, and every link resolves", () => {
+    const file = path.join(ROOT, "docs", "rules", "CODES.md");
+    expect(fs.readFileSync(file, "utf8")).toBe(codeMapMarkdown());
+    expect(fs.existsSync(path.join(ROOT, SYNTAX_ERROR_SOURCE))).toBe(true);
+    const links = [...codeMapMarkdown().matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1] ?? "");
+    expect(links.length).toBe(3 * RULES.length + 2);
+    for (const link of links) expect(fs.existsSync(path.resolve(path.dirname(file), link)), link).toBe(true);
   });
 });
