@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
@@ -14,7 +14,7 @@ export const heavyModules = declareOption({
     "Modules too heavy to import at the top of a conftest.py. Setting it replaces the default list.",
 });
 
-const rule: Rule<"heavy"> = {
+const rule: CheckFileRule<"heavy"> = {
   meta: {
     code: "MEM402",
     name: "conftest-heavy-import",
@@ -83,4 +83,4 @@ function inTypeCheckingBlock(node: SyntaxNode): boolean {
   return false;
 }
 
-export default rule;
+export default fromCheckFile(rule);

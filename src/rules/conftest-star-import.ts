@@ -1,9 +1,9 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { compileQuery } from "../engine/parser.js";
 
 const starImportQuery = compileQuery("(import_from_statement (wildcard_import)) @import");
 
-const rule: Rule<"star"> = {
+const rule: CheckFileRule<"star"> = {
   meta: {
     code: "MEM401",
     name: "conftest-star-import",
@@ -31,4 +31,4 @@ const rule: Rule<"star"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

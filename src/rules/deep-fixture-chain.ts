@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { chainCalculator, fileFixtures, type ChainStep, type Fixture } from "./shared/fixtures.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
@@ -30,7 +30,7 @@ function describeStep(step: ChainStep, from: Fixture): string {
   return `\`${step.name}\` (${relative}:${line})`;
 }
 
-const rule: Rule<"deep"> = {
+const rule: CheckFileRule<"deep"> = {
   meta: {
     code: "MEM306",
     name: "deep-fixture-chain",
@@ -67,4 +67,4 @@ const rule: Rule<"deep"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

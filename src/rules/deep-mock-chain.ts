@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { mockAnalysis } from "./shared/mocks.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
@@ -12,7 +12,7 @@ export const maxMockChainDepth = declareOption({
     "The deepest attribute chain on a mock MEM203 allows.",
 });
 
-const rule: Rule<"deep"> = {
+const rule: CheckFileRule<"deep"> = {
   meta: {
     code: "MEM203",
     name: "deep-mock-chain",
@@ -43,4 +43,4 @@ const rule: Rule<"deep"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

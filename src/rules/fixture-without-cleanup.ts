@@ -1,5 +1,5 @@
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { callsIn, fileFixtures, nameMatcher, type CallSite, type Fixture } from "./shared/fixtures.js";
 import { directlyIn } from "./shared/test-data.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
@@ -25,7 +25,7 @@ const TEARDOWN_WORDS = ["close", "dispose", "shutdown", "quit", "terminate", "st
 
 const exitQuery = compileQuery("(return_statement) @exit (yield) @exit");
 
-const rule: Rule<"noCleanup"> = {
+const rule: CheckFileRule<"noCleanup"> = {
   meta: {
     code: "MEM305",
     name: "fixture-without-cleanup",
@@ -144,4 +144,4 @@ function tornDownAfter(ctx: FileContext, fixture: Fixture, yieldNode: SyntaxNode
   return fixture.body.descendantsOfType("delete_statement").some((d) => d.startIndex >= after);
 }
 
-export default rule;
+export default fromCheckFile(rule);

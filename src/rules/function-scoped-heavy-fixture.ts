@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { callArguments } from "../engine/syntax.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { compileQuery } from "../engine/parser.js";
@@ -12,7 +12,7 @@ const SCOPE_FREE_REQUEST_ATTRIBUTES = new Set(["addfinalizer", "config", "cls", 
 
 const requestUseQuery = compileQuery(`((identifier) @request (#eq? @request "request"))`);
 
-const rule: Rule<"data" | "array" | "constructor"> = {
+const rule: CheckFileRule<"data" | "array" | "constructor"> = {
   meta: {
     code: "MEM301",
     name: "function-scoped-heavy-fixture",
@@ -115,4 +115,4 @@ function scopeEdits(ctx: FileContext, fixture: Fixture): Edit[] | undefined {
   return [{ start: last.endIndex, end: last.endIndex, content: ', scope="class"' }];
 }
 
-export default rule;
+export default fromCheckFile(rule);

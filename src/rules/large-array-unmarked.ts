@@ -1,6 +1,6 @@
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { listElements } from "../engine/syntax.js";
 import type { Fix } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
@@ -18,7 +18,7 @@ export const memoryMarker = declareOption({
     "The mark that declares a test memory-intensive; MEM503 checks that it is registered.",
 });
 
-const rule: Rule<"unmarked"> = {
+const rule: CheckFileRule<"unmarked"> = {
   meta: {
     code: "MEM303",
     name: "large-array-unmarked",
@@ -95,4 +95,4 @@ function markFix(ctx: FileContext, test: FunctionInfo, marker: string): Fix | nu
   return { applicability: "unsafe", message: `Add @pytest.mark.${marker}`, edits };
 }
 
-export default rule;
+export default fromCheckFile(rule);

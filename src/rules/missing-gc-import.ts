@@ -1,5 +1,5 @@
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { addModuleImport } from "../fix/python-text.js";
 import { parameterNames } from "../engine/syntax.js";
 
@@ -30,7 +30,7 @@ function enclosingFunctions(node: SyntaxNode): SyntaxNode[] {
   return result;
 }
 
-const rule: Rule<"missing"> = {
+const rule: CheckFileRule<"missing"> = {
   meta: {
     code: "MEM101",
     name: "missing-gc-import",
@@ -72,4 +72,4 @@ const rule: Rule<"missing"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

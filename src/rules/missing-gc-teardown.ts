@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { docstringStatement, statements } from "../engine/syntax.js";
@@ -7,7 +7,7 @@ import { classHeaderSpan, collectsAfterEachTest, findTeardown, inHygieneScope, c
 
 const DOCSTRING = '"""Force GC to prevent mock accumulation in xdist workers"""';
 
-const rule: Rule<"missing" | "noCollect"> = {
+const rule: CheckFileRule<"missing" | "noCollect"> = {
   meta: {
     code: "MEM103",
     name: "missing-gc-teardown",
@@ -135,4 +135,4 @@ function appendCollectFix(ctx: FileContext, method: FunctionInfo): Fix | null {
   };
 }
 
-export default rule;
+export default fromCheckFile(rule);

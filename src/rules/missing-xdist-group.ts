@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo } from "../engine/model.js";
 import type { Edit } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
@@ -18,7 +18,7 @@ export const xdistGroupName = declareOption({
     "Template of the group name MEM102's fix writes: `{stem}` is the file name without `.py`, a leading `test_` and a trailing `_test`; `{class}` is the class name. Empty names and names holding a quote, a backslash, a newline or `@` are rejected.",
 });
 
-const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
+const rule: CheckFileRule<"missing" | "missingWithoutLoadgroup"> = {
   meta: {
     code: "MEM102",
     name: "missing-xdist-group",
@@ -101,4 +101,4 @@ function groupFix(ctx: FileContext, cls: ClassInfo) {
   return { applicability: "safe" as const, message: `Add @pytest.mark.xdist_group(name="${group}")`, edits };
 }
 
-export default rule;
+export default fromCheckFile(rule);

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { argument, mockAnalysis, type Arg } from "./shared/mocks.js";
 import { declareOption } from "../engine/options.js";
 import * as z from "zod/mini";
@@ -35,7 +35,7 @@ function given(arg: Arg): "yes" | "no" | "unknown" {
   return "yes";
 }
 
-const rule: Rule<"missing" | "spec" | "autospec"> = {
+const rule: CheckFileRule<"missing" | "spec" | "autospec"> = {
   meta: {
     code: "MEM201",
     name: "mock-without-spec-set",
@@ -94,4 +94,4 @@ const rule: Rule<"missing" | "spec" | "autospec"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

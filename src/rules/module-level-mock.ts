@@ -1,7 +1,7 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { mockAnalysis } from "./shared/mocks.js";
 
-const rule: Rule<"module"> = {
+const rule: CheckFileRule<"module"> = {
   meta: {
     code: "MEM204",
     name: "module-level-mock",
@@ -35,4 +35,4 @@ const rule: Rule<"module"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

@@ -1,10 +1,10 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { enclosingFunctions, oversizedData, maxTestData } from "./shared/test-data.js";
 
 const MOCK_VALUE_NAMES = new Set(["return_value", "side_effect"]);
 
-const rule: Rule<"test" | "fixture" | "mock" | "module"> = {
+const rule: CheckFileRule<"test" | "fixture" | "mock" | "module"> = {
   meta: {
     code: "MEM302",
     name: "oversized-test-data",
@@ -73,4 +73,4 @@ function mockValueAttribute(node: SyntaxNode): string | undefined {
   return undefined;
 }
 
-export default rule;
+export default fromCheckFile(rule);

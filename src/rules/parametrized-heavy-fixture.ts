@@ -1,8 +1,8 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { fileFixtures } from "./shared/fixtures.js";
 import { heavyWork, maxTestData, heavyConstructors } from "./shared/test-data.js";
 
-const rule: Rule<"data" | "constructor"> = {
+const rule: CheckFileRule<"data" | "constructor"> = {
   meta: {
     code: "MEM304",
     name: "parametrized-heavy-fixture",
@@ -37,4 +37,4 @@ const rule: Rule<"data" | "constructor"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import { isMockCreatingPatch, mockAnalysis, patchArgument, type MockAnalysis, type MockCall } from "./shared/mocks.js";
 
 /** `autospec=False` / `autospec=None` (or `spec_set=None`) leave the option unset. */
@@ -28,7 +28,7 @@ function createsPlainMock(analysis: MockAnalysis, { call, api }: MockCall): bool
   return newArg === "absent" || analysis.isDefault(newArg);
 }
 
-const rule: Rule<"plain"> = {
+const rule: CheckFileRule<"plain"> = {
   meta: {
     code: "MEM202",
     name: "patch-without-autospec",
@@ -58,4 +58,4 @@ const rule: Rule<"plain"> = {
   },
 };
 
-export default rule;
+export default fromCheckFile(rule);

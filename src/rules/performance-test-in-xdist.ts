@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import path from "node:path";
@@ -10,7 +10,7 @@ const WORKER_ENV = "PYTEST_XDIST_WORKER";
 /** Names of conditions that tell an xdist worker apart (`IN_XDIST`, `is_xdist_worker()`, `running_in_worker`). */
 const WORKER_HINT = /xdist|worker/i;
 
-const rule: Rule<"unguarded"> = {
+const rule: CheckFileRule<"unguarded"> = {
   meta: {
     code: "MEM405",
     name: "performance-test-in-xdist",
@@ -110,4 +110,4 @@ function everyTestGuarded(ctx: FileContext, cls: ClassInfo): boolean {
   return tests.length > 0 && tests.every((f) => guarded(ctx, f.decorators) || bodyGuard(f));
 }
 
-export default rule;
+export default fromCheckFile(rule);

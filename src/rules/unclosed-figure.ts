@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import { compileQuery } from "../engine/parser.js";
@@ -18,7 +18,7 @@ const CLOSING_DECORATORS = new Set([
   "pytest.mark.mpl_image_compare",
 ]);
 
-const rule: Rule<"unclosed"> = {
+const rule: CheckFileRule<"unclosed"> = {
   meta: {
     code: "MEM403",
     name: "unclosed-figure",
@@ -197,4 +197,4 @@ function closedAround(ctx: FileContext, fn: FunctionInfo): boolean {
   return false;
 }
 
-export default rule;
+export default fromCheckFile(rule);

@@ -1,5 +1,5 @@
 import { constantsOf } from "../engine/constants.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { fromCheckFile, type CheckFileRule, type FileContext } from "../engine/rule.js";
 import type { FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { dottedText } from "../engine/resolver.js";
@@ -8,7 +8,7 @@ import { usefixturesNames } from "./shared/fixtures.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { allSources, conftestFacts, functionMarkSources, hasBaseFromElsewhere, marksIn } from "./shared/pytest-suite.js";
 
-const rule: Rule<"unmarked"> = {
+const rule: CheckFileRule<"unmarked"> = {
   meta: {
     code: "MEM404",
     name: "unmarked-performance-test",
@@ -226,4 +226,4 @@ function markFix(ctx: FileContext, fn: FunctionInfo): Fix | null {
   return { applicability: "unsafe", message: "Add @pytest.mark.performance", edits };
 }
 
-export default rule;
+export default fromCheckFile(rule);
