@@ -98,17 +98,6 @@ export function createRule<M extends string, const D extends readonly OptionDecl
   return rule;
 }
 
-/** A rule still written as one `checkFile` (removed once every rule is converted to listeners). */
-export interface CheckFileRule<M extends string = string> {
-  meta: RuleMeta<M>;
-  checkFile(ctx: FileContext): void;
-}
-
-/** Runs a `checkFile` rule at the end of the file, as a listener. */
-export function fromCheckFile<M extends string>(rule: CheckFileRule<M>): Rule<M> {
-  return { meta: rule.meta, create: (ctx) => ({ "module:exit": () => rule.checkFile(ctx.shared) }) };
-}
-
 /** Formats a message template: `{name}` is replaced by `data.name`. */
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (m, key: string) => (key in data ? String(data[key]) : m));
@@ -191,13 +180,6 @@ export class FileContext {
   /** A test file in pytest's sense: matches `python_files`, or is conftest.py. */
   get isTestFile(): boolean {
     return this.collection.isTestModule || this.isConftest;
-  }
-
-  /** How a `checkFile` rule reports (removed once every rule is converted to listeners). */
-  report<M extends string>(rule: CheckFileRule<M>, at: SyntaxNode | { start: number; end: number }, opts: ReportOptions<M>): void {
-    const start = "startIndex" in at ? at.startIndex : at.start;
-    const end = "endIndex" in at ? at.endIndex : at.end;
-    this.findings.push(makeFinding(rule.meta, this.file, start, end, opts));
   }
 }
 
