@@ -34,15 +34,15 @@ export interface LintResult {
   context: FileContext;
 }
 
-/** Runs MEM000 and every enabled file rule on one analysed file, then drops suppressed findings. */
-export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, project: Project, facts: SuiteFacts): LintResult {
+/** Runs MEM000 and every enabled file rule on one analysed file, then drops suppressed findings (`rules`: the registry; a test passes its own). */
+export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, project: Project, facts: SuiteFacts, rules: readonly Rule[] = RULES): LintResult {
   const ctx = new FileContext(analyzed.file, analyzed.tree, settings.options, project, analyzed.collection, analyzed.isConftest, analyzed.pytestConfig, facts);
   const syntaxError = firstSyntaxError(analyzed.file.text, analyzed.tree);
   const findings: Finding[] = [];
   if (syntaxError && settings.enabled.has(SYNTAX_ERROR.code)) {
     findings.push({ ...SYNTAX_ERROR, message: syntaxErrorMessage(syntaxError), file: analyzed.file, start: syntaxError.start, end: syntaxError.end, fix: null });
   }
-  const crashes = runFileRules(ctx, settings.enabled);
+  const crashes = runFileRules(ctx, settings.enabled, rules);
   if (syntaxError) {
     // No fix is applied to a file with a syntax error, so none is advertised; findings that depend on scope are not placed inside error regions.
     for (const f of outsideUnplacedRegions(ctx.findings, analyzed.tree, analyzed.file.text)) findings.push({ ...f, fix: null });
@@ -59,11 +59,11 @@ type Listener = (value?: unknown) => void;
  * Creates each enabled rule's listeners and calls them from the model's one walk (src/engine/rule.ts).
  * A rule that throws is one crash and is not called again for this file; the others go on.
  */
-function runFileRules(ctx: FileContext, enabled: ReadonlySet<string>): RuleCrash[] {
+function runFileRules(ctx: FileContext, enabled: ReadonlySet<string>, rules: readonly Rule[]): RuleCrash[] {
   const crashes: RuleCrash[] = [];
   const listening = new Map<keyof FileListeners, { rule: Rule; listener: Listener }[]>();
   let firstRule = true;
-  for (const rule of RULES) {
+  for (const rule of rules) {
     if (!enabled.has(rule.meta.code)) continue;
     try {
       if (firstRule) {
@@ -103,9 +103,9 @@ function runFileRules(ctx: FileContext, enabled: ReadonlySet<string>): RuleCrash
 }
 
 /** Runs every enabled suite rule once, after every file was checked; each that throws is one crash. */
-export function runSuiteRules(suite: SuiteContext, enabled: ReadonlySet<string>): RuleCrash[] {
+export function runSuiteRules(suite: SuiteContext, enabled: ReadonlySet<string>, rules: readonly Rule[] = RULES): RuleCrash[] {
   const crashes: RuleCrash[] = [];
-  for (const rule of RULES) {
+  for (const rule of rules) {
     if (!rule.createSuite || !enabled.has(rule.meta.code)) continue;
     try {
       rule.createSuite(new SuiteRuleContext(suite, rule.meta, declaredOptions(rule.meta, suite.options)))["suite:exit"]?.();
