@@ -18,8 +18,11 @@
  * every file was checked, and returns `"suite:exit"()`; its `create` records what it needs of each file in the
  * suite facts.
  *
- * Each rule gets its own context: `ctx.report({ node | range, messageId, data, fix })` and `ctx.options`,
- * typed from the options it declares in `meta.options`. The facts of a file that every rule shares (the
+ * `create` may return no listeners for a file the rule does not apply to (`if (!ctx.isConftest) return {}`).
+ *
+ * Each rule gets its own context: `ctx.report({ node | range, messageId, data, fix })`, where a fix that
+ * `meta.fix` does not allow throws (a bug in the rule), and `ctx.options`, typed from the options it
+ * declares in `meta.options` (no other option is there). The facts of a file that every rule shares (the
  * model, the collection, the per-file caches of `rules/shared`) live on one `FileContext`, `ctx.shared`:
  * pass that to the helpers of `rules/shared`, so each is computed once per file. A listener that throws is
  * one internal error naming its rule and file, and that rule is not called again for the file; the other
