@@ -8,8 +8,8 @@ import type { PathRules } from "./config/per-file-ignores.js";
 import { openFileCache } from "./cache/open.js";
 import { discover, isExcludedWithFolders } from "./discover.js";
 import { SuiteFacts } from "./engine/facts.js";
-import { ParserNotLoaded, withParser } from "./engine/parser.js";
-import type { LintSettings } from "./engine/lint.js";
+import { withParser } from "./engine/parser.js";
+import { runSuiteRules, type LintSettings } from "./engine/lint.js";
 import { Project } from "./engine/project.js";
 import { SuiteContext } from "./engine/rule.js";
 import { readSource } from "./engine/analyze.js";
@@ -29,7 +29,6 @@ import { FindingStore } from "./report/finding-store.js";
 import { statisticsReporter } from "./report/statistics.js";
 import { renderReport, streamReport } from "./report/stream.js";
 import type { RunOptions } from "./run-options.js";
-import { RULES } from "./rules/index.js";
 import { resolveRunSettings } from "./settings.js";
 
 export type { RunOptions } from "./run-options.js";
@@ -205,16 +204,7 @@ export async function run(opts: RunOptions, io: RunIO): Promise<number> {
   // Run again from the start if it needed the parser loaded first (withParser), so it only collects here.
   const suiteRun = await withParser(() => {
     const suite = new SuiteContext(project, settings.options, facts, checked, configFiles);
-    const crashes: string[] = [];
-    for (const rule of RULES) {
-      if (!rule.checkSuite || !settings.enabled.has(rule.meta.code)) continue;
-      try {
-        rule.checkSuite(suite);
-      } catch (e) {
-        if (e instanceof ParserNotLoaded) throw e;
-        crashes.push(`internal error in ${rule.meta.code}: ${(e as Error).message}`);
-      }
-    }
+    const crashes = runSuiteRules(suite, settings.enabled).map((c) => c.message);
     // Suite findings (MEM5xx on configuration files) were not linted file by file: silence them here.
     return { crashes, findings: suite.findings.filter((f) => !pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)) };
   });

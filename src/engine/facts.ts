@@ -1,6 +1,6 @@
 /**
  * Facts about the whole suite, gathered while each file is checked (so suite rules need no second
- * parse). Rules add to it in `checkFile` and read it in `checkSuite`.
+ * parse). Rules add to it from their file listeners and read it at `suite:exit`.
  */
 export class SuiteFacts {
   /** Marks used, by mark name, with the first file and offset using each. */

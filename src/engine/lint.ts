@@ -2,7 +2,8 @@ import { analyzeText, type AnalyzedFile } from "./analyze.js";
 import { maybeInjectFault } from "./fault-injection.js";
 import type { SuiteFacts } from "./facts.js";
 import type { Project } from "./project.js";
-import { FileContext } from "./rule.js";
+import { ParserNotLoaded } from "./parser.js";
+import { declaredOptions, FileContext, RuleContext, SuiteRuleContext, type FileListeners, type Rule, type SuiteContext } from "./rule.js";
 import { Suppressions } from "./suppress.js";
 import { firstSyntaxError, syntaxErrorMessage } from "./syntax-error.js";
 import { outsideUnplacedRegions } from "./error-regions.js";
@@ -19,6 +20,7 @@ export interface LintSettings {
 
 /** A rule that threw: reported as an internal error naming the rule and file, never as a crash. */
 export class RuleCrash extends Error {
+  /** `path` is the file being checked; empty for a suite rule. */
   constructor(readonly code: string, readonly path: string, cause: unknown) {
     super(`internal error in ${code}: ${(cause as Error)?.message ?? String(cause)}`);
   }
@@ -32,28 +34,15 @@ export interface LintResult {
   context: FileContext;
 }
 
-/** Runs MEM000 and every enabled file rule on one analysed file, then drops suppressed findings. */
-export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, project: Project, facts: SuiteFacts): LintResult {
+/** Runs MEM000 and every enabled file rule on one analysed file, then drops suppressed findings (`rules`: the registry; a test passes its own). */
+export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, project: Project, facts: SuiteFacts, rules: readonly Rule[] = RULES): LintResult {
   const ctx = new FileContext(analyzed.file, analyzed.tree, settings.options, project, analyzed.collection, analyzed.isConftest, analyzed.pytestConfig, facts);
   const syntaxError = firstSyntaxError(analyzed.file.text, analyzed.tree);
   const findings: Finding[] = [];
   if (syntaxError && settings.enabled.has(SYNTAX_ERROR.code)) {
     findings.push({ ...SYNTAX_ERROR, message: syntaxErrorMessage(syntaxError), file: analyzed.file, start: syntaxError.start, end: syntaxError.end, fix: null });
   }
-  const crashes: RuleCrash[] = [];
-  let firstRule = true;
-  for (const rule of RULES) {
-    if (!rule.checkFile || !settings.enabled.has(rule.meta.code)) continue;
-    try {
-      if (firstRule) {
-        firstRule = false;
-        maybeInjectFault("rule", analyzed.file.path);
-      }
-      rule.checkFile(ctx);
-    } catch (e) {
-      crashes.push(new RuleCrash(rule.meta.code, analyzed.file.path, e));
-    }
-  }
+  const crashes = runFileRules(ctx, settings.enabled, rules);
   if (syntaxError) {
     // No fix is applied to a file with a syntax error, so none is advertised; findings that depend on scope are not placed inside error regions.
     for (const f of outsideUnplacedRegions(ctx.findings, analyzed.tree, analyzed.file.text)) findings.push({ ...f, fix: null });
@@ -62,6 +51,71 @@ export function lintAnalyzed(analyzed: AnalyzedFile, settings: LintSettings, pro
     for (const f of ctx.findings) findings.push(f);
   }
   return { findings: dropSuppressed(findings, analyzed, settings), syntaxErrors: syntaxError ? 1 : 0, crashes, context: ctx };
+}
+
+type Listener = (value?: unknown) => void;
+
+/**
+ * Creates each enabled rule's listeners and calls them from the model's one walk (src/engine/rule.ts).
+ * A rule that throws is one crash and is not called again for this file; the others go on.
+ */
+function runFileRules(ctx: FileContext, enabled: ReadonlySet<string>, rules: readonly Rule[]): RuleCrash[] {
+  const crashes: RuleCrash[] = [];
+  const listening = new Map<keyof FileListeners, { rule: Rule; listener: Listener }[]>();
+  let firstRule = true;
+  for (const rule of rules) {
+    if (!enabled.has(rule.meta.code)) continue;
+    try {
+      if (firstRule) {
+        firstRule = false;
+        maybeInjectFault("rule", ctx.file.path);
+      }
+      const listeners = rule.create(new RuleContext(ctx, rule.meta, declaredOptions(rule.meta, ctx.options)));
+      for (const [event, listener] of Object.entries(listeners) as [keyof FileListeners, Listener | undefined][]) {
+        if (!listener) continue;
+        let entries = listening.get(event);
+        if (!entries) listening.set(event, (entries = []));
+        entries.push({ rule, listener });
+      }
+    } catch (e) {
+      crashes.push(new RuleCrash(rule.meta.code, ctx.file.path, e));
+    }
+  }
+  if (listening.size === 0) return crashes;
+  const crashed = new Set<Rule>();
+  const emit = (event: keyof FileListeners, value?: unknown) => {
+    const entries = listening.get(event);
+    if (!entries) return;
+    for (const { rule, listener } of entries) {
+      if (crashed.has(rule)) continue;
+      try {
+        listener(value);
+      } catch (e) {
+        crashed.add(rule);
+        crashes.push(new RuleCrash(rule.meta.code, ctx.file.path, e));
+      }
+    }
+  };
+  emit("module");
+  for (const event of ctx.model.events) emit(event.kind, event.value);
+  emit("module:exit");
+  return crashes;
+}
+
+/** Runs every enabled suite rule once, after every file was checked; each that throws is one crash. */
+export function runSuiteRules(suite: SuiteContext, enabled: ReadonlySet<string>, rules: readonly Rule[] = RULES): RuleCrash[] {
+  const crashes: RuleCrash[] = [];
+  for (const rule of rules) {
+    if (!rule.createSuite || !enabled.has(rule.meta.code)) continue;
+    try {
+      rule.createSuite(new SuiteRuleContext(suite, rule.meta, declaredOptions(rule.meta, suite.options)))["suite:exit"]?.();
+    } catch (e) {
+      // Not the rule's fault: the caller loads the parser and runs the suite rules again.
+      if (e instanceof ParserNotLoaded) throw e;
+      crashes.push(new RuleCrash(rule.meta.code, "", e));
+    }
+  }
+  return crashes;
 }
 
 /** Drops findings silenced by `per-file-ignores` or by the file's suppression comments. */

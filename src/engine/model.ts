@@ -48,6 +48,23 @@ export interface FunctionInfo {
   fixture: FixtureInfo | undefined;
 }
 
+/** An import statement as a rule listener gets it. */
+export interface ImportStatement {
+  node: SyntaxNode;
+  /** Outside every class and function (inside a module-level `if` or `try` still counts). */
+  moduleLevel: boolean;
+}
+
+/** What the walk met that rule listeners are given, by listener name (src/engine/rule.ts). */
+export interface StatementEvents {
+  import_statement: ImportStatement;
+  import_from_statement: ImportStatement;
+  class_definition: ClassInfo;
+  function_definition: FunctionInfo;
+}
+
+export type StatementEvent = { [K in keyof StatementEvents]: { kind: K; value: StatementEvents[K] } }[keyof StatementEvents];
+
 const FIXTURE_DECORATORS = new Set(["pytest.fixture", "pytest.yield_fixture", "pytest_asyncio.fixture"]);
 
 /** Nodes that hold statements: the walk descends into these and nothing else (never into expressions). */
@@ -125,6 +142,8 @@ export class ModuleModel {
   /** Module-level `import gc`-style bindings: local name → imported module. */
   readonly moduleImports: SyntaxNode[] = [];
   readonly moduleAssignments = new Map<string, SyntaxNode>();
+  /** Imports, classes and functions in document order: the rule dispatcher feeds them to listeners, so no rule walks the statements again. */
+  readonly events: StatementEvent[] = [];
 
   constructor(readonly tree: Tree) {
     this.build();
@@ -145,6 +164,7 @@ export class ModuleModel {
         case "import_from":
           this.bindImports(node, moduleLevel);
           if (moduleLevel) this.moduleImports.push(node);
+          this.events.push({ kind: name === "import" ? "import_statement" : "import_from_statement", value: { node, moduleLevel } });
           break;
         case "assign_name":
           pendingAssignName = node;
@@ -172,6 +192,7 @@ export class ModuleModel {
           const info = this.classInfo(node, decorated === true, enclosing?.cls, stack.some((s) => s.fn));
           if (info) {
             this.classes.push(info);
+            this.events.push({ kind: "class_definition", value: info });
             if (moduleLevel) {
               this.topLevelClasses.set(info.name, info);
               this.resolver.bindLocal(info.name);
@@ -186,6 +207,7 @@ export class ModuleModel {
           const info = this.functionInfo(node, decorated === true, cls, parentFunction);
           if (info) {
             this.functions.push(info);
+            this.events.push({ kind: "function_definition", value: info });
             if (cls) cls.methods.set(info.name, info);
             if (moduleLevel) {
               this.topLevelFunctions.set(info.name, info);

@@ -1,5 +1,6 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import type { SyntaxNode } from "../engine/parser.js";
+import type { ImportStatement } from "../engine/model.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
 export const DEFAULT_HEAVY_MODULES = ["torch", "tensorflow", "transformers", "sentence_transformers", "jax", "chromadb", "pandas", "matplotlib.pyplot", "cv2"];
@@ -14,7 +15,7 @@ export const heavyModules = declareOption({
     "Modules too heavy to import at the top of a conftest.py. Setting it replaces the default list.",
 });
 
-const rule: Rule<"heavy"> = {
+export default createRule({
   meta: {
     code: "MEM402",
     name: "conftest-heavy-import",
@@ -33,16 +34,17 @@ const rule: Rule<"heavy"> = {
     },
     options: [heavyModules],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.isConftest) return;
+  create(ctx) {
+    if (!ctx.isConftest) return {};
     const heavy = ctx.options.heavyModules;
     const isHeavy = (module: string) => heavy.some((h) => module === h || module.startsWith(h + "."));
-    for (const stmt of ctx.model.moduleImports) {
-      if (inTypeCheckingBlock(stmt)) continue;
-      for (const { module, node } of heavyImports(stmt, isHeavy)) ctx.report(rule, node, { messageId: "heavy", data: { module } });
-    }
+    const check = ({ node, moduleLevel }: ImportStatement) => {
+      if (!moduleLevel || inTypeCheckingBlock(node)) return;
+      for (const { module, node: name } of heavyImports(node, isHeavy)) ctx.report({ node: name, messageId: "heavy", data: { module } });
+    };
+    return { import_statement: check, import_from_statement: check };
   },
-};
+});
 
 /**
  * The heavy modules an import statement loads, each with the node naming it: `from torch import nn, optim`
@@ -82,5 +84,3 @@ function inTypeCheckingBlock(node: SyntaxNode): boolean {
   }
   return false;
 }
-
-export default rule;

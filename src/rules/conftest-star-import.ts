@@ -1,9 +1,6 @@
-import type { FileContext, Rule } from "../engine/rule.js";
-import { compileQuery } from "../engine/parser.js";
+import { createRule } from "../engine/rule.js";
 
-const starImportQuery = compileQuery("(import_from_statement (wildcard_import)) @import");
-
-const rule: Rule<"star"> = {
+export default createRule({
   meta: {
     code: "MEM401",
     name: "conftest-star-import",
@@ -22,13 +19,14 @@ const rule: Rule<"star"> = {
     },
     options: [],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.isConftest) return;
-    for (const { node } of starImportQuery.captures(ctx.root)) {
-      const module = node.childForFieldName("module_name")?.text ?? "?";
-      ctx.report(rule, node, { messageId: "star", data: { module } });
-    }
+  create(ctx) {
+    if (!ctx.isConftest) return {};
+    return {
+      import_from_statement({ node }) {
+        if (!node.namedChildren.some((c) => c.type === "wildcard_import")) return;
+        const module = node.childForFieldName("module_name")?.text ?? "?";
+        ctx.report({ node, messageId: "star", data: { module } });
+      },
+    };
   },
-};
-
-export default rule;
+});

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { chainCalculator, fileFixtures, type ChainStep, type Fixture } from "./shared/fixtures.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
@@ -13,24 +13,7 @@ export const maxFixtureChain = declareOption({
     "The longest fixture dependency chain MEM306 allows, in edges.",
 });
 
-/** The most fixture names a message lists. */
-const MAX_SHOWN = 8;
-
-/**
- * One link of the chain: the requested name and where the fixture it resolves to is defined, relative to the
- * reporting fixture's folder (`line 12` in the same file), so an overriding fixture of the same name is told
- * apart from the one it overrides. The message does not depend on the working directory (cached findings keep it).
- */
-function describeStep(step: ChainStep, from: Fixture): string {
-  const target = step.fixture;
-  if (!target) return `\`${step.name}\` (builtin or plugin)`;
-  const line = target.fn.nameNode.startPosition.row + 1;
-  if (target.module.path === from.module.path) return `\`${step.name}\` (line ${line})`;
-  const relative = path.relative(path.dirname(from.module.path), target.module.path).split(path.sep).join("/");
-  return `\`${step.name}\` (${relative}:${line})`;
-}
-
-const rule: Rule<"deep"> = {
+export default createRule({
   meta: {
     code: "MEM306",
     name: "deep-fixture-chain",
@@ -51,20 +34,36 @@ const rule: Rule<"deep"> = {
     },
     options: [maxFixtureChain],
   },
-  checkFile(ctx: FileContext) {
+  create(ctx) {
     const max = ctx.options.maxFixtureChain;
-    const fixtures = fileFixtures(ctx).all;
-    if (fixtures.length === 0) return;
-    const chains = chainCalculator(ctx);
-    for (const fixture of fixtures) {
-      if (fixture.deps.length === 0) continue;
-      const { depth, steps } = chains.chain(fixture);
-      if (depth <= max) continue;
-      const shown = steps.map((step) => describeStep(step, fixture));
-      const chain = shown.length > MAX_SHOWN ? [...shown.slice(0, MAX_SHOWN - 1), `… (${shown.length - MAX_SHOWN} more)`, shown[shown.length - 1]].join(" → ") : shown.join(" → ");
-      ctx.report(rule, fixture.fn.nameNode, { messageId: "deep", data: { name: fixture.name, depth, max, chain } });
-    }
+    const fixtureOf = new Map(fileFixtures(ctx.shared).all.map((f) => [f.fn, f]));
+    return {
+      function_definition(fn) {
+        const fixture = fixtureOf.get(fn);
+        if (!fixture || fixture.deps.length === 0) return;
+        const { depth, steps } = chainCalculator(ctx.shared).chain(fixture);
+        if (depth <= max) return;
+        const shown = steps.map((step) => describeStep(step, fixture));
+        const chain = shown.length > MAX_SHOWN ? [...shown.slice(0, MAX_SHOWN - 1), `… (${shown.length - MAX_SHOWN} more)`, shown[shown.length - 1]].join(" → ") : shown.join(" → ");
+        ctx.report({ node: fn.nameNode, messageId: "deep", data: { name: fixture.name, depth, max, chain } });
+      },
+    };
   },
-};
+});
 
-export default rule;
+/** The most fixture names a message lists. */
+const MAX_SHOWN = 8;
+
+/**
+ * One link of the chain: the requested name and where the fixture it resolves to is defined, relative to the
+ * reporting fixture's folder (`line 12` in the same file), so an overriding fixture of the same name is told
+ * apart from the one it overrides. The message does not depend on the working directory (cached findings keep it).
+ */
+function describeStep(step: ChainStep, from: Fixture): string {
+  const target = step.fixture;
+  if (!target) return `\`${step.name}\` (builtin or plugin)`;
+  const line = target.fn.nameNode.startPosition.row + 1;
+  if (target.module.path === from.module.path) return `\`${step.name}\` (line ${line})`;
+  const relative = path.relative(path.dirname(from.module.path), target.module.path).split(path.sep).join("/");
+  return `\`${step.name}\` (${relative}:${line})`;
+}

@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { mockAnalysis } from "./shared/mocks.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
@@ -12,7 +12,7 @@ export const maxMockChainDepth = declareOption({
     "The deepest attribute chain on a mock MEM203 allows.",
 });
 
-const rule: Rule<"deep"> = {
+export default createRule({
   meta: {
     code: "MEM203",
     name: "deep-mock-chain",
@@ -35,12 +35,14 @@ const rule: Rule<"deep"> = {
     },
     options: [maxMockChainDepth],
   },
-  checkFile(ctx: FileContext) {
-    const max = ctx.options.maxMockChainDepth;
-    for (const chain of mockAnalysis(ctx).chains()) {
-      ctx.report(rule, chain, { messageId: "deep", data: { chain: chain.text, depth: chain.depth, max } });
-    }
+  create(ctx) {
+    return {
+      "module:exit"() {
+        const max = ctx.options.maxMockChainDepth;
+        for (const chain of mockAnalysis(ctx.shared).chains()) {
+          ctx.report({ range: chain, messageId: "deep", data: { chain: chain.text, depth: chain.depth, max } });
+        }
+      },
+    };
   },
-};
-
-export default rule;
+});

@@ -1,6 +1,6 @@
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
-import { callsIn, fileFixtures, nameMatcher, type CallSite, type Fixture } from "./shared/fixtures.js";
+import { createRule, type FileContext } from "../engine/rule.js";
+import { callsIn, fileFixtures, nameMatcher, type CallSite, type Fixture, type NameMatcher } from "./shared/fixtures.js";
 import { directlyIn } from "./shared/test-data.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
@@ -20,12 +20,7 @@ export const closeableConstructors = declareOption({
     "Calls that open a resource that must be closed, matched as for `heavy-constructors` (`plt.figure` also matches `matplotlib.pyplot.figure`). Setting it replaces the default list.",
 });
 
-/** Words in a call's last name that mark a teardown (`conn.close()`, `engine.dispose()`, `close_all_sessions()`). */
-const TEARDOWN_WORDS = ["close", "dispose", "shutdown", "quit", "terminate", "stop", "cleanup", "clean_up", "teardown", "tear_down", "disconnect", "release"];
-
-const exitQuery = compileQuery("(return_statement) @exit (yield) @exit");
-
-const rule: Rule<"noCleanup"> = {
+export default createRule({
   meta: {
     code: "MEM305",
     name: "fixture-without-cleanup",
@@ -44,33 +39,46 @@ const rule: Rule<"noCleanup"> = {
     },
     options: [closeableConstructors],
   },
-  checkFile(ctx: FileContext) {
+  create(ctx) {
     const matcher = nameMatcher(ctx.options.closeableConstructors);
-    const fixtures = fileFixtures(ctx).all;
+    const fixtures = fileFixtures(ctx.shared).all;
     // The text is searched for the constructors' names only in a file that defines fixtures.
-    if (fixtures.length === 0 || !matcher.mayMatchIn(ctx.file.text)) return;
-    for (const fixture of fixtures) {
-      const calls = callsIn(ctx, fixture.fn);
-      const resources: { site: CallSite; constructor: string; name: string | undefined }[] = [];
-      for (const site of calls) {
-        const constructor = matcher.matchCall(ctx.model.resolver, site);
-        if (constructor === undefined || inWithItem(site.call, fixture) || !directlyIn(ctx, site.call, fixture.fn)) continue;
-        resources.push({ site, constructor, name: boundName(site.call) });
-      }
-      if (resources.length === 0 || hasFinalizer(ctx, calls)) continue;
-      for (const exit of exits(ctx, fixture)) {
-        const resource = resources.find((r) => escapes(exit.value, r.site.call, r.name));
-        if (!resource) continue;
-        if (exit.isYield && tornDownAfter(ctx, fixture, exit.node, calls)) continue;
-        ctx.report(rule, fixture.fn.nameNode, {
-          messageId: "noCleanup",
-          data: { name: fixture.name, verb: exit.isYield ? "yields" : "returns", constructor: resource.constructor },
-        });
-        break;
-      }
-    }
+    if (fixtures.length === 0 || !matcher.mayMatchIn(ctx.file.text)) return {};
+    const fixtureOf = new Map(fixtures.map((f) => [f.fn, f]));
+    return {
+      function_definition(fn) {
+        const fixture = fixtureOf.get(fn);
+        if (!fixture) return;
+        const leak = unclosedResource(ctx.shared, fixture, matcher);
+        if (leak) ctx.report({ node: fn.nameNode, messageId: "noCleanup", data: { name: fixture.name, verb: leak.isYield ? "yields" : "returns", constructor: leak.constructor } });
+      },
+    };
   },
-};
+});
+
+/** Words in a call's last name that mark a teardown (`conn.close()`, `engine.dispose()`, `close_all_sessions()`). */
+const TEARDOWN_WORDS = ["close", "dispose", "shutdown", "quit", "terminate", "stop", "cleanup", "clean_up", "teardown", "tear_down", "disconnect", "release"];
+
+const exitQuery = compileQuery("(return_statement) @exit (yield) @exit");
+
+/** The first resource the fixture returns or yields with no teardown: which constructor opened it, and how it leaves. */
+function unclosedResource(ctx: FileContext, fixture: Fixture, matcher: NameMatcher): { constructor: string; isYield: boolean } | undefined {
+  const calls = callsIn(ctx, fixture.fn);
+  const resources: { site: CallSite; constructor: string; name: string | undefined }[] = [];
+  for (const site of calls) {
+    const constructor = matcher.matchCall(ctx.model.resolver, site);
+    if (constructor === undefined || inWithItem(site.call, fixture) || !directlyIn(ctx, site.call, fixture.fn)) continue;
+    resources.push({ site, constructor, name: boundName(site.call) });
+  }
+  if (resources.length === 0 || hasFinalizer(ctx, calls)) return undefined;
+  for (const exit of exits(ctx, fixture)) {
+    const resource = resources.find((r) => escapes(exit.value, r.site.call, r.name));
+    if (!resource) continue;
+    if (exit.isYield && tornDownAfter(ctx, fixture, exit.node, calls)) continue;
+    return { constructor: resource.constructor, isYield: exit.isYield };
+  }
+  return undefined;
+}
 
 /** The resource is opened by a `with` item (managed by the `with`). */
 function inWithItem(call: SyntaxNode, fixture: Fixture): boolean {
@@ -143,5 +151,3 @@ function tornDownAfter(ctx: FileContext, fixture: Fixture, yieldNode: SyntaxNode
   if (calls.some((c) => c.call.startIndex >= after && TEARDOWN_WORDS.some((w) => lastName(c).includes(w)))) return true;
   return fixture.body.descendantsOfType("delete_statement").some((d) => d.startIndex >= after);
 }
-
-export default rule;

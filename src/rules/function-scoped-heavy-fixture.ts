@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import { callArguments } from "../engine/syntax.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { compileQuery } from "../engine/parser.js";
@@ -6,13 +6,7 @@ import { fileFixtures, fixtureResolver, testClosure, WIDE_BUILTIN_FIXTURES, type
 import { heavyWork, maxTestData, heavyConstructors } from "./shared/test-data.js";
 import { maxArrayElements } from "./shared/arrays.js";
 
-const WIDE_SCOPES = new Set(["class", "module", "package", "session"]);
-/** `request` attributes that a class-scoped fixture may use as well as a function-scoped one. */
-const SCOPE_FREE_REQUEST_ATTRIBUTES = new Set(["addfinalizer", "config", "cls", "module", "path", "fspath", "scope", "fixturename"]);
-
-const requestUseQuery = compileQuery(`((identifier) @request (#eq? @request "request"))`);
-
-const rule: Rule<"data" | "array" | "constructor"> = {
+export default createRule({
   meta: {
     code: "MEM301",
     name: "function-scoped-heavy-fixture",
@@ -39,18 +33,28 @@ const rule: Rule<"data" | "array" | "constructor"> = {
     },
     options: [maxTestData, maxArrayElements, heavyConstructors],
   },
-  checkFile(ctx: FileContext) {
-    for (const fixture of fileFixtures(ctx).all) {
-      if (fixture.scope !== "function" || fixture.hasParams) continue;
-      const heavy = heavyWork(ctx, fixture.fn, true);
-      if (!heavy) continue;
-      const fix = classScopeFix(ctx, fixture);
-      if (heavy.kind === "data") ctx.report(rule, fixture.fn.nameNode, { messageId: "data", data: { name: fixture.name, size: heavy.size }, fix });
-      else if (heavy.kind === "array") ctx.report(rule, fixture.fn.nameNode, { messageId: "array", data: { name: fixture.name, size: heavy.size, call: heavy.callee }, fix });
-      else ctx.report(rule, fixture.fn.nameNode, { messageId: "constructor", data: { name: fixture.name, constructor: heavy.name }, fix });
-    }
+  create(ctx) {
+    const fixtureOf = new Map(fileFixtures(ctx.shared).all.map((f) => [f.fn, f]));
+    return {
+      function_definition(fn) {
+        const fixture = fixtureOf.get(fn);
+        if (!fixture || fixture.scope !== "function" || fixture.hasParams) return;
+        const heavy = heavyWork(ctx.shared, fn, true);
+        if (!heavy) return;
+        const at = { node: fn.nameNode, fix: classScopeFix(ctx.shared, fixture) };
+        if (heavy.kind === "data") ctx.report({ ...at, messageId: "data", data: { name: fixture.name, size: heavy.size } });
+        else if (heavy.kind === "array") ctx.report({ ...at, messageId: "array", data: { name: fixture.name, size: heavy.size, call: heavy.callee } });
+        else ctx.report({ ...at, messageId: "constructor", data: { name: fixture.name, constructor: heavy.name } });
+      },
+    };
   },
-};
+});
+
+const WIDE_SCOPES = new Set(["class", "module", "package", "session"]);
+/** `request` attributes that a class-scoped fixture may use as well as a function-scoped one. */
+const SCOPE_FREE_REQUEST_ATTRIBUTES = new Set(["addfinalizer", "config", "cls", "module", "path", "fspath", "scope", "fixturename"]);
+
+const requestUseQuery = compileQuery(`((identifier) @request (#eq? @request "request"))`);
 
 function classScopeFix(ctx: FileContext, fixture: Fixture): Fix | null {
   if (!ctx.collection.isTestModule || ctx.isConftest) return null;
@@ -114,5 +118,3 @@ function scopeEdits(ctx: FileContext, fixture: Fixture): Edit[] | undefined {
   if (!last) return [{ start: args.startIndex + 1, end: args.startIndex + 1, content: 'scope="class"' }];
   return [{ start: last.endIndex, end: last.endIndex, content: ', scope="class"' }];
 }
-
-export default rule;

@@ -1,6 +1,6 @@
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import { listElements } from "../engine/syntax.js";
 import type { Fix } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
@@ -18,7 +18,7 @@ export const memoryMarker = declareOption({
     "The mark that declares a test memory-intensive; MEM503 checks that it is registered.",
 });
 
-const rule: Rule<"unmarked"> = {
+export default createRule({
   meta: {
     code: "MEM303",
     name: "large-array-unmarked",
@@ -40,22 +40,22 @@ const rule: Rule<"unmarked"> = {
     },
     options: [maxArrayElements, memoryMarker],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.collection.isTestModule) return;
+  create(ctx) {
+    if (!ctx.collection.isTestModule) return {};
     const limit = ctx.options.maxArrayElements;
     const marker = ctx.options.memoryMarker;
-    for (const { call, callee, size } of arrayAllocations(ctx)) {
-      if (size <= limit) continue;
-      const test = enclosingFunctions(ctx, call).functions.find((fn) => ctx.collection.isTestFunction(fn));
-      if (!test || isMarked(ctx, test, marker)) continue;
-      ctx.report(rule, call, {
-        messageId: "unmarked",
-        data: { call: callee, size, name: test.name, marker },
-        fix: markFix(ctx, test, marker),
-      });
-    }
+    return {
+      "module:exit"() {
+        for (const { call, callee, size } of arrayAllocations(ctx.shared)) {
+          if (size <= limit) continue;
+          const test = enclosingFunctions(ctx.shared, call).functions.find((fn) => ctx.collection.isTestFunction(fn));
+          if (!test || isMarked(ctx.shared, test, marker)) continue;
+          ctx.report({ node: call, messageId: "unmarked", data: { call: callee, size, name: test.name, marker }, fix: markFix(ctx.shared, test, marker) });
+        }
+      },
+    };
   },
-};
+});
 
 function isMark(ctx: FileContext, expr: SyntaxNode, marker: string): boolean {
   const target = expr.type === "call" ? expr.childForFieldName("function") : expr;
@@ -94,5 +94,3 @@ function markFix(ctx: FileContext, test: FunctionInfo, marker: string): Fix | nu
   if (pytestBinding === undefined) edits.unshift(addModuleImport(ctx.file, ctx.root, "import pytest"));
   return { applicability: "unsafe", message: `Add @pytest.mark.${marker}`, edits };
 }
-
-export default rule;

@@ -1,13 +1,11 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { docstringStatement, statements } from "../engine/syntax.js";
 import { eolAt, fileIndentUnit, indentOfLine, isBlankLine, nextLineStart } from "../fix/python-text.js";
 import { classHeaderSpan, collectsAfterEachTest, findTeardown, inHygieneScope, classHygieneScope } from "./shared/hygiene.js";
 
-const DOCSTRING = '"""Force GC to prevent mock accumulation in xdist workers"""';
-
-const rule: Rule<"missing" | "noCollect"> = {
+export default createRule({
   meta: {
     code: "MEM103",
     name: "missing-gc-teardown",
@@ -32,34 +30,41 @@ const rule: Rule<"missing" | "noCollect"> = {
     },
     options: [classHygieneScope],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.collection.isTestModule) return;
+  create(ctx) {
+    if (!ctx.collection.isTestModule) return {};
     // An autouse fixture or hook of this file or a conftest.py above already collects after every test.
-    if (collectsAfterEachTest(ctx.file.text, ctx.root, ctx.model)) return;
+    if (collectsAfterEachTest(ctx.file.text, ctx.root, ctx.model)) return {};
     // The conftest.py files are read only for a file with a class to check.
-    const classes = ctx.model.classes.filter((cls) => inHygieneScope(ctx, cls));
-    if (classes.length === 0) return;
-    if (ctx.project.conftestsAbove(ctx.file.path).some((c) => collectsAfterEachTest(c.file.text, c.tree.rootNode, c.collection.model))) return;
-    for (const cls of classes) {
-      const teardown = findTeardown(ctx, cls);
-      if (teardown.callsGcCollect) continue;
-      const isTestCase = ctx.collection.isTestCaseSubclass(cls);
-      if (teardown.method) {
-        ctx.report(rule, classHeaderSpan(cls), {
-          messageId: "noCollect",
-          data: { name: cls.name, method: teardown.method.name },
-          fix: appendCollectFix(ctx, teardown.method),
-        });
-      } else {
-        ctx.report(rule, classHeaderSpan(cls), {
-          messageId: "missing",
-          data: { name: cls.name, method: isTestCase ? "tearDown" : "teardown_method" },
-          fix: newTeardownFix(ctx, cls, isTestCase),
-        });
-      }
-    }
+    let conftestCollects: boolean | undefined;
+    return {
+      class_definition(cls) {
+        if (!inHygieneScope(ctx.shared, cls)) return;
+        conftestCollects ??= ctx.project.conftestsAbove(ctx.file.path).some((c) => collectsAfterEachTest(c.file.text, c.tree.rootNode, c.collection.model));
+        if (conftestCollects) return;
+        const teardown = findTeardown(ctx.shared, cls);
+        if (teardown.callsGcCollect) return;
+        const isTestCase = ctx.collection.isTestCaseSubclass(cls);
+        if (teardown.method) {
+          ctx.report({
+            range: classHeaderSpan(cls),
+            messageId: "noCollect",
+            data: { name: cls.name, method: teardown.method.name },
+            fix: appendCollectFix(ctx.shared, teardown.method),
+          });
+        } else {
+          ctx.report({
+            range: classHeaderSpan(cls),
+            messageId: "missing",
+            data: { name: cls.name, method: isTestCase ? "tearDown" : "teardown_method" },
+            fix: newTeardownFix(ctx.shared, cls, isTestCase),
+          });
+        }
+      },
+    };
   },
-};
+});
+
+const DOCSTRING = '"""Force GC to prevent mock accumulation in xdist workers"""';
 
 function newTeardownFix(ctx: FileContext, cls: ClassInfo, isTestCase: boolean): Fix | null {
   const { file } = ctx;
@@ -134,5 +139,3 @@ function appendCollectFix(ctx: FileContext, method: FunctionInfo): Fix | null {
     edits: [{ start: lineEnd, end: lineEnd, content: `${eol}${indent}gc.collect()` }],
   };
 }
-
-export default rule;

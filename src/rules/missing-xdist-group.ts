@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo } from "../engine/model.js";
 import type { Edit } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
@@ -18,7 +18,7 @@ export const xdistGroupName = declareOption({
     "Template of the group name MEM102's fix writes: `{stem}` is the file name without `.py`, a leading `test_` and a trailing `_test`; `{class}` is the class name. Empty names and names holding a quote, a backslash, a newline or `@` are rejected.",
 });
 
-const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
+export default createRule({
   meta: {
     code: "MEM102",
     name: "missing-xdist-group",
@@ -43,25 +43,28 @@ const rule: Rule<"missing" | "missingWithoutLoadgroup"> = {
     },
     options: [xdistGroupName, classHygieneScope],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.collection.isTestModule) return;
-    const dist = configuredDist(ctx);
+  create(ctx) {
+    if (!ctx.collection.isTestModule) return {};
+    const dist = configuredDist(ctx.shared);
     // A file's (loadfile) or a class's (loadscope) tests already share one worker.
-    if (dist === "loadfile" || dist === "loadscope") return;
+    if (dist === "loadfile" || dist === "loadscope") return {};
     // A project that lists its test dependencies beside the configuration, without pytest-xdist, has no workers to spread over.
-    if (dist === undefined && ctx.pytestConfig && declaresPytestWithoutXdist(ctx.pytestConfig.text)) return;
+    if (dist === undefined && ctx.pytestConfig && declaresPytestWithoutXdist(ctx.pytestConfig.text)) return {};
     const withoutLoadgroup = dist !== undefined && dist !== "loadgroup";
-    for (const cls of ctx.model.classes) {
-      if (!inHygieneScope(ctx, cls) || hasXdistGroup(ctx, cls)) continue;
-      const fix = groupFix(ctx, cls);
-      ctx.report(rule, classHeaderSpan(cls), {
-        messageId: withoutLoadgroup ? "missingWithoutLoadgroup" : "missing",
-        data: { name: cls.name, dist: dist ?? "" },
-        fix: fix && withoutLoadgroup ? { ...fix, applicability: "unsafe" as const } : fix,
-      });
-    }
+    return {
+      class_definition(cls) {
+        if (!inHygieneScope(ctx.shared, cls) || hasXdistGroup(ctx.shared, cls)) return;
+        const fix = groupFix(ctx.shared, cls, ctx.options.xdistGroupName);
+        ctx.report({
+          range: classHeaderSpan(cls),
+          messageId: withoutLoadgroup ? "missingWithoutLoadgroup" : "missing",
+          data: { name: cls.name, dist: dist ?? "" },
+          fix: fix && withoutLoadgroup ? { ...fix, applicability: "unsafe" as const } : fix,
+        });
+      },
+    };
   },
-};
+});
 
 /** `pytest` named as a dependency: a quoted requirement (`"pytest>=8"`, `'pytest'`) or a Poetry key (`pytest = "^8"`). */
 const PYTEST_DEPENDENCY = /["']pytest\s*(?:[<>=!~;[]|["'])|^[ \t]*pytest[ \t]*=[ \t]*["'{]/m;
@@ -83,8 +86,8 @@ function configuredDist(ctx: FileContext): string | undefined {
   return dist === "no" ? undefined : dist;
 }
 
-function groupFix(ctx: FileContext, cls: ClassInfo) {
-  const group = expandGroupName(ctx.options.xdistGroupName, ctx.file.path, cls.name);
+function groupFix(ctx: FileContext, cls: ClassInfo, template: string) {
+  const group = expandGroupName(template, ctx.file.path, cls.name);
   if (groupNameProblem(group) !== undefined) return null;
   // The decorator needs `pytest` bound at module level (an import inside a function does not count).
   const resolver = ctx.model.resolver;
@@ -100,5 +103,3 @@ function groupFix(ctx: FileContext, cls: ClassInfo) {
   if (pytestBinding === undefined) edits.unshift(addModuleImport(ctx.file, ctx.root, "import pytest"));
   return { applicability: "safe" as const, message: `Add @pytest.mark.xdist_group(name="${group}")`, edits };
 }
-
-export default rule;

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { argument, mockAnalysis, type Arg } from "./shared/mocks.js";
 import { declareOption } from "../engine/options.js";
 import * as z from "zod/mini";
@@ -14,28 +14,7 @@ export const acceptSpec = declareOption({
     "Whether `spec=` alone satisfies MEM201.",
 });
 
-/** Where `spec_set` sits among the positional parameters of each mock class. */
-const SPEC_SET_POSITION: Record<string, number> = {
-  Mock: 5,
-  MagicMock: 5,
-  AsyncMock: 5,
-  NonCallableMock: 3,
-  NonCallableMagicMock: 3,
-  create_autospec: 1,
-};
-
-/** A literal that leaves the option unset: `None`, `False`, `0`. */
-function isUnsetLiteral(node: SyntaxNode): boolean {
-  return node.type === "none" || node.type === "false" || (node.type === "integer" && Number(node.text) === 0);
-}
-
-function given(arg: Arg): "yes" | "no" | "unknown" {
-  if (arg === "unknown") return "unknown";
-  if (arg === "absent" || arg.type === "none") return "no";
-  return "yes";
-}
-
-const rule: Rule<"missing" | "spec" | "autospec"> = {
+export default createRule({
   meta: {
     code: "MEM201",
     name: "mock-without-spec-set",
@@ -59,39 +38,63 @@ const rule: Rule<"missing" | "spec" | "autospec"> = {
     },
     options: [acceptSpec],
   },
-  checkFile(ctx: FileContext) {
-    const analysis = mockAnalysis(ctx);
-    const text = ctx.file.text;
-    for (const { call, api, callee } of analysis.constructors) {
-      const name = `${callee ?? api}()`;
-      if (api === "create_autospec") {
-        // create_autospec always has a spec, which `accept-spec` accepts.
-        if (ctx.options.acceptSpec) continue;
-        const source = text.slice(call.startIndex, call.endIndex);
-        if (source.includes("spec_set") || source.includes("*") || source.split(",").length > 1) {
-          const specSet = argument(analysis.args(call), "spec_set", SPEC_SET_POSITION[api]);
-          if (specSet === "unknown" || (specSet !== "absent" && !isUnsetLiteral(specSet))) continue;
+  create(ctx) {
+    const { acceptSpec } = ctx.options;
+    return {
+      "module:exit"() {
+        const analysis = mockAnalysis(ctx.shared);
+        const text = ctx.file.text;
+        for (const { call, api, callee } of analysis.constructors) {
+          const name = `${callee ?? api}()`;
+          if (api === "create_autospec") {
+            // create_autospec always has a spec, which `accept-spec` accepts.
+            if (acceptSpec) continue;
+            const source = text.slice(call.startIndex, call.endIndex);
+            if (source.includes("spec_set") || source.includes("*") || source.split(",").length > 1) {
+              const specSet = argument(analysis.args(call), "spec_set", SPEC_SET_POSITION[api]);
+              if (specSet === "unknown" || (specSet !== "absent" && !isUnsetLiteral(specSet))) continue;
+            }
+            ctx.report({ node: call, messageId: "autospec", data: { name } });
+            continue;
+          }
+          // Most mocks are created with no arguments or a few keywords: the text alone shows no spec is there.
+          const source = text.slice(call.startIndex, call.endIndex);
+          if (!source.includes("spec") && !source.includes("*") && /\(\s*\)$/.test(source)) {
+            ctx.report({ node: call, messageId: "missing", data: { name } });
+            continue;
+          }
+          const args = analysis.args(call);
+          if (given(argument(args, "spec_set", SPEC_SET_POSITION[api])) !== "no") continue;
+          const spec = given(argument(args, "spec", 0));
+          if (spec === "unknown") continue;
+          if (spec === "yes") {
+            if (!acceptSpec) ctx.report({ node: call, messageId: "spec", data: { name } });
+            continue;
+          }
+          ctx.report({ node: call, messageId: "missing", data: { name } });
         }
-        ctx.report(rule, call, { messageId: "autospec", data: { name } });
-        continue;
-      }
-      // Most mocks are created with no arguments or a few keywords: the text alone shows no spec is there.
-      const source = text.slice(call.startIndex, call.endIndex);
-      if (!source.includes("spec") && !source.includes("*") && /\(\s*\)$/.test(source)) {
-        ctx.report(rule, call, { messageId: "missing", data: { name } });
-        continue;
-      }
-      const args = analysis.args(call);
-      if (given(argument(args, "spec_set", SPEC_SET_POSITION[api])) !== "no") continue;
-      const spec = given(argument(args, "spec", 0));
-      if (spec === "unknown") continue;
-      if (spec === "yes") {
-        if (!ctx.options.acceptSpec) ctx.report(rule, call, { messageId: "spec", data: { name } });
-        continue;
-      }
-      ctx.report(rule, call, { messageId: "missing", data: { name } });
-    }
+      },
+    };
   },
+});
+
+/** Where `spec_set` sits among the positional parameters of each mock class. */
+const SPEC_SET_POSITION: Record<string, number> = {
+  Mock: 5,
+  MagicMock: 5,
+  AsyncMock: 5,
+  NonCallableMock: 3,
+  NonCallableMagicMock: 3,
+  create_autospec: 1,
 };
 
-export default rule;
+/** A literal that leaves the option unset: `None`, `False`, `0`. */
+function isUnsetLiteral(node: SyntaxNode): boolean {
+  return node.type === "none" || node.type === "false" || (node.type === "integer" && Number(node.text) === 0);
+}
+
+function given(arg: Arg): "yes" | "no" | "unknown" {
+  if (arg === "unknown") return "unknown";
+  if (arg === "absent" || arg.type === "none") return "no";
+  return "yes";
+}

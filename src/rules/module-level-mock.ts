@@ -1,7 +1,7 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { mockAnalysis } from "./shared/mocks.js";
 
-const rule: Rule<"module"> = {
+export default createRule({
   meta: {
     code: "MEM204",
     name: "module-level-mock",
@@ -23,16 +23,17 @@ const rule: Rule<"module"> = {
     },
     options: [],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.isTestFile) return;
-    const analysis = mockAnalysis(ctx);
-    const calls = [...analysis.constructors, ...analysis.startedMocks()].filter((c) => analysis.atModuleScope(c));
-    calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
-    for (const { call, callee } of calls) {
-      const name = `${callee ?? "patch(...).start"}()`;
-      ctx.report(rule, call, { messageId: "module", data: { name } });
-    }
+  create(ctx) {
+    if (!ctx.isTestFile) return {};
+    return {
+      "module:exit"() {
+        const analysis = mockAnalysis(ctx.shared);
+        const calls = [...analysis.constructors, ...analysis.startedMocks()].filter((c) => analysis.atModuleScope(c));
+        calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
+        for (const { call, callee } of calls) {
+          ctx.report({ node: call, messageId: "module", data: { name: `${callee ?? "patch(...).start"}()` } });
+        }
+      },
+    };
   },
-};
-
-export default rule;
+});

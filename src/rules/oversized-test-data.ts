@@ -1,10 +1,8 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { enclosingFunctions, oversizedData, maxTestData } from "./shared/test-data.js";
 
-const MOCK_VALUE_NAMES = new Set(["return_value", "side_effect"]);
-
-const rule: Rule<"test" | "fixture" | "mock" | "module"> = {
+export default createRule({
   meta: {
     code: "MEM302",
     name: "oversized-test-data",
@@ -28,30 +26,36 @@ const rule: Rule<"test" | "fixture" | "mock" | "module"> = {
     },
     options: [maxTestData],
   },
-  checkFile(ctx: FileContext) {
+  create(ctx) {
     const max = ctx.options.maxTestData;
-    for (const site of oversizedData(ctx)) {
-      const { functions, innermost } = enclosingFunctions(ctx, site.node);
-      let decided = false;
-      for (const fn of functions) {
-        if (fn.fixture) {
-          decided = true;
-          if (fn.fixture.scope === "function") ctx.report(rule, site.node, { messageId: "fixture", data: { name: fn.fixture.name, size: site.size, max } });
-          break;
+    return {
+      "module:exit"() {
+        for (const site of oversizedData(ctx.shared)) {
+          const { functions, innermost } = enclosingFunctions(ctx.shared, site.node);
+          let decided = false;
+          for (const fn of functions) {
+            if (fn.fixture) {
+              decided = true;
+              if (fn.fixture.scope === "function") ctx.report({ node: site.node, messageId: "fixture", data: { name: fn.fixture.name, size: site.size, max } });
+              break;
+            }
+            if (ctx.collection.isTestFunction(fn)) {
+              decided = true;
+              ctx.report({ node: site.node, messageId: "test", data: { name: fn.name, size: site.size, max } });
+              break;
+            }
+          }
+          if (decided || !ctx.isTestFile) continue;
+          const attribute = mockValueAttribute(site.node);
+          if (attribute !== undefined) ctx.report({ node: site.node, messageId: "mock", data: { attribute, size: site.size, max } });
+          else if (innermost === undefined) ctx.report({ node: site.node, messageId: "module", data: { size: site.size, max } });
         }
-        if (ctx.collection.isTestFunction(fn)) {
-          decided = true;
-          ctx.report(rule, site.node, { messageId: "test", data: { name: fn.name, size: site.size, max } });
-          break;
-        }
-      }
-      if (decided || !ctx.isTestFile) continue;
-      const attribute = mockValueAttribute(site.node);
-      if (attribute !== undefined) ctx.report(rule, site.node, { messageId: "mock", data: { attribute, size: site.size, max } });
-      else if (innermost === undefined) ctx.report(rule, site.node, { messageId: "module", data: { size: site.size, max } });
-    }
+      },
+    };
   },
-};
+});
+
+const MOCK_VALUE_NAMES = new Set(["return_value", "side_effect"]);
 
 /** `return_value`/`side_effect` when the node is (part of) the value given to one: keyword or attribute assignment. */
 function mockValueAttribute(node: SyntaxNode): string | undefined {
@@ -72,5 +76,3 @@ function mockValueAttribute(node: SyntaxNode): string | undefined {
   }
   return undefined;
 }
-
-export default rule;

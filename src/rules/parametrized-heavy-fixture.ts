@@ -1,8 +1,8 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { fileFixtures } from "./shared/fixtures.js";
 import { heavyWork, maxTestData, heavyConstructors } from "./shared/test-data.js";
 
-const rule: Rule<"data" | "constructor"> = {
+export default createRule({
   meta: {
     code: "MEM304",
     name: "parametrized-heavy-fixture",
@@ -26,15 +26,17 @@ const rule: Rule<"data" | "constructor"> = {
     },
     options: [maxTestData, heavyConstructors],
   },
-  checkFile(ctx: FileContext) {
-    for (const fixture of fileFixtures(ctx).all) {
-      if (!fixture.hasParams) continue;
-      const heavy = heavyWork(ctx, fixture.fn);
-      if (!heavy) continue;
-      if (heavy.kind === "data") ctx.report(rule, fixture.fn.nameNode, { messageId: "data", data: { name: fixture.name, size: heavy.size } });
-      else if (heavy.kind === "constructor") ctx.report(rule, fixture.fn.nameNode, { messageId: "constructor", data: { name: fixture.name, constructor: heavy.name } });
-    }
+  create(ctx) {
+    const fixtureOf = new Map(fileFixtures(ctx.shared).all.map((f) => [f.fn, f]));
+    return {
+      function_definition(fn) {
+        const fixture = fixtureOf.get(fn);
+        if (!fixture?.hasParams) return;
+        const heavy = heavyWork(ctx.shared, fn);
+        if (!heavy) return;
+        if (heavy.kind === "data") ctx.report({ node: fn.nameNode, messageId: "data", data: { name: fixture.name, size: heavy.size } });
+        else if (heavy.kind === "constructor") ctx.report({ node: fn.nameNode, messageId: "constructor", data: { name: fixture.name, constructor: heavy.name } });
+      },
+    };
   },
-};
-
-export default rule;
+});

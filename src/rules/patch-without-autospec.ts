@@ -1,6 +1,40 @@
 import type { SyntaxNode } from "../engine/parser.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { isMockCreatingPatch, mockAnalysis, patchArgument, type MockAnalysis, type MockCall } from "./shared/mocks.js";
+
+export default createRule({
+  meta: {
+    code: "MEM202",
+    name: "patch-without-autospec",
+    severity: "info",
+    fix: "none",
+    enabledByDefault: false,
+    summary: "A `patch` replaces its target with an unspecced MagicMock.",
+    messages: {
+      plain: "`{name}(...)` replaces the target with a MagicMock that accepts any attribute and any call; pass `autospec=True` (or `spec_set=`, `new=`, `new_callable=`)",
+    },
+    docs: {
+      whatItDoes:
+        "Checks for `patch`, `patch.object`, `patch.multiple` (for its attributes given `DEFAULT`) and pytest-mock's `mocker.patch*`, used as a decorator, a context manager, with `.start()` or through `mocker`, that replace the target with a plain MagicMock: without `autospec=True`, `spec_set=`, `new=` or `new_callable=`. `patch.dict` creates no mock and is never flagged. A call whose arguments are passed through `*args` or `**kwargs` is not flagged either.\n\nThis rule is informational and off by default: enable it with `--extend-select MEM202`.",
+      whyIsThisBad:
+        "The MagicMock that `patch` creates has no spec: every attribute read on it creates and keeps a child mock, and it accepts calls the real object would reject, so tests pass against an API that no longer exists. `autospec=True` gives the mock the target's attributes and signatures, and nothing more.",
+      example: 'from unittest.mock import patch\n\n\n@patch("myapp.billing.gateway")\ndef test_charge(gateway):\n    charge(100)\n    gateway.charge.assert_called_once_with(100)\n',
+      useInstead: 'from unittest.mock import patch\n\n\n@patch("myapp.billing.gateway", autospec=True)\ndef test_charge(gateway):\n    charge(100)\n    gateway.charge.assert_called_once_with(100)\n',
+    },
+    options: [],
+  },
+  create(ctx) {
+    return {
+      "module:exit"() {
+        const analysis = mockAnalysis(ctx.shared);
+        for (const patch of analysis.patches) {
+          if (!isMockCreatingPatch(patch.api) || createsPlainMock(analysis, patch) !== true) continue;
+          ctx.report({ node: patch.call, messageId: "plain", data: { name: patch.callee ?? patch.api } });
+        }
+      },
+    };
+  },
+});
 
 /** `autospec=False` / `autospec=None` (or `spec_set=None`) leave the option unset. */
 function isUnset(node: SyntaxNode): boolean {
@@ -27,35 +61,3 @@ function createsPlainMock(analysis: MockAnalysis, { call, api }: MockCall): bool
   if (newArg === "unknown") return undefined;
   return newArg === "absent" || analysis.isDefault(newArg);
 }
-
-const rule: Rule<"plain"> = {
-  meta: {
-    code: "MEM202",
-    name: "patch-without-autospec",
-    severity: "info",
-    fix: "none",
-    enabledByDefault: false,
-    summary: "A `patch` replaces its target with an unspecced MagicMock.",
-    messages: {
-      plain: "`{name}(...)` replaces the target with a MagicMock that accepts any attribute and any call; pass `autospec=True` (or `spec_set=`, `new=`, `new_callable=`)",
-    },
-    docs: {
-      whatItDoes:
-        "Checks for `patch`, `patch.object`, `patch.multiple` (for its attributes given `DEFAULT`) and pytest-mock's `mocker.patch*`, used as a decorator, a context manager, with `.start()` or through `mocker`, that replace the target with a plain MagicMock: without `autospec=True`, `spec_set=`, `new=` or `new_callable=`. `patch.dict` creates no mock and is never flagged. A call whose arguments are passed through `*args` or `**kwargs` is not flagged either.\n\nThis rule is informational and off by default: enable it with `--extend-select MEM202`.",
-      whyIsThisBad:
-        "The MagicMock that `patch` creates has no spec: every attribute read on it creates and keeps a child mock, and it accepts calls the real object would reject, so tests pass against an API that no longer exists. `autospec=True` gives the mock the target's attributes and signatures, and nothing more.",
-      example: 'from unittest.mock import patch\n\n\n@patch("myapp.billing.gateway")\ndef test_charge(gateway):\n    charge(100)\n    gateway.charge.assert_called_once_with(100)\n',
-      useInstead: 'from unittest.mock import patch\n\n\n@patch("myapp.billing.gateway", autospec=True)\ndef test_charge(gateway):\n    charge(100)\n    gateway.charge.assert_called_once_with(100)\n',
-    },
-    options: [],
-  },
-  checkFile(ctx: FileContext) {
-    const analysis = mockAnalysis(ctx);
-    for (const patch of analysis.patches) {
-      if (!isMockCreatingPatch(patch.api) || createsPlainMock(analysis, patch) !== true) continue;
-      ctx.report(rule, patch.call, { messageId: "plain", data: { name: patch.callee ?? patch.api } });
-    }
-  },
-};
-
-export default rule;

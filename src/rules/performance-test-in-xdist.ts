@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import path from "node:path";
@@ -6,11 +6,7 @@ import { allSources, classMarkSources, functionMarkSources, marksIn } from "./sh
 import { addoptsOf, startsWorkers } from "./shared/pytest-options.js";
 import { excludesMark, keptOut, selectsMarks } from "./shared/deselection.js";
 
-const WORKER_ENV = "PYTEST_XDIST_WORKER";
-/** Names of conditions that tell an xdist worker apart (`IN_XDIST`, `is_xdist_worker()`, `running_in_worker`). */
-const WORKER_HINT = /xdist|worker/i;
-
-const rule: Rule<"unguarded"> = {
+export default createRule({
   meta: {
     code: "MEM405",
     name: "performance-test-in-xdist",
@@ -31,38 +27,46 @@ const rule: Rule<"unguarded"> = {
     },
     options: [],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.collection.isTestModule || !ctx.pytestConfig) return;
+  create(ctx) {
+    if (!ctx.collection.isTestModule || !ctx.pytestConfig) return {};
     const addopts = addoptsOf(ctx.pytestConfig);
-    if (!addopts || !startsWorkers(addopts.xdist)) return;
+    if (!addopts || !startsWorkers(addopts.xdist)) return {};
     const { deselection } = addopts;
-    if (deselection.markExpression !== undefined && excludesMark(deselection.markExpression, "performance")) return;
+    const expression = deselection.markExpression;
+    if (expression !== undefined && excludesMark(expression, "performance")) return {};
     const rootDir = path.dirname(path.resolve(ctx.pytestConfig.path));
     const fileId = path.relative(rootDir, path.resolve(ctx.file.path)).split(path.sep).join("/");
-    const expression = deselection.markExpression;
+    if (keptOut(deselection, rootDir, ctx.file.path, fileId)) return {};
     const deselected = (nodeId: string, marks: SyntaxNode[]) =>
       keptOut(deselection, rootDir, ctx.file.path, nodeId) ||
       (expression !== undefined && selectsMarks(expression, new Set(marksIn(ctx.tree, ctx.model, marks).map((m) => m.name))) === false);
-    if (keptOut(deselection, rootDir, ctx.file.path, fileId)) return;
     const config = path.basename(ctx.pytestConfig.path);
     const modulemark = ctx.model.moduleAssignments.get("pytestmark");
-    const markedModule = modulemark !== undefined && isPerformance(ctx, [modulemark]);
-    for (const cls of ctx.collection.testClasses()) {
-      const sources = classMarkSources(ctx, cls);
-      const ownMark = isPerformance(ctx, sources.own) || (markedModule && !cls.parentClass);
-      if (!ownMark) continue;
-      if (guarded(ctx, allSources(sources)) || everyTestGuarded(ctx, cls) || deselected(`${fileId}::${classPath(cls)}`, allSources(sources))) continue;
-      ctx.report(rule, { start: cls.node.startIndex, end: cls.nameNode.endIndex }, { messageId: "unguarded", data: { kind: "Class", name: cls.name, config } });
-    }
-    for (const fn of ctx.collection.testFunctions()) {
-      const sources = functionMarkSources(ctx, fn);
-      const ownMark = isPerformance(ctx, sources.own) || (markedModule && !fn.cls);
-      if (!ownMark || guarded(ctx, allSources(sources)) || bodyGuard(fn)) continue;
-      if (deselected(`${fileId}::${fn.cls ? `${classPath(fn.cls)}::` : ""}${fn.name}`, allSources(sources))) continue;
-      ctx.report(rule, { start: fn.node.startIndex, end: fn.nameNode.endIndex }, { messageId: "unguarded", data: { kind: "Test", name: fn.name, config } });
-    }
+    const markedModule = modulemark !== undefined && isPerformance(ctx.shared, [modulemark]);
+    return {
+      class_definition(cls) {
+        if (!ctx.collection.isTestClass(cls)) return;
+        const sources = classMarkSources(ctx.shared, cls);
+        const ownMark = isPerformance(ctx.shared, sources.own) || (markedModule && !cls.parentClass);
+        if (!ownMark) return;
+        if (guarded(ctx.shared, allSources(sources)) || everyTestGuarded(ctx.shared, cls) || deselected(`${fileId}::${classPath(cls)}`, allSources(sources))) return;
+        ctx.report({ range: { start: cls.node.startIndex, end: cls.nameNode.endIndex }, messageId: "unguarded", data: { kind: "Class", name: cls.name, config } });
+      },
+      function_definition(fn) {
+        if (!ctx.collection.isTestFunction(fn)) return;
+        const sources = functionMarkSources(ctx.shared, fn);
+        const ownMark = isPerformance(ctx.shared, sources.own) || (markedModule && !fn.cls);
+        if (!ownMark || guarded(ctx.shared, allSources(sources)) || bodyGuard(fn)) return;
+        if (deselected(`${fileId}::${fn.cls ? `${classPath(fn.cls)}::` : ""}${fn.name}`, allSources(sources))) return;
+        ctx.report({ range: { start: fn.node.startIndex, end: fn.nameNode.endIndex }, messageId: "unguarded", data: { kind: "Test", name: fn.name, config } });
+      },
+    };
   },
-};
+});
+
+const WORKER_ENV = "PYTEST_XDIST_WORKER";
+/** Names of conditions that tell an xdist worker apart (`IN_XDIST`, `is_xdist_worker()`, `running_in_worker`). */
+const WORKER_HINT = /xdist|worker/i;
 
 /** `Outer::Inner`: the class's part of a pytest node id. */
 function classPath(cls: ClassInfo): string {
@@ -109,5 +113,3 @@ function everyTestGuarded(ctx: FileContext, cls: ClassInfo): boolean {
   const tests = ctx.collection.testFunctions().filter((f) => f.cls === cls);
   return tests.length > 0 && tests.every((f) => guarded(ctx, f.decorators) || bodyGuard(f));
 }
-
-export default rule;

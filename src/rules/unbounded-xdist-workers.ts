@@ -1,4 +1,4 @@
-import type { FileContext, Rule, SuiteContext } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { addoptsOf } from "./shared/pytest-options.js";
 import { configGroups, recordPytestFacts, reportConfigLine } from "./shared/pytest-suite.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
@@ -13,7 +13,7 @@ export const maxWorkers = declareOption({
     "The most xdist workers `addopts` may start.",
 });
 
-const rule: Rule<"unbounded" | "tooMany" | "capTooHigh"> = {
+export default createRule({
   meta: {
     code: "MEM501",
     name: "unbounded-xdist-workers",
@@ -36,33 +36,39 @@ const rule: Rule<"unbounded" | "tooMany" | "capTooHigh"> = {
     },
     options: [maxWorkers],
   },
-  checkFile(ctx: FileContext) {
-    recordPytestFacts(ctx);
+  create(ctx) {
+    return {
+      module() {
+        recordPytestFacts(ctx.shared);
+      },
+    };
   },
-  checkSuite(ctx: SuiteContext) {
-    const max = ctx.options.maxWorkers;
-    for (const group of configGroups(ctx)) {
-      const addopts = addoptsOf(group.config);
-      if (!addopts) continue;
-      const x = addopts.xdist;
-      const n = x.numprocesses;
-      if (x.xdistDisabled || n === undefined || n === "invalid") continue;
-      const cap = x.maxprocesses !== undefined && x.maxprocesses !== 0 ? x.maxprocesses : undefined;
-      const line = addopts.option.line;
-      if (n === "auto" || n === "logical") {
-        if (x.pdb) continue; // pytest-xdist turns `-n auto` off under --pdb
-        if (cap !== undefined) {
-          if (cap > max) reportConfigLine(ctx, rule, group, line, { messageId: "capTooHigh", data: { value: n, count: cap, max } });
-          continue;
+  createSuite(ctx) {
+    return {
+      "suite:exit"() {
+        const max = ctx.options.maxWorkers;
+        for (const group of configGroups(ctx.shared)) {
+          const addopts = addoptsOf(group.config);
+          if (!addopts) continue;
+          const x = addopts.xdist;
+          const n = x.numprocesses;
+          if (x.xdistDisabled || n === undefined || n === "invalid") continue;
+          const cap = x.maxprocesses !== undefined && x.maxprocesses !== 0 ? x.maxprocesses : undefined;
+          const line = addopts.option.line;
+          if (n === "auto" || n === "logical") {
+            if (x.pdb) continue; // pytest-xdist turns `-n auto` off under --pdb
+            if (cap !== undefined) {
+              if (cap > max) reportConfigLine(ctx, group, line, { messageId: "capTooHigh", data: { value: n, count: cap, max } });
+              continue;
+            }
+            if (group.files.some((f) => f.isConftest && f.facts.autoNumWorkersHook)) continue;
+            reportConfigLine(ctx, group, line, { messageId: "unbounded", data: { value: n } });
+            continue;
+          }
+          const count = cap !== undefined ? Math.min(n, cap) : n;
+          if (count > max) reportConfigLine(ctx, group, line, { messageId: "tooMany", data: { count, max } });
         }
-        if (group.files.some((f) => f.isConftest && f.facts.autoNumWorkersHook)) continue;
-        reportConfigLine(ctx, rule, group, line, { messageId: "unbounded", data: { value: n } });
-        continue;
-      }
-      const count = cap !== undefined ? Math.min(n, cap) : n;
-      if (count > max) reportConfigLine(ctx, rule, group, line, { messageId: "tooMany", data: { count, max } });
-    }
+      },
+    };
   },
-};
-
-export default rule;
+});

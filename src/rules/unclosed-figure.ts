@@ -1,24 +1,10 @@
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import { compileQuery } from "../engine/parser.js";
 import { closesAllFigures, conftestFacts, figureCalls, hasBaseFromElsewhere, resolveName } from "./shared/pytest-suite.js";
 
-const assignmentQuery = compileQuery("(assignment left: (identifier) @name right: (_) @value)");
-
-/** xunit-style setup and teardown: one that closes every figure keeps the tests it runs around clean. */
-const MODULE_XUNIT = new Set(["setup_function", "teardown_function", "setup_module", "teardown_module", "setUpModule", "tearDownModule"]);
-const CLASS_XUNIT = new Set(["setup_method", "teardown_method", "setUp", "tearDown", "setup_class", "teardown_class", "setUpClass", "tearDownClass", "setup", "teardown"]);
-
-/** Decorators that run the test inside a block closing every figure (matplotlib's testing decorators, pytest-mpl). */
-const CLOSING_DECORATORS = new Set([
-  "matplotlib.testing.decorators.image_comparison",
-  "matplotlib.testing.decorators.check_figures_equal",
-  "matplotlib.testing.decorators.cleanup",
-  "pytest.mark.mpl_image_compare",
-]);
-
-const rule: Rule<"unclosed"> = {
+export default createRule({
   meta: {
     code: "MEM403",
     name: "unclosed-figure",
@@ -37,23 +23,41 @@ const rule: Rule<"unclosed"> = {
     },
     options: [],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.isTestFile) return;
-    const calls = figureCalls(ctx.tree, ctx.model);
-    if (calls.creates.length === 0) return;
-    if (conftestFacts(ctx).some((c) => c.facts.closesAllFigures)) return;
-    const reported = new Set<FunctionInfo>();
-    for (const create of calls.creates) {
-      const owner = ownerTestOrFixture(ctx, create);
-      if (!owner || reported.has(owner) || inDeadBranch(ctx, create, owner)) continue;
-      if (calls.closes.some((c) => inside(c.node, owner.node))) continue;
-      if (closedAround(ctx, owner) || closedByHelper(ctx, owner, calls)) continue;
-      reported.add(owner);
-      const call = create.childForFieldName("function")?.text ?? "plt.figure";
-      ctx.report(rule, create, { messageId: "unclosed", data: { kind: owner.fixture ? "Fixture" : "Test", name: owner.fixture?.name ?? owner.name, call: `${call}()` } });
-    }
+  create(ctx) {
+    if (!ctx.isTestFile) return {};
+    return {
+      "module:exit"() {
+        const calls = figureCalls(ctx.tree, ctx.model);
+        if (calls.creates.length === 0) return;
+        if (conftestFacts(ctx.shared).some((c) => c.facts.closesAllFigures)) return;
+        const reported = new Set<FunctionInfo>();
+        for (const create of calls.creates) {
+          const owner = ownerTestOrFixture(ctx.shared, create);
+          if (!owner || reported.has(owner) || inDeadBranch(ctx.shared, create, owner)) continue;
+          if (calls.closes.some((c) => inside(c.node, owner.node))) continue;
+          if (closedAround(ctx.shared, owner) || closedByHelper(ctx.shared, owner, calls)) continue;
+          reported.add(owner);
+          const call = create.childForFieldName("function")?.text ?? "plt.figure";
+          ctx.report({ node: create, messageId: "unclosed", data: { kind: owner.fixture ? "Fixture" : "Test", name: owner.fixture?.name ?? owner.name, call: `${call}()` } });
+        }
+      },
+    };
   },
-};
+});
+
+const assignmentQuery = compileQuery("(assignment left: (identifier) @name right: (_) @value)");
+
+/** xunit-style setup and teardown: one that closes every figure keeps the tests it runs around clean. */
+const MODULE_XUNIT = new Set(["setup_function", "teardown_function", "setup_module", "teardown_module", "setUpModule", "tearDownModule"]);
+const CLASS_XUNIT = new Set(["setup_method", "teardown_method", "setUp", "tearDown", "setup_class", "teardown_class", "setUpClass", "tearDownClass", "setup", "teardown"]);
+
+/** Decorators that run the test inside a block closing every figure (matplotlib's testing decorators, pytest-mpl). */
+const CLOSING_DECORATORS = new Set([
+  "matplotlib.testing.decorators.image_comparison",
+  "matplotlib.testing.decorators.check_figures_equal",
+  "matplotlib.testing.decorators.cleanup",
+  "pytest.mark.mpl_image_compare",
+]);
 
 function inside(node: SyntaxNode, outer: SyntaxNode): boolean {
   return node.startIndex >= outer.startIndex && node.endIndex <= outer.endIndex;
@@ -196,5 +200,3 @@ function closedAround(ctx: FileContext, fn: FunctionInfo): boolean {
   }
   return false;
 }
-
-export default rule;

@@ -1,5 +1,5 @@
 import { constantsOf } from "../engine/constants.js";
-import type { FileContext, Rule } from "../engine/rule.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import type { FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { dottedText } from "../engine/resolver.js";
@@ -8,7 +8,7 @@ import { usefixturesNames } from "./shared/fixtures.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { allSources, conftestFacts, functionMarkSources, hasBaseFromElsewhere, marksIn } from "./shared/pytest-suite.js";
 
-const rule: Rule<"unmarked"> = {
+export default createRule({
   meta: {
     code: "MEM404",
     name: "unmarked-performance-test",
@@ -32,23 +32,24 @@ const rule: Rule<"unmarked"> = {
     },
     options: [],
   },
-  checkFile(ctx: FileContext) {
-    if (!ctx.collection.isTestModule) return;
+  create(ctx) {
+    if (!ctx.collection.isTestModule) return {};
     const text = ctx.file.text;
-    if (!text.includes("benchmark") && !text.includes("time")) return;
-    const tests = ctx.collection.testFunctions();
-    if (tests.length === 0) return;
-    const clockNames = clockNamesPattern(ctx);
+    if (!text.includes("benchmark") && !text.includes("time")) return {};
+    const clockNames = clockNamesPattern(ctx.shared);
     let conftestAddsMark: boolean | undefined;
-    for (const fn of tests) {
-      const why = timingEvidence(ctx, fn, clockNames);
-      if (why === undefined || hasPerformanceMark(ctx, fn) || mayInheritMarks(ctx, fn)) continue;
-      conftestAddsMark ??= conftestFacts(ctx).some((c) => c.facts.addedMarks.has("performance"));
-      if (conftestAddsMark) return;
-      ctx.report(rule, { start: fn.node.startIndex, end: fn.nameNode.endIndex }, { messageId: "unmarked", data: { name: fn.name, why }, fix: markFix(ctx, fn) });
-    }
+    return {
+      function_definition(fn) {
+        if (conftestAddsMark === true || !ctx.collection.isTestFunction(fn)) return;
+        const why = timingEvidence(ctx.shared, fn, clockNames);
+        if (why === undefined || hasPerformanceMark(ctx.shared, fn) || mayInheritMarks(ctx.shared, fn)) return;
+        conftestAddsMark ??= conftestFacts(ctx.shared).some((c) => c.facts.addedMarks.has("performance"));
+        if (conftestAddsMark) return;
+        ctx.report({ range: { start: fn.node.startIndex, end: fn.nameNode.endIndex }, messageId: "unmarked", data: { name: fn.name, why }, fix: markFix(ctx.shared, fn) });
+      },
+    };
   },
-};
+});
 
 /** Clocks whose readings, subtracted, time the code between them. */
 const TIMERS = new Set([
@@ -225,5 +226,3 @@ function markFix(ctx: FileContext, fn: FunctionInfo): Fix | null {
   if (!boundAtModule) edits.unshift(addModuleImport(ctx.file, ctx.root, "import pytest"));
   return { applicability: "unsafe", message: "Add @pytest.mark.performance", edits };
 }
-
-export default rule;

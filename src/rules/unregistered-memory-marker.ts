@@ -1,9 +1,9 @@
-import type { FileContext, Rule, SuiteContext } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { optionLines } from "../config/pytest-config.js";
 import { configGroups, isBuiltinMark, markerName, recordPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
 import { memoryMarker } from "./large-array-unmarked.js";
 
-const rule: Rule<"unregistered"> = {
+export default createRule({
   meta: {
     code: "MEM503",
     name: "unregistered-memory-marker",
@@ -24,25 +24,31 @@ const rule: Rule<"unregistered"> = {
     },
     options: [memoryMarker],
   },
-  checkFile(ctx: FileContext) {
-    recordPytestFacts(ctx);
+  create(ctx) {
+    return {
+      module() {
+        recordPytestFacts(ctx.shared);
+      },
+    };
   },
-  checkSuite(ctx: SuiteContext) {
-    const marks = [...new Set([ctx.options.memoryMarker, "performance"])].filter((m) => !isBuiltinMark(m) && m !== "xdist_group");
-    for (const group of configGroups(ctx)) {
-      if (group.files.some((f) => f.facts.unreadableRegistration)) continue;
-      const markersOption = group.config.options.get("markers");
-      const registered = new Set((optionLines(markersOption) ?? []).map(markerName));
-      for (const f of group.files) for (const name of f.facts.registeredMarkers) registered.add(name);
-      const line = markersOption?.line ?? group.config.headerLine;
-      for (const mark of marks) {
-        if (registered.has(mark)) continue;
-        const user = group.files.find((f) => f.facts.marks.has(mark));
-        if (!user) continue;
-        reportConfigLine(ctx, rule, group, line, { messageId: "unregistered", data: { mark, file: relativeToConfig(group.config, user.path), config: relativeToConfig(group.config, group.config.path) } });
-      }
-    }
+  createSuite(ctx) {
+    return {
+      "suite:exit"() {
+        const marks = [...new Set([ctx.options.memoryMarker, "performance"])].filter((m) => !isBuiltinMark(m) && m !== "xdist_group");
+        for (const group of configGroups(ctx.shared)) {
+          if (group.files.some((f) => f.facts.unreadableRegistration)) continue;
+          const markersOption = group.config.options.get("markers");
+          const registered = new Set((optionLines(markersOption) ?? []).map(markerName));
+          for (const f of group.files) for (const name of f.facts.registeredMarkers) registered.add(name);
+          const line = markersOption?.line ?? group.config.headerLine;
+          for (const mark of marks) {
+            if (registered.has(mark)) continue;
+            const user = group.files.find((f) => f.facts.marks.has(mark));
+            if (!user) continue;
+            reportConfigLine(ctx, group, line, { messageId: "unregistered", data: { mark, file: relativeToConfig(group.config, user.path), config: relativeToConfig(group.config, group.config.path) } });
+          }
+        }
+      },
+    };
   },
-};
-
-export default rule;
+});

@@ -1,8 +1,8 @@
-import type { FileContext, Rule, SuiteContext } from "../engine/rule.js";
+import { createRule } from "../engine/rule.js";
 import { addoptsOf, effectiveDist, startsWorkers } from "./shared/pytest-options.js";
 import { configGroups, recordPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
 
-const rule: Rule<"wrongDist" | "noDist"> = {
+export default createRule({
   meta: {
     code: "MEM502",
     name: "xdist-group-without-loadgroup",
@@ -24,22 +24,28 @@ const rule: Rule<"wrongDist" | "noDist"> = {
     },
     options: [],
   },
-  checkFile(ctx: FileContext) {
-    recordPytestFacts(ctx);
+  create(ctx) {
+    return {
+      module() {
+        recordPytestFacts(ctx.shared);
+      },
+    };
   },
-  checkSuite(ctx: SuiteContext) {
-    for (const group of configGroups(ctx)) {
-      const addopts = addoptsOf(group.config);
-      if (!addopts || !startsWorkers(addopts.xdist)) continue;
-      const dist = effectiveDist(addopts.xdist);
-      if (dist === "loadgroup") continue;
-      const user = group.files.find((f) => f.facts.marks.has("xdist_group"));
-      if (!user) continue;
-      const file = relativeToConfig(group.config, user.path);
-      const explicit = addopts.xdist.dist !== undefined || addopts.xdist.distload;
-      reportConfigLine(ctx, rule, group, addopts.option.line, explicit ? { messageId: "wrongDist", data: { file, dist } } : { messageId: "noDist", data: { file } });
-    }
+  createSuite(ctx) {
+    return {
+      "suite:exit"() {
+        for (const group of configGroups(ctx.shared)) {
+          const addopts = addoptsOf(group.config);
+          if (!addopts || !startsWorkers(addopts.xdist)) continue;
+          const dist = effectiveDist(addopts.xdist);
+          if (dist === "loadgroup") continue;
+          const user = group.files.find((f) => f.facts.marks.has("xdist_group"));
+          if (!user) continue;
+          const file = relativeToConfig(group.config, user.path);
+          const explicit = addopts.xdist.dist !== undefined || addopts.xdist.distload;
+          reportConfigLine(ctx, group, addopts.option.line, explicit ? { messageId: "wrongDist", data: { file, dist } } : { messageId: "noDist", data: { file } });
+        }
+      },
+    };
   },
-};
-
-export default rule;
+});

@@ -4,12 +4,11 @@ import { isPytestConfigFileName, type PytestConfig } from "../config/pytest-conf
 import { analyzeText, type AnalyzedFile } from "../engine/analyze.js";
 import { collectionRules } from "../engine/collection.js";
 import { SuiteFacts } from "../engine/facts.js";
-import { lintAnalyzed, lintText } from "../engine/lint.js";
+import { lintAnalyzed, lintText, runSuiteRules } from "../engine/lint.js";
 import { SuiteContext } from "../engine/rule.js";
 import { suppressionsFor } from "../engine/suppress.js";
 import type { Finding } from "../engine/types.js";
 import { runFixLoop } from "../fix/apply.js";
-import { RULES } from "../rules/index.js";
 import { resolveRunSettings, type RunSettings } from "../settings.js";
 import { OverlayProject, type Overlay } from "./overlay-project.js";
 
@@ -89,14 +88,7 @@ export class DocumentLinter {
     }
     if (!config || config.path !== filePath) return { kind: "config", findings: [], problems };
     const suite = new SuiteContext(this.project, settings.lint.options, new SuiteFacts(), [], [filePath]);
-    for (const rule of RULES) {
-      if (!rule.checkSuite || !settings.lint.enabled.has(rule.meta.code)) continue;
-      try {
-        rule.checkSuite(suite);
-      } catch (e) {
-        problems.push(`${filePath}: internal error in ${rule.meta.code}: ${(e as Error).message}`);
-      }
-    }
+    for (const crash of runSuiteRules(suite, settings.lint.enabled)) problems.push(`${filePath}: ${crash.message}`);
     const ignored = settings.pathRules.ignoredCodes(filePath);
     const findings = suite.findings.filter((f) => f.file.path === filePath && !ignored.has(f.code) && !suppressionsFor(f.file).isSuppressed(f));
     return { kind: "config", findings, problems };

@@ -2,7 +2,7 @@ import path from "node:path";
 import { analyzeText, FileError, readSource } from "../engine/analyze.js";
 import { collectionRules } from "../engine/collection.js";
 import { SuiteFacts } from "../engine/facts.js";
-import { lintAnalyzed, type LintSettings } from "../engine/lint.js";
+import { lintAnalyzed, runSuiteRules, type LintSettings } from "../engine/lint.js";
 import { freeTreesAfter, loadParser } from "../engine/parser.js";
 import { toRecord, type FindingRecord } from "../engine/record.js";
 import type { FunctionInfo, ModuleModel } from "../engine/model.js";
@@ -16,7 +16,6 @@ import { PytestConfigError, type PytestConfig } from "../config/pytest-config.js
 import { discover } from "../discover.js";
 import { chooseParser } from "../jobs.js";
 import { displayPath } from "../report/paths.js";
-import { RULES } from "../rules/index.js";
 import { fileFixtures, fixtureResolver, requestedNames, testClosure, usefixturesNames, type Fixture } from "../rules/shared/fixtures.js";
 import { findTeardown, hasXdistGroup, isMockUsing } from "../rules/shared/hygiene.js";
 import { enclosingFunctions } from "../rules/shared/test-data.js";
@@ -186,14 +185,7 @@ export async function collectSuite(opts: CollectOptions): Promise<CollectedSuite
   }
 
   const suite = new SuiteContext(project, settings.options, facts, collected.files, []);
-  for (const rule of RULES) {
-    if (!rule.checkSuite || !settings.enabled.has(rule.meta.code)) continue;
-    try {
-      rule.checkSuite(suite);
-    } catch (e) {
-      error(`internal error in ${rule.meta.code}: ${(e as Error).message}`);
-    }
-  }
+  for (const crash of runSuiteRules(suite, settings.enabled)) error(crash.message);
   for (const f of suite.findings) if (!pathRules.ignoredCodes(f.file.path).has(f.code) && !suppressionsFor(f.file).isSuppressed(f)) collected.findings.push(toRecord(f));
   collected.suite = suite;
   return collected;

@@ -5,7 +5,7 @@ import type { FilePytestFacts } from "../../engine/facts.js";
 import { LineIndex } from "../../engine/lines.js";
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
 import { compileQuery, type SyntaxNode, type Tree } from "../../engine/parser.js";
-import type { FileContext, ReportOptions, Rule, SuiteContext } from "../../engine/rule.js";
+import type { FileContext, ReportOptions, SuiteContext, SuiteRuleContext } from "../../engine/rule.js";
 import { callArguments, stringValue } from "../../engine/syntax.js";
 import type { TextFile } from "../../engine/types.js";
 
@@ -452,7 +452,7 @@ export function suppressedInConfig(file: TextFile, kind: PytestConfigKind, line:
 }
 
 /** Reports a finding on a line of a configuration file, unless a `# noqa` line above suppresses it. */
-export function reportConfigLine<M extends string>(ctx: SuiteContext, rule: Rule<M>, group: ConfigGroup, line: number, opts: ReportOptions<M>): void {
-  if (suppressedInConfig(group.file, group.config.kind, line, rule.meta.code)) return;
-  ctx.report(rule, group.file, lineSpan(group.file, line), opts);
+export function reportConfigLine<M extends string>(ctx: SuiteRuleContext<M>, group: ConfigGroup, line: number, opts: ReportOptions<M>): void {
+  if (suppressedInConfig(group.file, group.config.kind, line, ctx.code)) return;
+  ctx.report({ ...opts, file: group.file, range: lineSpan(group.file, line) });
 }
