@@ -19,6 +19,7 @@ import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import type { SyntaxNode } from "../../engine/parser.js";
 import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName, patchName } from "../../engine/resolver.js";
 import type { FileContext } from "../../engine/rule.js";
+import { escapeRegExp, identifierEnd, skipSpace } from "../../engine/source-scan.js";
 import { callArguments, type CallArguments } from "../../engine/syntax.js";
 
 /** What a binding makes of a name. `patcher`: an unstarted `patch(...)` object, whose `.start()` is a mock. */
@@ -59,46 +60,6 @@ export interface MockCall {
   kind: "constructor" | "patch" | "start";
 }
 
-export interface MockChain {
-  start: number;
-  end: number;
-  /** The counted part, calls shown as `()`: `m.client.connection`; a long one shortened (`m.a.a.a….a`). */
-  text: string;
-  depth: number;
-}
-
-/** A chain longer than this is shown by its start and its last link, so that a message stays one short line. */
-const LABEL_MAX = 80;
-const LABEL_HEAD = 60;
-const PART_MAX = 40;
-
-/** The chain's text from its parts (`m`, `.a`, `()`), shortened to about LABEL_MAX characters. */
-function chainLabel(parts: string[]): string {
-  const cut = (part: string) => (part.length > PART_MAX ? `${part.slice(0, PART_MAX - 1)}…` : part);
-  let total = 0;
-  for (const part of parts) total += part.length;
-  if (total <= LABEL_MAX) return parts.join("");
-  let head = cut(parts[0] ?? "");
-  let i = 1;
-  for (; i < parts.length - 1; i++) {
-    const next = cut(parts[i] ?? "");
-    if (head.length + next.length > LABEL_HEAD) break;
-    head += next;
-  }
-  const last = parts.length > 1 ? cut(parts[parts.length - 1] ?? "") : "";
-  return i < parts.length - 1 ? `${head}…${last}` : head + last;
-}
-
-/** Mock attributes that are not children: the chain ends at them, and a last one is not counted. */
-const MOCK_API = new Set([
-  "return_value", "side_effect", "called", "call_count", "call_args", "call_args_list", "mock_calls", "method_calls",
-  "await_count", "await_args", "await_args_list", "reset_mock", "configure_mock", "attach_mock",
-]);
-
-export function isMockApiAttribute(name: string): boolean {
-  return MOCK_API.has(name) || name.startsWith("assert_");
-}
-
 /** Classes whose instances are mocks, for `new_callable=`. */
 const MOCK_FACTORIES = new Set([...MOCK_CLASSES, "PropertyMock", "create_autospec"]);
 
@@ -114,7 +75,6 @@ const CALL_NAMES = [...MOCK_CLASSES, "create_autospec", "patch", "start"];
 const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 /** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
 const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*(?:#.*)?$/gm;
-const MOCK_NAMED = /(?<![\w])mock_\w+/g;
 /** A name not read as an attribute (`x` in `x.y`, not `y`). */
 const IDENTIFIER = /(?<![\w.])[A-Za-z_]\w*/g;
 /** Names whose occurrences are searched for one at a time before every identifier of the file is indexed. */
@@ -177,121 +137,6 @@ export function patchCreatesMock(analysis: MockAnalysis, { call, api }: MockCall
   return newArg === "absent" || analysis.isDefault(newArg);
 }
 
-// ---- scanning the source text -------------------------------------------------------------
-
-function isIdentifierChar(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
-}
-
-/** Skips spaces, newlines, backslash continuations and comments. */
-function skipSpace(text: string, i: number): number {
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) i++;
-    else if (c === 92 && (text[i + 1] === "\n" || text[i + 1] === "\r")) i += 2;
-    else if (c === 35) {
-      const nl = text.indexOf("\n", i);
-      i = nl === -1 ? text.length : nl + 1;
-    } else break;
-  }
-  return i;
-}
-
-/** Skips spaces, newlines and backslash continuations backwards: the index just after the previous token. */
-function skipSpaceBack(text: string, i: number): number {
-  while (i > 0) {
-    const c = text.charCodeAt(i - 1);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || (c === 92 && (text[i] === "\n" || text[i] === "\r"))) i--;
-    else break;
-  }
-  return i;
-}
-
-function identifierEnd(text: string, i: number): number {
-  if (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) return i;
-  while (i < text.length && isIdentifierChar(text.charCodeAt(i))) i++;
-  return i;
-}
-
-function identifierStartBack(text: string, i: number): number {
-  let j = i;
-  while (j > 0 && isIdentifierChar(text.charCodeAt(j - 1))) j--;
-  return j < i && !(text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) ? j : i;
-}
-
-/** From an opening bracket, the index after its closing one (strings skipped); -1 when unbalanced. */
-function skipBalanced(text: string, i: number): number {
-  let depth = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") {
-      depth--;
-      if (depth === 0) return i + 1;
-    } else if (ch === "'" || ch === '"') {
-      const triple = text.startsWith(ch.repeat(3), i);
-      const quote = triple ? ch.repeat(3) : ch;
-      i += quote.length;
-      while (i < text.length && !text.startsWith(quote, i)) {
-        if (text[i] === "\\") i++;
-        else if (!triple && text[i] === "\n") break;
-        i++;
-      }
-      i += quote.length - 1;
-    } else if (ch === "#") {
-      const nl = text.indexOf("\n", i);
-      i = nl === -1 ? text.length : nl;
-    }
-    i++;
-  }
-  return -1;
-}
-
-/** A link of a chain: an attribute (its name) or a call (no name), and where it ends. */
-interface Link {
-  name: string | undefined;
-  end: number;
-}
-
-/** The links (attributes and calls) that follow a name in the text, up to a subscript or anything else. */
-function scanLinks(text: string, from: number): Link[] {
-  const links: Link[] = [];
-  let i = from;
-  while (true) {
-    const j = skipSpace(text, i);
-    const ch = text[j];
-    if (ch === ".") {
-      const k = skipSpace(text, j + 1);
-      const e = identifierEnd(text, k);
-      if (e === k) break;
-      links.push({ name: text.slice(k, e), end: e });
-      i = e;
-    } else if (ch === "(") {
-      const e = skipBalanced(text, j);
-      if (e < 0) break;
-      links.push({ name: undefined, end: e });
-      i = e;
-    } else break;
-  }
-  return links;
-}
-
-/** The start of the dotted name that an identifier at `i` ends (`a.b.c` for `c`); undefined when its root is not a name. */
-function dottedStart(text: string, i: number): number | undefined {
-  while (true) {
-    const j = skipSpaceBack(text, i);
-    if (text[j - 1] !== ".") return i;
-    const k = skipSpaceBack(text, j - 1);
-    const s = identifierStartBack(text, k);
-    if (s === k) return undefined;
-    i = s;
-  }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 // ---- the analysis ---------------------------------------------------------------------------
 
 export class MockAnalysis {
@@ -328,7 +173,7 @@ export class MockAnalysis {
   private identifierIndex: Map<string, number[]> | undefined;
   private readonly nameOccurrences = new Map<string, number[]>();
 
-  constructor(private readonly ctx: FileContext, private readonly maxDepth: number) {
+  constructor(private readonly ctx: FileContext) {
     this.text = ctx.file.text;
     this.module = { kind: "module", parent: undefined, start: 0, end: Number.MAX_SAFE_INTEGER, bodyStart: 0, fn: undefined, cls: undefined };
     if (!QUICK_CHECK.test(this.text) && !this.hasAliases()) return;
@@ -583,7 +428,7 @@ export class MockAnalysis {
    * one (most files ask for a handful, and indexing every identifier costs more); after that, one
    * pass over the text indexes every name.
    */
-  private occurrences(name: string): number[] {
+  occurrences(name: string): number[] {
     if (this.identifierIndex) return this.identifierIndex.get(name) ?? [];
     let found = this.nameOccurrences.get(name);
     if (found) return found;
@@ -973,110 +818,30 @@ export class MockAnalysis {
     else attrs.set(attr, [binding]);
   }
 
-  // ---- chains ----
+  // ---- what MEM203's chains ask ----
 
-  /**
-   * Attribute chains on mocks, with their depth: each attribute after the root is a link, a call in
-   * the chain is one (its `return_value`), a subscript ends the chain, and so does a mock API name
-   * other than `return_value` (what follows is not a child mock) or a link set in the same scope to
-   * something not seen to be a mock (`m.a.return_value = []`); a trailing call and a trailing mock
-   * API name are not counted.
-   */
-  chains(): MockChain[] {
-    if (!this.analysed) return [];
-    const text = this.text;
-    const need = this.maxDepth + 1;
-    const bases = new Set<number>();
-    const consider = (base: number) => {
-      if (bases.has(base)) return;
-      bases.add(base);
-    };
-    // Names bound to mocks and injected parameters, where they start a chain.
-    for (const name of this.rootNames) for (const o of this.occurrences(name)) if (dottedStart(text, o) === o) consider(o);
-    // `self.<attr>` bound to mocks.
+  /** Whether the file may hold mocks at all (a name of the mock family or `mock_` is in its text). */
+  mayHaveMocks(): boolean {
+    return this.analysed;
+  }
+
+  /** Names bound to a mock call somewhere, or injected by `@patch`: candidates, each use decided by `isMockName`. */
+  mockBoundNames(): ReadonlySet<string> {
+    return this.rootNames;
+  }
+
+  /** The attributes some class binds (`self.<attr> = Mock()`, a class-body `attr = Mock()`) to a mock call: candidates. */
+  selfAttributeRoots(): Set<string> {
     const attrs = new Set<string>();
     for (const map of this.classAttributes.values()) for (const a of map.keys()) attrs.add(a);
-    if (attrs.size > 0) {
-      const re = new RegExp(`(?<![\\w.])(?:self|cls)\\s*\\.\\s*(?:${[...attrs].map(escapeRegExp).join("|")})(?![\\w])`, "g");
-      for (const m of text.matchAll(re)) consider(m.index);
-    }
-    // `mock_*` names and attributes: the chain starts at the name the dotted prefix starts with.
-    for (const m of text.matchAll(MOCK_NAMED)) {
-      const base = dottedStart(text, m.index);
-      if (base !== undefined) consider(base);
-    }
-    const result: MockChain[] = [];
-    for (const base of [...bases].sort((a, b) => a - b)) {
-      const nameEnd = identifierEnd(text, base);
-      const links = scanLinks(text, nameEnd);
-      if (links.length < need) continue;
-      const chain = this.chainFrom(base, nameEnd, links);
-      if (chain) result.push(chain);
-    }
-    return result;
+    return attrs;
   }
 
   /**
-   * The links of the chain whose base name spans `[base, nameEnd)`. The text scan gives them when
-   * the tree agrees on where the chain ends; otherwise (a newline between two statements, a
-   * construct the scan does not follow) they are read from the tree.
+   * How many links of a chain (`base.a().b`, its links as names, a call without one) the mock root takes:
+   * 0 for a mock name, 1 for `self.<mock>`, n for `a.b.mock_x`; undefined: the chain has no mock root.
    */
-  private chainLinks(base: number, nameEnd: number, scanned: Link[]): Link[] | undefined {
-    const scanEnd = scanned[scanned.length - 1]?.end ?? nameEnd;
-    const guess = this.nodeAt(base, scanEnd);
-    if ((guess.type === "attribute" || guess.type === "call") && guess.startIndex === base && guess.endIndex === scanEnd) return scanned;
-    let outer = this.nodeAt(base, nameEnd);
-    if (outer.type !== "identifier" || outer.startIndex !== base) return undefined;
-    for (let p = outer.parent; p && (p.type === "attribute" || p.type === "call") && p.startIndex === base; p = p.parent) outer = p;
-    const links: Link[] = [];
-    for (let n: SyntaxNode | null = outer; n && (n.type === "attribute" || n.type === "call"); ) {
-      const attribute: boolean = n.type === "attribute";
-      links.push({ name: attribute ? n.childForFieldName("attribute")?.text : undefined, end: n.endIndex });
-      n = attribute ? n.childForFieldName("object") : n.childForFieldName("function");
-    }
-    return links.reverse();
-  }
-
-  private chainFrom(base: number, nameEnd: number, scanned: Link[]): MockChain | undefined {
-    // Decide from the text whether the chain can have a mock root before asking the tree about it.
-    const scope = this.scopeAt(base);
-    const baseName = this.text.slice(base, nameEnd);
-    const rootLinks = this.rootLength(baseName, base, scanned, scope);
-    if (rootLinks === undefined) return undefined;
-    const links = this.chainLinks(base, nameEnd, scanned);
-    if (!links || (links !== scanned && this.rootLength(baseName, base, links, scope) !== rootLinks)) return undefined;
-    // The links after the root, cut after the first mock API name that is not `return_value`, or
-    // after a prefix set to something not seen to be a mock (`m.a.return_value = []`).
-    const counted: Link[] = [];
-    let cut = false;
-    let prefix: string | undefined = baseName;
-    for (let i = 0; i < rootLinks; i++) prefix = links[i]?.name !== undefined && prefix !== undefined ? `${prefix}.${links[i]?.name}` : undefined;
-    for (const link of links.slice(rootLinks)) {
-      counted.push(link);
-      const name = link.name;
-      prefix = name !== undefined && prefix !== undefined ? `${prefix}.${name}` : undefined;
-      if (name !== undefined && name !== "return_value" && isMockApiAttribute(name)) {
-        cut = true;
-        break;
-      }
-      if (prefix !== undefined && this.holdsNonMock(prefix, scope, base)) {
-        cut = true;
-        break;
-      }
-    }
-    if (!cut) while (counted.length > 0 && counted[counted.length - 1]?.name === undefined) counted.pop();
-    const lastName = counted[counted.length - 1]?.name;
-    if (lastName !== undefined && isMockApiAttribute(lastName)) counted.pop();
-    const depth = counted.length;
-    const last = counted[counted.length - 1];
-    if (depth <= this.maxDepth || !last) return undefined;
-    const parts = [baseName];
-    for (const link of [...links.slice(0, rootLinks), ...counted]) parts.push(link.name === undefined ? "()" : `.${link.name}`);
-    return { start: base, end: last.end, text: chainLabel(parts), depth };
-  }
-
-  /** How many links the mock root takes: 0 for a mock name, 1 for `self.<mock>`, n for `a.b.mock_x`; undefined: no mock root. */
-  private rootLength(baseName: string, base: number, links: Link[], scope: Scope): number | undefined {
+  rootLength(baseName: string, base: number, links: readonly { name: string | undefined }[], scope: Scope): number | undefined {
     if (this.isMockName(baseName, scope, base)) return links[0]?.name === undefined && this.importedFactory(baseName, scope, base) ? undefined : 0;
     const first = links[0]?.name;
     if ((baseName === "self" || baseName === "cls") && first !== undefined) {
@@ -1102,7 +867,7 @@ export class MockAnalysis {
    * chain's scope or one around it, to something the linter cannot see is a mock (`= []`,
    * `= real_app`): past that point the chain is on that value, not on a child mock.
    */
-  private holdsNonMock(prefix: string, scope: Scope, offset: number): boolean {
+  holdsNonMock(prefix: string, scope: Scope, offset: number): boolean {
     const byScope = this.assignedAttributesByScope(prefix);
     if (!byScope) return false;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
@@ -1234,7 +999,7 @@ function nodeKey(node: SyntaxNode): string {
 
 /** The naming convention: `mock_client` (but not the mock API's own `mock_calls`). */
 function isMockNamed(name: string): boolean {
-  return name.startsWith("mock_") && name.length > 5 && !MOCK_API.has(name);
+  return name.startsWith("mock_") && name.length > 5 && name !== "mock_calls";
 }
 
 /** Parameters that take positional arguments, in order (up to `*`, `*args` or `**kwargs`). */
@@ -1260,7 +1025,7 @@ const cache = new WeakMap<FileContext, MockAnalysis>();
 export function mockAnalysis(ctx: FileContext): MockAnalysis {
   let analysis = cache.get(ctx);
   if (!analysis) {
-    analysis = new MockAnalysis(ctx, ctx.options.maxMockChainDepth);
+    analysis = new MockAnalysis(ctx);
     cache.set(ctx, analysis);
   }
   return analysis;
