@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createRule } from "../engine/rule.js";
-import { chainCalculator, fileFixtures, type ChainStep, type Fixture } from "./shared/fixtures.js";
+import { fileFixtures, fixtureResolver, type FixtureResolver, type Fixture } from "./shared/fixtures.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
 export const maxFixtureChain = declareOption({
@@ -37,11 +37,13 @@ export default createRule({
   create(ctx) {
     const max = ctx.options.maxFixtureChain;
     const fixtureOf = new Map(fileFixtures(ctx.shared).all.map((f) => [f.fn, f]));
+    // Built on the first fixture with dependencies: resolving reads the conftest.py files above.
+    let chains: ChainCalculator | undefined;
     return {
       function_definition(fn) {
         const fixture = fixtureOf.get(fn);
         if (!fixture || fixture.deps.length === 0) return;
-        const { depth, steps } = chainCalculator(ctx.shared).chain(fixture);
+        const { depth, steps } = (chains ??= new ChainCalculator(fixtureResolver(ctx.shared))).chain(fixture);
         if (depth <= max) return;
         const shown = steps.map((step) => describeStep(step, fixture));
         const chain = shown.length > MAX_SHOWN ? [...shown.slice(0, MAX_SHOWN - 1), `… (${shown.length - MAX_SHOWN} more)`, shown[shown.length - 1]].join(" → ") : shown.join(" → ");
@@ -50,6 +52,98 @@ export default createRule({
     };
   },
 });
+
+interface ChainStep {
+  /** The requested name of this step. */
+  name: string;
+  /** The fixture it resolves to; undefined for a builtin or plugin fixture (a leaf). */
+  fixture: Fixture | undefined;
+}
+
+interface ChainResult {
+  /** Edges of the longest dependency chain. */
+  depth: number;
+  /** The chain after the fixture itself, in order. */
+  steps: ChainStep[];
+}
+
+interface Memo {
+  depth: number;
+  next: ChainStep | undefined;
+}
+
+/**
+ * Longest dependency chains, computed without recursion: a back edge of a real cycle is cut (not followed),
+ * a fixture requesting its own name follows the outer definition, and builtin/plugin fixtures are leaves.
+ */
+class ChainCalculator {
+  private readonly memo = new Map<Fixture, Memo>();
+
+  constructor(private readonly resolver: FixtureResolver) {}
+
+  chain(fixture: Fixture): ChainResult {
+    this.compute(fixture);
+    const steps: ChainStep[] = [];
+    const seen = new Set<Fixture>([fixture]);
+    let next = this.memo.get(fixture)?.next;
+    while (next) {
+      steps.push(next);
+      if (!next.fixture || seen.has(next.fixture)) break;
+      seen.add(next.fixture);
+      next = this.memo.get(next.fixture)?.next;
+    }
+    return { depth: this.memo.get(fixture)?.depth ?? 0, steps };
+  }
+
+  private compute(root: Fixture): void {
+    if (this.memo.has(root)) return;
+    interface Frame {
+      fixture: Fixture;
+      index: number;
+      best: number;
+      next: ChainStep | undefined;
+      /** The step being explored (set while a child frame is open). */
+      pending: ChainStep | undefined;
+    }
+    const onPath = new Set<Fixture>([root]);
+    const stack: Frame[] = [{ fixture: root, index: 0, best: 0, next: undefined, pending: undefined }];
+    const offer = (frame: Frame, depth: number, step: ChainStep) => {
+      if (depth > frame.best) {
+        frame.best = depth;
+        frame.next = step;
+      }
+    };
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as Frame;
+      if (top.index < top.fixture.deps.length) {
+        const name = top.fixture.deps[top.index++] as string;
+        const target = this.resolver.resolve(top.fixture, name);
+        if (!target) {
+          offer(top, 1, { name, fixture: undefined });
+          continue;
+        }
+        if (onPath.has(target)) continue; // a real cycle: cut
+        const known = this.memo.get(target);
+        if (known) {
+          offer(top, 1 + known.depth, { name, fixture: target });
+          continue;
+        }
+        top.pending = { name, fixture: target };
+        onPath.add(target);
+        stack.push({ fixture: target, index: 0, best: 0, next: undefined, pending: undefined });
+        continue;
+      }
+      stack.pop();
+      onPath.delete(top.fixture);
+      this.memo.set(top.fixture, { depth: top.best, next: top.next });
+      const parent = stack[stack.length - 1];
+      if (parent?.pending) {
+        offer(parent, 1 + top.best, parent.pending);
+        parent.pending = undefined;
+      }
+    }
+  }
+}
 
 /** The most fixture names a message lists. */
 const MAX_SHOWN = 8;
