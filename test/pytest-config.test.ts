@@ -11,7 +11,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { IniParseError, parseIni } from "../src/config/ini.js";
 import { optionLines, optionWords, parsePytestConfig, PytestConfigError, PytestConfigFinder, shlexSplit } from "../src/config/pytest-config.js";
-import { effectiveDist, parseAddoptsWords, parseXdistOptions, startsWorkers } from "../src/rules/shared/pytest-options.js";
+import { effectiveDist, parseAddoptsWords, parseXdistOptions, startsWorkers } from "../src/config/addopts.js";
 import { cli, makeTree, parseFindings } from "./helpers.js";
 
 function section(text: string, name = "pytest") {

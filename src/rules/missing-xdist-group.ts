@@ -4,7 +4,7 @@ import type { Edit } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { classHeaderSpan, hasXdistGroup, inHygieneScope, classHygieneScope } from "./shared/hygiene.js";
 import { expandGroupName, groupNameProblem } from "./shared/group-name.js";
-import { addoptsOf, effectiveDist, startsWorkers } from "./shared/pytest-options.js";
+import { addoptsOf, effectiveDist, startsWorkers } from "../config/addopts.js";
 import { declareOption } from "../engine/options.js";
 import * as z from "zod/mini";
 

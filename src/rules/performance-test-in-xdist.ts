@@ -3,8 +3,8 @@ import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import path from "node:path";
 import { allSources, classMarkSources, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
-import { addoptsOf, startsWorkers } from "./shared/pytest-options.js";
-import { excludesMark, keptOut, selectsMarks } from "./shared/deselection.js";
+import { addoptsOf, startsWorkers } from "../config/addopts.js";
+import { excludesMark, keptOut, selectsMarks } from "../config/deselection.js";
 
 export default createRule({
   meta: {

@@ -1,5 +1,5 @@
 import { createRule } from "../engine/rule.js";
-import { addoptsOf } from "./shared/pytest-options.js";
+import { addoptsOf } from "../config/addopts.js";
 import { configGroups, recordPytestFacts, reportConfigLine } from "./shared/pytest-suite.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 

@@ -1,5 +1,5 @@
 import { createRule } from "../engine/rule.js";
-import { addoptsOf, effectiveDist, startsWorkers } from "./shared/pytest-options.js";
+import { addoptsOf, effectiveDist, startsWorkers } from "../config/addopts.js";
 import { configGroups, recordPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
 
 export default createRule({

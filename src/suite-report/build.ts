@@ -2,7 +2,7 @@ import path from "node:path";
 import type { FindingRecord } from "../engine/record.js";
 import { TOOL_NAME, VERSION, ruleDocsUrl } from "../meta.js";
 import { displayPath } from "../report/paths.js";
-import { addoptsOf, effectiveDist, startsWorkers } from "../rules/shared/pytest-options.js";
+import { addoptsOf, effectiveDist, startsWorkers } from "../config/addopts.js";
 import { configGroups } from "../rules/shared/pytest-suite.js";
 import type { CollectedSuite, FixtureFacts } from "./collect.js";
 import { formatBytes } from "./estimate.js";

@@ -1,4 +1,4 @@
-import { optionWords, type PytestConfig, type PytestOption } from "../../config/pytest-config.js";
+import { optionWords, type PytestConfig, type PytestOption } from "./pytest-config.js";
 
 /*
  * `addopts` read the way argparse reads it: the last of a repeated option wins, `-n X`, `-nX`, `-n=X`,

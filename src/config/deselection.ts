@@ -1,6 +1,6 @@
 import path from "node:path";
-import { fnmatchRegExp } from "../../engine/fnmatch.js";
-import type { Deselection } from "./pytest-options.js";
+import { fnmatchRegExp } from "../engine/fnmatch.js";
+import type { Deselection } from "./addopts.js";
 
 // ---------------------------------------------------------------------------------------------
 // Mark expressions (`-m`): `not`, `and`, `or`, parentheses, names; `name(key=value)` is a name.
