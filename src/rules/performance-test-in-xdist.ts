@@ -2,7 +2,7 @@ import type { FileContext, Rule } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import path from "node:path";
-import { allSources, classMarkSources, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
+import { allSources, markSourcesOf, marksIn } from "../engine/semantic/marks.js";
 import { addoptsOf, startsWorkers } from "./shared/pytest-options.js";
 import { excludesMark, keptOut, selectsMarks } from "./shared/deselection.js";
 
@@ -48,14 +48,14 @@ const rule: Rule<"unguarded"> = {
     const modulemark = ctx.model.moduleAssignments.get("pytestmark");
     const markedModule = modulemark !== undefined && isPerformance(ctx, [modulemark]);
     for (const cls of ctx.collection.testClasses()) {
-      const sources = classMarkSources(ctx, cls);
+      const sources = markSourcesOf(ctx, cls);
       const ownMark = isPerformance(ctx, sources.own) || (markedModule && !cls.parentClass);
       if (!ownMark) continue;
       if (guarded(ctx, allSources(sources)) || everyTestGuarded(ctx, cls) || deselected(`${fileId}::${classPath(cls)}`, allSources(sources))) continue;
       ctx.report(rule, { start: cls.node.startIndex, end: cls.nameNode.endIndex }, { messageId: "unguarded", data: { kind: "Class", name: cls.name, config } });
     }
     for (const fn of ctx.collection.testFunctions()) {
-      const sources = functionMarkSources(ctx, fn);
+      const sources = markSourcesOf(ctx, fn);
       const ownMark = isPerformance(ctx, sources.own) || (markedModule && !fn.cls);
       if (!ownMark || guarded(ctx, allSources(sources)) || bodyGuard(fn)) continue;
       if (deselected(`${fileId}::${fn.cls ? `${classPath(fn.cls)}::` : ""}${fn.name}`, allSources(sources))) continue;
