@@ -113,6 +113,17 @@ describe("constant evaluation of sizes", () => {
     expect(evaluate("n = 1\ndef test(size=n):\n    target(size)").int).toBeUndefined();
   });
 
+  it("reads bindings by scope: comprehension targets are their own, every other target binds the function", () => {
+    expect(evaluate("def test():\n    n = 5000\n    target([n for n in range(3)])").int).toBeUndefined();
+    expect(evaluate("def test():\n    size = 5000\n    xs = [x for x in range(3)]\n    target(size)").int).toBe(5000);
+    expect(evaluate("def test():\n    n = 5000\n    if (n := read()):\n        target(n)").int).toBeUndefined();
+    expect(evaluate("def test():\n    n = 5000\n    with open(f) as n:\n        target(n)").int).toBeUndefined();
+    expect(evaluate("def test():\n    n = 5000\n    try:\n        pass\n    except E as n:\n        target(n)").int).toBeUndefined();
+    expect(evaluate("def test():\n    n = 5000\n    def inner():\n        n = 1\n    target(n)").int).toBeUndefined();
+    expect(evaluate("def test():\n    n = 5000\n    def inner(n):\n        pass\n    target(n)").int).toBe(5000);
+    expect(evaluate("N = 1\ntry:\n    import N\nexcept ImportError:\n    pass\ntarget(N)").int).toBeUndefined();
+  });
+
   it("class-body names are not visible inside methods", () => {
     expect(evaluate("N = 10\nclass T:\n    N = 20\n    def test(self):\n        target(N)").int).toBe(10);
     expect(evaluate("class T:\n    N = 20\n    target(N)").int).toBe(20);

@@ -156,6 +156,19 @@ describe("configuration files (MEM5xx findings)", () => {
     expect(suppressionsFor(file).isSuppressed(fakeFinding(file, 1, "MEM501"))).toBe(false);
   });
 
+  it("reads a noqa as in Python files: `# noqa:` naming no code suppresses nothing", () => {
+    const f = textFile("/p/tox.ini", "[pytest]\n# noqa: see the CI notes\naddopts = -n auto\n;; NOQA:MEM501\nmarkers = slow\n");
+    expect(suppressionsFor(f).isSuppressed(fakeFinding(f, 3, "MEM501"))).toBe(false);
+    expect(suppressionsFor(f).isSuppressed(fakeFinding(f, 5, "MEM501"))).toBe(true);
+  });
+
+  it("in TOML a line starting with `;` is no comment (ini files only)", () => {
+    const toml = textFile("/p/pytest.toml", '[pytest]\n; noqa: MEM501\naddopts = ["-n", "auto"]\n');
+    expect(suppressionsFor(toml).isSuppressed(fakeFinding(toml, 3, "MEM501"))).toBe(false);
+    const ini = textFile("/p/pytest.ini", "[pytest]\n; noqa: MEM501\naddopts = -n auto\n");
+    expect(suppressionsFor(ini).isSuppressed(fakeFinding(ini, 3, "MEM501"))).toBe(true);
+  });
+
   it("Python files met by suite findings are read for their comments", () => {
     const py = textFile("/p/conftest.py", "import os  # noqa: MEM503\n");
     expect(suppressionsFor(py).isSuppressed(fakeFinding(py, 1, "MEM503"))).toBe(true);

@@ -1,5 +1,6 @@
-import { compileQuery, type SyntaxNode } from "./parser.js";
+import type { SyntaxNode } from "./parser.js";
 import type { ModuleModel } from "./model.js";
+import { semanticOf } from "./semantic/bindings.js";
 
 /**
  * Constant evaluation of sizes: `10000`, `10_000`, `10**6`, `int(1e6)`, `1024 * 1024`, shapes such as
@@ -18,105 +19,6 @@ const MAX_DEPTH = 48;
 /** Shapes with more dimensions than this are unknown. */
 const MAX_SHAPE_ITEMS = 32;
 
-const SCOPE_TYPES = new Set(["function_definition", "lambda", "class_definition"]);
-
-const bindingQuery = compileQuery(`
-(assignment left: (_) @target)
-(augmented_assignment left: (_) @target)
-(for_statement left: (_) @target)
-(for_in_clause left: (_) @target)
-(named_expression name: (identifier) @target)
-(as_pattern alias: (as_pattern_target) @target)
-(import_statement) @import
-(import_from_statement) @import
-(global_statement (identifier) @global)
-(nonlocal_statement (identifier) @global)
-(function_definition name: (identifier) @target)
-(class_definition name: (identifier) @target)
-(delete_statement) @target
-`);
-
-interface ScopeBindings {
-  /** Names bound exactly once by a plain `name = value` (or `name: T = value`), with that value. */
-  constants: Map<string, SyntaxNode>;
-  /** Every name bound in the scope in any way. */
-  bound: Set<string>;
-}
-
-function identifiersIn(node: SyntaxNode): string[] {
-  if (node.type === "identifier") return [node.text];
-  return node.descendantsOfType("identifier").map((n) => n.text);
-}
-
-/** Names bound in a scope node (module, function, lambda or class), counting nested scopes too (conservative). */
-function scopeBindings(scope: SyntaxNode): ScopeBindings {
-  const counts = new Map<string, number>();
-  const constants = new Map<string, SyntaxNode>();
-  const bump = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
-  for (const { name, node } of bindingQuery.captures(scope)) {
-    if (name === "import") {
-      for (const n of importedNames(node)) bump(n, 2);
-      continue;
-    }
-    if (name === "global") {
-      bump(node.text, 2);
-      continue;
-    }
-    const parent = node.parent;
-    if (node.type === "identifier" && parent?.type === "assignment" && parent.childForFieldName("left")?.startIndex === node.startIndex) {
-      const value = parent.childForFieldName("right");
-      bump(node.text);
-      if (value && value.type !== "assignment") constants.set(node.text, value);
-      else if (value?.type === "assignment") {
-        // `a = b = 5`: every target takes the innermost value.
-        let inner: SyntaxNode | null = value;
-        while (inner?.type === "assignment") inner = inner.childForFieldName("right");
-        if (inner) constants.set(node.text, inner);
-      }
-      continue;
-    }
-    for (const id of identifiersIn(node)) bump(id, 2);
-  }
-  // Parameters of a function or lambda are bound by the caller: never constants.
-  if (scope.type === "function_definition" || scope.type === "lambda") {
-    for (const id of parameterNamesOf(scope.childForFieldName("parameters"))) bump(id, 2);
-  }
-  const result = new Map<string, SyntaxNode>();
-  for (const [n, value] of constants) if (counts.get(n) === 1) result.set(n, value);
-  return { constants: result, bound: new Set(counts.keys()) };
-}
-
-/** Every name a parameter list binds, `*args` and `**kwargs` included (not names in defaults or annotations). */
-function parameterNamesOf(params: SyntaxNode | null): string[] {
-  const names: string[] = [];
-  if (!params) return names;
-  for (const p of params.namedChildren) {
-    if (p.type === "identifier") names.push(p.text);
-    else if (p.type === "default_parameter" || p.type === "typed_default_parameter") {
-      const n = p.childForFieldName("name");
-      if (n) names.push(n.text);
-    } else if (p.type === "typed_parameter" || p.type === "list_splat_pattern" || p.type === "dictionary_splat_pattern") {
-      const first = p.namedChildren.find((c) => c.type === "identifier" || c.type === "list_splat_pattern" || c.type === "dictionary_splat_pattern");
-      if (first?.type === "identifier") names.push(first.text);
-      else if (first) names.push(...first.namedChildren.filter((c) => c.type === "identifier").map((c) => c.text));
-    }
-  }
-  return names;
-}
-
-function importedNames(node: SyntaxNode): string[] {
-  const names: string[] = [];
-  for (const child of node.namedChildren) {
-    if (child.type === "aliased_import") {
-      const alias = child.childForFieldName("alias");
-      if (alias) names.push(alias.text);
-    } else if (child.type === "dotted_name" && child.startIndex !== node.childForFieldName("module_name")?.startIndex) {
-      names.push(child.text.split(".")[0] ?? child.text);
-    }
-  }
-  return names;
-}
-
 const EVALUATOR = Symbol("constants");
 
 /**
@@ -133,25 +35,7 @@ export function constantsOf(model: ModuleModel): ConstantEvaluator {
 }
 
 export class ConstantEvaluator {
-  private moduleScope: ScopeBindings | undefined;
-  /** Bindings of function, lambda and class scopes, by the scope node's start offset. */
-  private readonly scopes = new Map<number, ScopeBindings>();
-
   constructor(readonly model: ModuleModel) {}
-
-  private module(): ScopeBindings {
-    this.moduleScope ??= moduleBindings(this.model.tree.rootNode);
-    return this.moduleScope;
-  }
-
-  private scope(node: SyntaxNode): ScopeBindings {
-    let s = this.scopes.get(node.startIndex);
-    if (!s) {
-      s = scopeBindings(node);
-      this.scopes.set(node.startIndex, s);
-    }
-    return s;
-  }
 
   /** The value of a constant expression, or undefined. */
   evaluate(node: SyntaxNode | null | undefined): ConstValue | undefined {
@@ -296,24 +180,29 @@ export class ConstantEvaluator {
     return callee === "builtins.int" ? { kind: "int", value: Math.trunc(v.value) } : { kind: "float", value: v.value };
   }
 
+  /**
+   * A name's value: the innermost scope that binds it decides. A constant is a name bound once there,
+   * by a plain assignment (at module level, a statement directly in the module, after any star import);
+   * a name bound in any other way, or more than once (in a function or class: anywhere in it, nested
+   * functions included), is unknown.
+   */
   private name(node: SyntaxNode, depth: number, visiting: Set<string>): ConstValue | undefined {
     const name = node.text;
-    // The innermost scope that binds the name decides; a name bound there more than once is unknown.
-    let passedFunction = false;
-    for (let scope = enclosingScope(node); scope; scope = enclosingScope(scope)) {
-      if (scope.type === "class_definition" && passedFunction) continue; // class names are not visible in methods
-      if (scope.type !== "class_definition") passedFunction = true;
-      const s = this.scope(scope);
-      if (s.bound.has(name)) return this.bindingValue(scope, s.constants.get(name), name, depth, visiting);
+    const semantic = semanticOf(this.model);
+    for (const scope of semantic.scopeChain(node)) {
+      const bindings = scope.kind === "module" ? scope.bindingsOf(name) : semantic.bindingsWithin(scope, name);
+      if (bindings.length === 0) continue;
+      const only = bindings.length === 1 ? bindings[0] : undefined;
+      let value = only?.kind === "assignment" || only?.kind === "importorskip" ? only.value : undefined;
+      if (value && only && scope.kind === "module" && (!only.direct || scope.starImports.some((s) => s.direct && s.node.startIndex > only.node.startIndex))) value = undefined;
+      return this.bindingValue(scope.node?.startIndex ?? -1, value, name, depth, visiting);
     }
-    const m = this.module();
-    if (!m.bound.has(name)) return undefined;
-    return this.bindingValue(undefined, m.constants.get(name), name, depth, visiting);
+    return undefined;
   }
 
-  private bindingValue(scope: SyntaxNode | undefined, value: SyntaxNode | undefined, name: string, depth: number, visiting: Set<string>): ConstValue | undefined {
+  private bindingValue(scopeStart: number, value: SyntaxNode | undefined, name: string, depth: number, visiting: Set<string>): ConstValue | undefined {
     if (!value) return undefined;
-    const key = `${scope?.startIndex ?? -1}:${name}`;
+    const key = `${scopeStart}:${name}`;
     if (visiting.has(key)) return undefined;
     visiting.add(key);
     try {
@@ -322,68 +211,6 @@ export class ConstantEvaluator {
       visiting.delete(key);
     }
   }
-}
-
-/**
- * The scope a node's names are looked up in first: the nearest function or lambda whose body holds it,
- * or class whose body holds it. A parameter default or a decorator belongs to the enclosing scope.
- */
-function enclosingScope(node: SyntaxNode): SyntaxNode | undefined {
-  let child = node;
-  for (let cur = node.parent; cur; child = cur, cur = cur.parent) {
-    if (!SCOPE_TYPES.has(cur.type)) continue;
-    const body = cur.childForFieldName("body");
-    if (body && body.startIndex === child.startIndex && body.endIndex === child.endIndex) return cur;
-  }
-  return undefined;
-}
-
-/**
- * Module-level bindings. A constant is a name bound once at module level, by an assignment statement
- * directly in the module; a name also bound in an `if`/`try` block, by an import, a definition, or through
- * `global` in a function is ambiguous.
- */
-function moduleBindings(root: SyntaxNode): ScopeBindings {
-  const counts = new Map<string, number>();
-  const bump = (name: string, n = 1) => counts.set(name, (counts.get(name) ?? 0) + n);
-  for (const { name, node } of bindingQuery.captures(root)) {
-    if (name === "global") {
-      bump(node.text, 2);
-      continue;
-    }
-    if (insideDefinition(node)) continue;
-    if (name === "import") for (const n of importedNames(node)) bump(n, 2);
-    else for (const id of identifiersIn(node)) bump(id, node.type === "identifier" && node.parent?.type === "assignment" ? 1 : 2);
-  }
-  const constants = new Map<string, SyntaxNode>();
-  // `from x import *` after an assignment may rebind the name.
-  const lastStarImport = Math.max(-1, ...root.namedChildren.filter((c) => c.type === "import_from_statement" && c.namedChildren.some((n) => n.type === "wildcard_import")).map((c) => c.startIndex));
-  for (const stmt of root.namedChildren) {
-    if (stmt.type !== "expression_statement" || stmt.startIndex < lastStarImport) continue;
-    const assign = stmt.namedChild(0);
-    if (assign?.type !== "assignment") continue;
-    let value: SyntaxNode | null = assign;
-    while (value?.type === "assignment") value = value.childForFieldName("right");
-    if (!value) continue;
-    for (let cur: SyntaxNode | null = assign; cur?.type === "assignment"; cur = cur.childForFieldName("right")) {
-      const left = cur.childForFieldName("left");
-      if (left?.type === "identifier" && counts.get(left.text) === 1) constants.set(left.text, value);
-    }
-  }
-  return { constants, bound: new Set(counts.keys()) };
-}
-
-/** Inside a function, lambda or class (the name a definition binds is outside it). */
-function insideDefinition(node: SyntaxNode): boolean {
-  let child = node;
-  for (let cur = node.parent; cur; child = cur, cur = cur.parent) {
-    if (cur.type === "function_definition" || cur.type === "class_definition" || cur.type === "lambda") {
-      const nameNode = cur.childForFieldName("name");
-      if (nameNode && nameNode.startIndex === child.startIndex) continue;
-      return true;
-    }
-  }
-  return false;
 }
 
 function shapeOf(v: ConstValue | undefined): number | undefined {

@@ -85,24 +85,36 @@ const DEFINITIONS: Record<string, string> = {
  * statements only: a query would visit every expression node too, which costs about a third of the
  * parse on expression-heavy suites, where this visits a few percent of the nodes.
  */
-function definitions(tree: Tree): Definition[] {
+function definitions(tree: Tree, hints: SourceHints): Definition[] {
   const found: Definition[] = [];
   const cursor = tree.walk();
   // The types of the containers the cursor is in: a definition's decorators are known without asking the parser for its parent.
   const containers: string[] = [];
   // Most files never call importorskip: their nested statements are not looked at (each look crosses into the native tree).
-  const mayImportorskip = cursor.nodeText.includes("importorskip");
+  const text = cursor.nodeText;
+  const mayImportorskip = text.includes("importorskip");
+  hints.importorskip = mayImportorskip;
+  hints.walrus = text.includes(":=");
   let depth = 0;
+  // Function and class definitions the cursor is in: statements outside all of them bind module names.
+  let definitionDepth = 0;
   for (;;) {
     const type = cursor.nodeType;
     const name = DEFINITIONS[type];
     if (name) found.push({ name, node: cursor.currentNode, decorated: containers[containers.length - 1] === "decorated_definition" });
     else if (depth === 1 && type === "expression_statement") {
-      const assignment = cursor.currentNode.namedChild(0);
+      const statement = cursor.currentNode;
+      found.push({ name: "module_binding", node: statement, decorated: true });
+      const assignment = statement.namedChild(0);
       const left = assignment?.type === "assignment" ? assignment.childForFieldName("left") : null;
       const right = assignment?.childForFieldName("right");
       if (left?.type === "identifier" && right) found.push({ name: "assign_name", node: left }, { name: "assign_value", node: right });
-    } else if (mayImportorskip && type === "expression_statement" && cursor.nodeText.includes("importorskip")) {
+    } else if (definitionDepth === 0 && MODULE_BINDING_STATEMENTS.has(type)) {
+      found.push({ name: "module_binding", node: cursor.currentNode, decorated: depth === 1 });
+    } else if (type === "global_statement") {
+      found.push({ name: "global", node: cursor.currentNode });
+    }
+    if (mayImportorskip && depth > 1 && type === "expression_statement" && cursor.nodeText.includes("importorskip")) {
       // `np = pytest.importorskip("numpy")` inside a function binds a module there as an import would.
       const assignment = cursor.currentNode.namedChild(0);
       const left = assignment?.type === "assignment" ? assignment.childForFieldName("left") : null;
@@ -114,12 +126,14 @@ function definitions(tree: Tree): Definition[] {
     if (STATEMENT_CONTAINERS.has(type) && cursor.gotoFirstChild()) {
       depth++;
       containers.push(type);
+      if (type === "function_definition" || type === "class_definition") definitionDepth++;
       continue;
     }
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) return found;
       depth--;
-      containers.pop();
+      const left = containers.pop();
+      if (left === "function_definition" || left === "class_definition") definitionDepth--;
     }
   }
 }
@@ -127,9 +141,26 @@ function definitions(tree: Tree): Definition[] {
 interface Definition {
   name: string;
   node: SyntaxNode;
-  /** A class or function whose parent is a decorated_definition. */
+  /** A class or function whose parent is a decorated_definition; for a `module_binding`, a statement directly in the module. */
   decorated?: boolean;
 }
+
+/** What the file's text may hold, read once by the walk: most files have neither, and their lookups skip the search. */
+export interface SourceHints {
+  importorskip: boolean;
+  /** An assignment expression (`:=`), which binds a name inside an expression, where the walk does not look. */
+  walrus: boolean;
+}
+
+/** A module-level statement that may bind names (outside every function and class), for the semantic model's module scope. */
+export interface ModuleBindingStatement {
+  node: SyntaxNode;
+  /** Directly in the module (not inside an `if`, `try`, `for`, ... block). */
+  direct: boolean;
+}
+
+/** Statements outside any definition whose targets bind module names (assignments are found as expression statements). */
+const MODULE_BINDING_STATEMENTS = new Set(["expression_statement", "for_statement", "with_statement", "except_clause", "except_group_clause", "delete_statement"]);
 
 /** What one file defines and imports: built once per file from one walk over its statements, shared by every rule. */
 export class ModuleModel {
@@ -144,6 +175,11 @@ export class ModuleModel {
   readonly moduleAssignments = new Map<string, SyntaxNode>();
   /** Imports, classes and functions in document order: the rule dispatcher feeds them to listeners, so no rule walks the statements again. */
   readonly events: StatementEvent[] = [];
+  /** Statements at module level that may bind names (see the semantic model's scopes), in document order. */
+  readonly moduleBindingStatements: ModuleBindingStatement[] = [];
+  /** Every `global` statement of the file: each binds its names in the module scope too. */
+  readonly globalStatements: SyntaxNode[] = [];
+  readonly hints: SourceHints = { importorskip: false, walrus: false };
 
   constructor(readonly tree: Tree) {
     this.build();
@@ -152,9 +188,17 @@ export class ModuleModel {
   private build(): void {
     type Open = { end: number; cls?: ClassInfo; fn?: FunctionInfo };
     const stack: Open[] = [];
-    const captures = definitions(this.tree);
+    const captures = definitions(this.tree, this.hints);
     let pendingAssignName: SyntaxNode | undefined;
     for (const { name, node, decorated } of captures) {
+      if (name === "module_binding") {
+        this.moduleBindingStatements.push({ node, direct: decorated === true });
+        continue;
+      }
+      if (name === "global") {
+        this.globalStatements.push(node);
+        continue;
+      }
       const start = node.startIndex;
       while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= start) stack.pop();
       const enclosing = stack[stack.length - 1];
@@ -169,6 +213,7 @@ export class ModuleModel {
         case "assign_name":
           pendingAssignName = node;
           break;
+
         case "assign_value":
           if (pendingAssignName) {
             const local = pendingAssignName.text;

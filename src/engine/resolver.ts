@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "./parser.js";
 
 /** Names that resolve to themselves when nothing in the file binds them. */
-const BUILTINS = new Set([
+export const BUILTINS: ReadonlySet<string> = new Set([
   "open", "range", "list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "any", "all", "min", "max",
   "len", "int", "float", "str", "bytes", "bytearray", "object", "super", "type", "isinstance", "print", "iter", "map", "zip",
 ]);
@@ -10,7 +10,7 @@ const BUILTINS = new Set([
 export const MOCKER_FIXTURES = new Set(["mocker", "class_mocker", "module_mocker", "session_mocker"]);
 
 /** Modules whose public names a star import may bind, so `from unittest.mock import *` still resolves. */
-const STAR_EXPORTS: Record<string, readonly string[]> = {
+export const STAR_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   "unittest.mock": ["Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "patch", "create_autospec", "call", "ANY", "sentinel", "PropertyMock", "mock_open"],
   mock: ["Mock", "MagicMock", "AsyncMock", "NonCallableMock", "NonCallableMagicMock", "patch", "create_autospec", "call", "ANY", "sentinel", "PropertyMock", "mock_open"],
   pytest: ["fixture", "mark", "param", "raises", "fail", "skip"],

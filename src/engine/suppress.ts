@@ -109,19 +109,39 @@ function firstCodeOffset(tree: Tree): number | undefined {
   return undefined;
 }
 
+/**
+ * Whether a configuration file's 0-based line is suppressed for `code`: by a noqa comment (read as in
+ * Python files: bare, or naming the code) in the block of full-line comments directly above it. The one
+ * difference between the formats is explicit: in an ini file (`pytest.ini`, `tox.ini`, `setup.cfg`) a
+ * line starting with `;` is a comment too; in TOML it is not. Never an inline comment, which pytest's
+ * ini parser keeps as part of the value.
+ */
+export function configLineSuppressed(lines: LineIndex, line0: number, code: string, semicolonComments: boolean): boolean {
+  if (!HAS_DIRECTIVE_RE.test(lines.text)) return false;
+  for (let above = line0 - 1; above >= 0; above--) {
+    const text = lines.lineText(above).trim();
+    if (!text.startsWith("#") && !(semicolonComments && text.startsWith(";"))) return false;
+    // `;; noqa`, `#; noqa`: the comment's leading markers, then the text a Python comment would hold.
+    const codes = parseNoqa(`# ${text.replace(/^[#;]+/, "")}`);
+    if (codes && (codes.has(ALL_CODES) || codes.has(code))) return true;
+  }
+  return false;
+}
+
+/** In TOML, `;` starts no comment. */
+export function isTomlPath(filePath: string): boolean {
+  return /\.toml$/i.test(filePath);
+}
+
 /** Full-line `# noqa` comments directly above a configuration file's offending line. */
 export class ConfigSuppressions implements SuppressionSet {
-  constructor(private readonly lines: LineIndex) {}
+  constructor(
+    private readonly lines: LineIndex,
+    private readonly semicolonComments: boolean,
+  ) {}
 
   isSuppressed(finding: Finding): boolean {
-    if (!HAS_DIRECTIVE_RE.test(this.lines.text)) return false;
-    for (let line0 = this.lines.lineOf(finding.start) - 1; line0 >= 0; line0--) {
-      const text = this.lines.lineText(line0).trim();
-      if (!text.startsWith("#") && !text.startsWith(";")) return false;
-      const codes = parseNoqa(`#${text.slice(1)}`);
-      if (codes && (codes.has(ALL_CODES) || codes.has(finding.code))) return true;
-    }
-    return false;
+    return configLineSuppressed(this.lines, this.lines.lineOf(finding.start), finding.code, this.semicolonComments);
   }
 }
 
@@ -136,7 +156,7 @@ export function suppressionsFor(file: TextFile): SuppressionSet {
   if (!set) {
     if (/\.pyi?$/i.test(file.path)) {
       set = HAS_DIRECTIVE_RE.test(file.text) ? new Suppressions(parse(withPythonNewlines(file.text)), file.lines) : { isSuppressed: () => false };
-    } else set = new ConfigSuppressions(file.lines);
+    } else set = new ConfigSuppressions(file.lines, !isTomlPath(file.path));
     cache.set(file, set);
   }
   return set;

@@ -1,7 +1,6 @@
-import type { ClassInfo, FunctionInfo } from "../engine/model.js";
-import type { SyntaxNode } from "../engine/parser.js";
+import type { FunctionInfo } from "../engine/model.js";
 import { createRule, type FileContext } from "../engine/rule.js";
-import { listElements } from "../engine/syntax.js";
+import { marksOf } from "../engine/semantic/marks.js";
 import type { Fix } from "../engine/types.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { arrayAllocations, maxArrayElements } from "./shared/arrays.js";
@@ -57,26 +56,9 @@ export default createRule({
   },
 });
 
-function isMark(ctx: FileContext, expr: SyntaxNode, marker: string): boolean {
-  const target = expr.type === "call" ? expr.childForFieldName("function") : expr;
-  return ctx.model.resolver.resolve(target) === `pytest.mark.${marker}`;
-}
-
-function classMarked(ctx: FileContext, cls: ClassInfo, marker: string): boolean {
-  for (const k of ctx.collection.lineage(cls)) {
-    if (k.decorators.some((d) => isMark(ctx, d, marker))) return true;
-    const mark = k.attributes.get("pytestmark");
-    if (mark && listElements(mark).some((e) => isMark(ctx, e, marker))) return true;
-  }
-  return false;
-}
-
 /** The memory marker applies: on the test, an enclosing class or a same-file base, or the module. */
 export function isMarked(ctx: FileContext, test: FunctionInfo, marker: string): boolean {
-  if (test.decorators.some((d) => isMark(ctx, d, marker))) return true;
-  for (let c = test.cls; c; c = c.parentClass) if (classMarked(ctx, c, marker)) return true;
-  const modulemark = ctx.model.moduleAssignments.get("pytestmark");
-  return modulemark !== undefined && listElements(modulemark).some((e) => isMark(ctx, e, marker));
+  return marksOf(ctx, test).some((m) => m.name === marker);
 }
 
 function markFix(ctx: FileContext, test: FunctionInfo, marker: string): Fix | null {

@@ -1,7 +1,7 @@
-import { compileQuery, type SyntaxNode } from "../engine/parser.js";
-import { createRule } from "../engine/rule.js";
+import type { SyntaxNode } from "../engine/parser.js";
+import { createRule, type FileContext } from "../engine/rule.js";
 import { addModuleImport } from "../fix/python-text.js";
-import { parameterNames } from "../engine/syntax.js";
+import { semanticOf } from "../engine/semantic/bindings.js";
 
 export default createRule({
   meta: {
@@ -24,20 +24,15 @@ export default createRule({
     options: [],
   },
   create(ctx) {
-    // Most files never write `gc.`: skip the queries (each walks the whole tree) for them.
-    if (!ctx.file.text.includes("gc") || !GC_USE_RE.test(ctx.file.text)) return {};
+    // Most files never write `gc.`: the tree is not looked at for them.
+    if (!ctx.file.text.includes("gc")) return {};
     return {
       "module:exit"() {
-        if (ctx.model.resolver.bindsAtModuleLevel("gc")) return;
-        const localBindings = localGcBindingQuery.captures(ctx.root).map((c) => c.node.startIndex);
-        for (const { node } of gcUseQuery.captures(ctx.root)) {
-          const functions = enclosingFunctions(node);
-          const boundLocally = functions.some(
-            (fn) =>
-              localBindings.some((at) => at >= fn.startIndex && at < fn.endIndex) ||
-              parameterNames(fn.childForFieldName("parameters")).includes("gc"),
-          );
-          if (boundLocally) continue;
+        const semantic = semanticOf(ctx.model);
+        for (const node of gcUses(ctx.shared)) {
+          if (semantic.moduleScope().has("gc")) return;
+          // Bound in a function around the use (a parameter, a local import or assignment), or a comprehension's target.
+          if (semantic.bindingFor(node)) continue;
           ctx.report({
             node,
             messageId: "missing",
@@ -50,29 +45,15 @@ export default createRule({
   },
 });
 
-const gcUseQuery = compileQuery(`((attribute object: (identifier) @gc) (#eq? @gc "gc"))`);
-// Every way a function can bind the name `gc` locally (then `gc.x` there is that local, not the module).
-const localGcBindingQuery = compileQuery(`
-(import_statement name: (dotted_name) @b (#eq? @b "gc"))
-(import_statement name: (aliased_import alias: (identifier) @b (#eq? @b "gc")))
-(import_from_statement name: (dotted_name) @b (#eq? @b "gc"))
-(import_from_statement name: (aliased_import alias: (identifier) @b (#eq? @b "gc")))
-(assignment left: (identifier) @b (#eq? @b "gc"))
-(assignment left: (pattern_list (identifier) @b (#eq? @b "gc")))
-(assignment left: (tuple_pattern (identifier) @b (#eq? @b "gc")))
-(augmented_assignment left: (identifier) @b (#eq? @b "gc"))
-(for_statement left: (identifier) @b (#eq? @b "gc"))
-(for_statement left: (pattern_list (identifier) @b (#eq? @b "gc")))
-(for_in_clause left: (identifier) @b (#eq? @b "gc"))
-(as_pattern_target (identifier) @b (#eq? @b "gc"))
-(named_expression name: (identifier) @b (#eq? @b "gc"))
-`);
+const GC_USE_RE = /(?:^|[^\w.])gc\s*\./gm;
 
-const GC_USE_RE = /(?:^|[^\w.])gc\s*\./m;
-
-/** Functions (innermost first) enclosing a node. */
-function enclosingFunctions(node: SyntaxNode): SyntaxNode[] {
-  const result: SyntaxNode[] = [];
-  for (let cur = node.parent; cur; cur = cur.parent) if (cur.type === "function_definition") result.push(cur);
-  return result;
+/** `gc.x` uses, found in the text and confirmed in the tree, in source order: each `gc` identifier. */
+function* gcUses(ctx: FileContext): Generator<SyntaxNode> {
+  for (const m of ctx.file.text.matchAll(GC_USE_RE)) {
+    const at = m.index + m[0].indexOf("gc");
+    const gc = ctx.root.descendantForIndex(at, at + 2);
+    if (gc.type !== "identifier" || gc.text !== "gc") continue;
+    const parent = gc.parent;
+    if (parent?.type === "attribute" && parent.childForFieldName("object")?.startIndex === gc.startIndex) yield gc;
+  }
 }

@@ -2,7 +2,7 @@ import { createRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import path from "node:path";
-import { allSources, classMarkSources, functionMarkSources, marksIn } from "./shared/pytest-suite.js";
+import { allSources, markSourcesOf, marksIn } from "../engine/semantic/marks.js";
 import { addoptsOf, startsWorkers } from "../config/addopts.js";
 import { excludesMark, keptOut, selectsMarks } from "../config/deselection.js";
 
@@ -46,7 +46,7 @@ export default createRule({
     return {
       class_definition(cls) {
         if (!ctx.collection.isTestClass(cls)) return;
-        const sources = classMarkSources(ctx.shared, cls);
+        const sources = markSourcesOf(ctx.shared, cls);
         const ownMark = isPerformance(ctx.shared, sources.own) || (markedModule && !cls.parentClass);
         if (!ownMark) return;
         if (guarded(ctx.shared, allSources(sources)) || everyTestGuarded(ctx.shared, cls) || deselected(`${fileId}::${classPath(cls)}`, allSources(sources))) return;
@@ -54,7 +54,7 @@ export default createRule({
       },
       function_definition(fn) {
         if (!ctx.collection.isTestFunction(fn)) return;
-        const sources = functionMarkSources(ctx.shared, fn);
+        const sources = markSourcesOf(ctx.shared, fn);
         const ownMark = isPerformance(ctx.shared, sources.own) || (markedModule && !fn.cls);
         if (!ownMark || guarded(ctx.shared, allSources(sources)) || bodyGuard(fn)) return;
         if (deselected(`${fileId}::${fn.cls ? `${classPath(fn.cls)}::` : ""}${fn.name}`, allSources(sources))) return;

@@ -6,7 +6,8 @@ import { dottedText } from "../engine/resolver.js";
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
 import { usefixturesNames } from "./shared/fixtures.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
-import { allSources, conftestFacts, functionMarkSources, hasBaseFromElsewhere, marksIn } from "./shared/pytest-suite.js";
+import { conftestFacts } from "./shared/pytest-suite.js";
+import { markSourcesOf, marksOf, mayInheritMarks } from "../engine/semantic/marks.js";
 
 export default createRule({
   meta: {
@@ -196,20 +197,14 @@ function clockOf(node: SyntaxNode | null | undefined, resolve: (n: SyntaxNode | 
 }
 
 function hasPerformanceMark(ctx: FileContext, fn: FunctionInfo): boolean {
-  const sources = functionMarkSources(ctx, fn);
-  if (marksIn(ctx.tree, ctx.model, allSources(sources)).some((m) => m.name === "performance")) return true;
+  if (marksOf(ctx, fn).some((m) => m.name === "performance")) return true;
+  const sources = markSourcesOf(ctx, fn);
   // A mark alias imported from a helper module (`from marks import performance`) cannot be read: trust its name.
   return [...sources.own, ...sources.classes].some((d) => {
     const target = d.type === "call" ? d.childForFieldName("function") : d;
     const text = target ? dottedText(target) : undefined;
     return text !== undefined && (text === "performance" || text.endsWith(".performance"));
   });
-}
-
-/** A class with a base from another module (other than unittest's) may get the mark from it. */
-function mayInheritMarks(ctx: FileContext, fn: FunctionInfo): boolean {
-  for (let cls = fn.cls; cls; cls = cls.parentClass) if (hasBaseFromElsewhere(ctx, cls)) return true;
-  return false;
 }
 
 function markFix(ctx: FileContext, fn: FunctionInfo): Fix | null {

@@ -1,3 +1,4 @@
+import { allSources, markSourcesOf } from "../../engine/semantic/marks.js";
 import type { Collection } from "../../engine/collection.js";
 import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
@@ -333,17 +334,7 @@ function usefixturesIn(ctx: FileContext, exprs: readonly SyntaxNode[]): string[]
 export function usefixturesNames(ctx: FileContext, fn: FunctionInfo): string[] {
   // `pytest.mark.usefixtures` is reached only through a name or import that spells it.
   if (!ctx.file.text.includes("usefixtures")) return [];
-  const names = usefixturesIn(ctx, fn.decorators);
-  for (let c = fn.cls; c; c = c.parentClass) {
-    for (const k of ctx.collection.lineage(c)) {
-      names.push(...usefixturesIn(ctx, k.decorators));
-      const mark = k.attributes.get("pytestmark");
-      if (mark) names.push(...usefixturesIn(ctx, listElements(mark)));
-    }
-  }
-  const modulemark = ctx.model.moduleAssignments.get("pytestmark");
-  if (modulemark) names.push(...usefixturesIn(ctx, listElements(modulemark)));
-  return names;
+  return usefixturesIn(ctx, allSources(markSourcesOf(ctx, fn)).flatMap(listElements));
 }
 
 /**

@@ -4,7 +4,7 @@ import { mockAnalysis, patchCreatesMock } from "./mocks.js";
 import { callNamedAt } from "../../engine/syntax.js";
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
-import { listElements } from "../../engine/syntax.js";
+import { marksOf } from "../../engine/semantic/marks.js";
 import { declareOption } from "../../engine/options.js";
 import * as z from "zod/mini";
 
@@ -159,27 +159,9 @@ export function inHygieneScope(ctx: FileContext, cls: ClassInfo): boolean {
   return ctx.options.classHygieneScope === "all" || isMockUsing(ctx, cls);
 }
 
-const XDIST_GROUP = "pytest.mark.xdist_group";
-
-function isXdistGroupMark(ctx: FileContext, expr: SyntaxNode): boolean {
-  const target = expr.type === "call" ? expr.childForFieldName("function") : expr;
-  return ctx.model.resolver.resolve(target) === XDIST_GROUP;
-}
-
-function marksOn(ctx: FileContext, cls: ClassInfo): boolean {
-  if (cls.decorators.some((d) => isXdistGroupMark(ctx, d))) return true;
-  const pytestmark = cls.attributes.get("pytestmark");
-  return pytestmark !== undefined && listElements(pytestmark).some((e) => isXdistGroupMark(ctx, e));
-}
-
 /** An `xdist_group` mark applies: on the class, an enclosing class, a same-file base, or the module. */
 export function hasXdistGroup(ctx: FileContext, cls: ClassInfo): boolean {
-  const modulemark = ctx.model.moduleAssignments.get("pytestmark");
-  if (modulemark && listElements(modulemark).some((e) => isXdistGroupMark(ctx, e))) return true;
-  for (let c: ClassInfo | undefined = cls; c; c = c.parentClass) {
-    if (ctx.collection.lineage(c).some((k) => marksOn(ctx, k))) return true;
-  }
-  return false;
+  return marksOf(ctx, cls).some((m) => m.name === "xdist_group");
 }
 
 export interface TeardownLookup {

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { DEFAULT_EXCLUDED_DIRS, fastGlob } from "../../discover.js";
-import type { PytestConfig, PytestConfigKind } from "../../config/pytest-config.js";
+import type { PytestConfig } from "../../config/pytest-config.js";
+import { configLineSuppressed, isTomlPath } from "../../engine/suppress.js";
 import type { FilePytestFacts } from "../../engine/facts.js";
 import { LineIndex } from "../../engine/lines.js";
-import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
+import type { FunctionInfo, ModuleModel } from "../../engine/model.js";
 import { compileQuery, type SyntaxNode, type Tree } from "../../engine/parser.js";
 import type { FileContext, ReportOptions, SuiteContext, SuiteRuleContext } from "../../engine/rule.js";
 import { callArguments, stringValue } from "../../engine/syntax.js";
@@ -39,129 +40,14 @@ export function literalText(node: SyntaxNode | null | undefined): string | undef
 }
 
 // ---------------------------------------------------------------------------------------------
-// Marks
+// Marks: which marks apply to a test or class is answered in one place, the semantic model.
 
-export interface MarkUse {
-  /** The mark's name: `performance` for `pytest.mark.performance`. */
-  name: string;
-  /** The `pytest.mark.NAME` attribute chain. */
-  node: SyntaxNode;
-}
+import { markUses } from "../../engine/semantic/marks.js";
 
-const MARK_RE = /\bmark\s*\.\s*[A-Za-z_]/g;
-
-const markCache = new WeakMap<Tree, MarkUse[]>();
-
-/**
- * Every `pytest.mark.NAME` (through any import of pytest or of `pytest.mark`), in source order.
- * Found in the text and confirmed in the tree (a whole-tree query costs about a third of a parse).
- */
-export function markUses(tree: Tree, model: ModuleModel): MarkUse[] {
-  let uses = markCache.get(tree);
-  if (uses) return uses;
-  uses = [];
-  const root = tree.rootNode;
-  for (const m of root.text.matchAll(MARK_RE)) {
-    const mark = root.descendantForIndex(m.index);
-    if (mark.type !== "identifier" || mark.text !== "mark") continue;
-    const parent = mark.parent;
-    if (parent?.type !== "attribute") continue;
-    let chain: SyntaxNode | null;
-    if (parent.childForFieldName("object")?.startIndex === mark.startIndex) chain = parent; // mark.NAME
-    else {
-      chain = parent.parent; // <pytest>.mark.NAME
-      if (chain?.type !== "attribute" || chain.childForFieldName("object")?.startIndex !== parent.startIndex) continue;
-    }
-    const name = chain.childForFieldName("attribute")?.text;
-    if (name && model.resolver.resolve(chain) === `pytest.mark.${name}`) uses.push({ name, node: chain });
-  }
-  uses.sort((a, b) => a.node.startIndex - b.node.startIndex);
-  markCache.set(tree, uses);
-  return uses;
-}
+export { hasBaseFromElsewhere } from "../../engine/semantic/marks.js";
 
 function within(inner: SyntaxNode, outer: SyntaxNode): boolean {
   return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
-}
-
-/**
- * The marks written in some mark expressions (decorators, `pytestmark` values). A name bound at module
- * level to a mark (`perf = pytest.mark.performance`, then `@perf`) counts as that mark.
- */
-export function marksIn(tree: Tree, model: ModuleModel, exprs: readonly SyntaxNode[]): MarkUse[] {
-  const uses = markUses(tree, model);
-  if (uses.length === 0 || exprs.length === 0) return [];
-  const ranges: SyntaxNode[] = [];
-  for (const expr of exprs) {
-    ranges.push(expr);
-    const target = expr.type === "call" ? expr.childForFieldName("function") : expr;
-    if (target?.type === "identifier") {
-      const bound = model.moduleAssignments.get(target.text);
-      if (bound) ranges.push(bound);
-    }
-  }
-  // Each offset read once: a node's end is a call into the parser.
-  const spans = ranges.map((r) => ({ start: r.startIndex, end: r.endIndex }));
-  const ends = markEnds(tree, uses);
-  return uses.filter((u, i) => spans.some((r) => u.node.startIndex >= r.start && (ends[i] as number) <= r.end));
-}
-
-const markEndCache = new WeakMap<Tree, number[]>();
-
-/** The end offsets of a file's mark uses (as `markUses` gives them), read once per file. */
-function markEnds(tree: Tree, uses: readonly MarkUse[]): number[] {
-  let ends = markEndCache.get(tree);
-  if (!ends) {
-    ends = uses.map((u) => u.node.endIndex);
-    markEndCache.set(tree, ends);
-  }
-  return ends;
-}
-
-/** The mark expressions of a class's own decorators and its `pytestmark` attribute. */
-function ownClassMarkExprs(cls: ClassInfo): SyntaxNode[] {
-  const exprs = [...cls.decorators];
-  const pytestmark = cls.attributes.get("pytestmark");
-  if (pytestmark) exprs.push(pytestmark);
-  return exprs;
-}
-
-/** Where the marks of a test function or class come from, nearest first. */
-export interface MarkSources {
-  /** The function's or class's own decorators (and a class's `pytestmark`). */
-  own: SyntaxNode[];
-  /** Enclosing classes and same-file base classes (their decorators and `pytestmark`). */
-  classes: SyntaxNode[];
-  /** The module's `pytestmark`. */
-  module: SyntaxNode[];
-}
-
-function moduleMarkExprs(model: ModuleModel): SyntaxNode[] {
-  const pytestmark = model.moduleAssignments.get("pytestmark");
-  return pytestmark ? [pytestmark] : [];
-}
-
-function classChainExprs(ctx: FileContext, start: ClassInfo | undefined, skipFirstOwn: boolean): SyntaxNode[] {
-  const exprs: SyntaxNode[] = [];
-  for (let c = start; c; c = c.parentClass) {
-    for (const k of ctx.collection.lineage(c)) {
-      if (skipFirstOwn && k === start) continue;
-      exprs.push(...ownClassMarkExprs(k));
-    }
-  }
-  return exprs;
-}
-
-export function functionMarkSources(ctx: FileContext, fn: FunctionInfo): MarkSources {
-  return { own: [...fn.decorators], classes: classChainExprs(ctx, fn.cls, false), module: moduleMarkExprs(ctx.model) };
-}
-
-export function classMarkSources(ctx: FileContext, cls: ClassInfo): MarkSources {
-  return { own: ownClassMarkExprs(cls), classes: classChainExprs(ctx, cls, true), module: moduleMarkExprs(ctx.model) };
-}
-
-export function allSources(s: MarkSources): SyntaxNode[] {
-  return [...s.own, ...s.classes, ...s.module];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,22 +197,6 @@ export function conftestFacts(ctx: FileContext): { path: string; facts: FilePyte
   return ctx.project.conftestsAbove(ctx.file.path).map((c) => ({ path: c.file.path, facts: filePytestFacts(c.tree, c.collection.model) }));
 }
 
-/**
- * A class (or one of its same-file bases) with a base from another module, other than the standard
- * library's `unittest`: it may inherit what the file cannot show (an autouse fixture that closes every
- * figure, a teardown, a mark), so rules that depend on that do not judge it.
- */
-export function hasBaseFromElsewhere(ctx: FileContext, cls: ClassInfo): boolean {
-  for (const k of ctx.collection.lineage(cls)) {
-    for (const base of k.bases) {
-      if (base.type === "identifier" && (base.text === "object" || ctx.model.topLevelClasses.has(base.text))) continue;
-      const resolved = ctx.model.resolver.resolve(base) ?? "";
-      if (!resolved.startsWith("unittest.")) return true;
-    }
-  }
-  return false;
-}
-
 export function isBuiltinMark(name: string): boolean {
   return BUILTIN_MARKS.has(name);
 }
@@ -434,25 +304,8 @@ export function lineSpan(file: TextFile, line: number): { start: number; end: nu
   return { start: start + indent, end: start + text.trimEnd().length };
 }
 
-const NOQA_LINE = /^[#;]+\s*noqa(?::\s*(?<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?/i;
-
-/**
- * A configuration finding is suppressed by a full-line `# noqa: CODE` comment (`;` also in ini files)
- * directly above its line; never by an inline comment, which pytest's ini parser keeps in the value.
- */
-export function suppressedInConfig(file: TextFile, kind: PytestConfigKind, line: number, code: string): boolean {
-  if (line < 2) return false;
-  const above = file.lines.lineText(line - 2).trim();
-  if (!above.startsWith("#") && !(above.startsWith(";") && kind !== "pytest.toml" && kind !== "pyproject.toml")) return false;
-  const m = NOQA_LINE.exec(above);
-  if (!m) return false;
-  const codes = m.groups?.["codes"];
-  if (!codes) return true;
-  return codes.split(/[,\s]+/).some((c) => c.toUpperCase() === code);
-}
-
-/** Reports a finding on a line of a configuration file, unless a `# noqa` line above suppresses it. */
+/** Reports a finding on a line of a configuration file, unless a `# noqa` line above suppresses it (as the run's suppressions read them). */
 export function reportConfigLine<M extends string>(ctx: SuiteRuleContext<M>, group: ConfigGroup, line: number, opts: ReportOptions<M>): void {
-  if (suppressedInConfig(group.file, group.config.kind, line, ctx.code)) return;
+  if (configLineSuppressed(group.file.lines, line - 1, ctx.code, !isTomlPath(group.config.path))) return;
   ctx.report({ ...opts, file: group.file, range: lineSpan(group.file, line) });
 }

@@ -1,5 +1,6 @@
 import { constantsOf, type ConstantEvaluator } from "../../engine/constants.js";
 import type { FunctionInfo } from "../../engine/model.js";
+import { directlyIn } from "../../engine/semantic/enclosing.js";
 import type { SyntaxNode } from "../../engine/parser.js";
 import type { FileContext } from "../../engine/rule.js";
 import { callNamedAt } from "../../engine/syntax.js";
@@ -305,43 +306,8 @@ function findOversizedData(ctx: FileContext): DataSite[] {
   return sites;
 }
 
-const FUNCTIONS = Symbol("functionsByStart");
-
-function functionsByStart(ctx: FileContext): Map<number, FunctionInfo> {
-  return attached(ctx, FUNCTIONS, () => new Map(ctx.model.functions.map((f) => [f.node.startIndex, f])));
-}
-
-export interface Enclosing {
-  /** Named functions around the node, innermost first. */
-  functions: FunctionInfo[];
-  /** The innermost function or lambda around the node (undefined at module or class level). */
-  innermost: SyntaxNode | undefined;
-}
-
-/** The functions (innermost first) whose body holds a node. */
-export function enclosingFunctions(ctx: FileContext, node: SyntaxNode): Enclosing {
-  const byStart = functionsByStart(ctx);
-  const functions: FunctionInfo[] = [];
-  let innermost: SyntaxNode | undefined;
-  let child = node;
-  for (let cur = node.parent; cur; child = cur, cur = cur.parent) {
-    if (cur.type !== "function_definition" && cur.type !== "lambda") continue;
-    const body = cur.childForFieldName("body");
-    // Decorators and parameter defaults run in the enclosing scope.
-    if (!body || body.startIndex !== child.startIndex) continue;
-    innermost ??= cur;
-    if (cur.type === "function_definition") {
-      const fn = byStart.get(cur.startIndex);
-      if (fn) functions.push(fn);
-    }
-  }
-  return { functions, innermost };
-}
-
-/** True when a node sits directly in a function's body (not in a nested function or lambda). */
-export function directlyIn(ctx: FileContext, node: SyntaxNode, fn: FunctionInfo): boolean {
-  return enclosingFunctions(ctx, node).innermost?.startIndex === fn.node.startIndex;
-}
+// One definition of "the functions around a node", in the semantic model; re-exported for the rules that import it from here.
+export { enclosingFunctions, directlyIn, type Enclosing } from "../../engine/semantic/enclosing.js";
 
 export type HeavyWork =
   | { kind: "data"; node: SyntaxNode; size: number }

@@ -1,0 +1,486 @@
+import type { ModuleModel } from "../model.js";
+import type { SyntaxNode } from "../parser.js";
+import { BUILTINS, dottedText, STAR_EXPORTS } from "../resolver.js";
+import { callArguments, stringValue } from "../syntax.js";
+
+/**
+ * Which name is bound where: one binding table per scope (module, class, function, lambda,
+ * comprehension), and lookups by Python's rules (function locals, enclosing functions, the module,
+ * builtins; a class's names are not visible from its methods).
+ *
+ * The module scope comes from the model's one walk over statements; a function's or class's table is
+ * built the first time it is asked for, from a walk over its own statements (not into nested
+ * definitions, which are scopes of their own), and kept. Expressions are never walked: the two ways an
+ * expression binds a name are looked up where they are, a comprehension's targets when a lookup passes
+ * through it, and an assignment expression (`:=`) found from the text in the files that have one.
+ * Not modelled: `match` capture patterns, type parameters, `exec`.
+ */
+
+export type BindingKind =
+  | "import" // `import a.b`, `import a as b`
+  | "from-import" // `from a import b [as c]`
+  | "importorskip" // `np = pytest.importorskip("numpy")`
+  | "assignment" // `name = value`, `a, b = value`, `name: T = value`
+  | "augmented-assignment" // `name += 1`
+  | "parameter"
+  | "with" // `with ... as name`
+  | "for" // `for name in ...`, and a comprehension's `for name in ...`
+  | "except" // `except E as name`
+  | "walrus" // `(name := value)`
+  | "definition" // `def name`, `class name`
+  | "delete" // `del name`
+  | "global" // `global name` (in a function: the module's binding is meant)
+  | "nonlocal" // `nonlocal name` (an enclosing function's binding is meant)
+  | "star-import" // `from m import *` (only names the model knows `m` to export)
+  | "builtin";
+
+export interface Binding {
+  name: string;
+  kind: BindingKind;
+  /** The node that names it (the target identifier, the import's alias or name, the parameter) or, for imports, the statement. */
+  node: SyntaxNode;
+  scope: Scope;
+  /** A plain `name = value` (also `name: T = value` and each target of `a = b = value`): the value. */
+  value?: SyntaxNode;
+  /** The statement is directly in its scope's body (not inside an `if`, `for`, `try`, ... block). */
+  direct: boolean;
+  /** Imports and `importorskip`: the qualified name bound (`numpy`, `unittest.mock.patch`). */
+  qualified?: string;
+  /** Bound to a module for certain (`import a`, `importorskip`), not to what a from-import names. */
+  isModule?: boolean;
+}
+
+export type ScopeKind = "module" | "class" | "function" | "lambda" | "comprehension";
+
+export class Scope {
+  private readonly table = new Map<string, Binding[]>();
+  /** Function and class definitions directly in this scope (their own scopes are built when asked for). */
+  readonly definitions: SyntaxNode[] = [];
+  /** `from m import *` statements (absolute ones), in document order. */
+  readonly starImports: { module: string; node: SyntaxNode; direct: boolean }[] = [];
+
+  constructor(
+    readonly kind: ScopeKind,
+    /** The function, class, lambda or comprehension node; undefined for the module. */
+    readonly node: SyntaxNode | undefined,
+  ) {}
+
+  /** Every binding of a name in this scope, in document order. */
+  bindingsOf(name: string): readonly Binding[] {
+    return this.table.get(name) ?? [];
+  }
+
+  has(name: string): boolean {
+    return this.table.has(name);
+  }
+
+  names(): IterableIterator<string> {
+    return this.table.keys();
+  }
+
+  add(binding: Omit<Binding, "scope" | "direct"> & { direct?: boolean }): void {
+    const full: Binding = { ...binding, direct: binding.direct ?? false, scope: this };
+    const list = this.table.get(binding.name);
+    if (list) list.push(full);
+    else this.table.set(binding.name, [full]);
+  }
+}
+
+/** Nodes whose body is a scope of its own: a name bound in there is not bound around it. */
+const SCOPE_TYPES = new Set(["function_definition", "lambda", "class_definition"]);
+const COMPREHENSION_TYPES = new Set(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
+/** Statements that hold statements: a scope's walk descends into these (not into definitions, not into expressions). */
+const BLOCKS = new Set([
+  "block", "decorated_definition", "if_statement", "elif_clause", "else_clause", "for_statement", "while_statement", "try_statement",
+  "except_clause", "except_group_clause", "finally_clause", "with_statement", "match_statement", "case_clause", "ERROR",
+]);
+
+/** The identifiers a target binds: `a`, `a, b`, `(a, [b, *c])`; an attribute or subscript target binds no name. */
+export function targetIdentifiers(target: SyntaxNode | null | undefined): SyntaxNode[] {
+  if (!target) return [];
+  switch (target.type) {
+    case "identifier":
+      return [target];
+    case "pattern_list":
+    case "tuple_pattern":
+    case "list_pattern":
+    case "tuple":
+    case "list":
+    case "expression_list":
+    case "list_splat_pattern":
+    case "parenthesized_expression":
+    case "as_pattern_target":
+      return target.namedChildren.flatMap((c) => targetIdentifiers(c));
+    default:
+      return [];
+  }
+}
+
+/** Each name a parameter list binds, `*args` and `**kwargs` included (not names in defaults or annotations). */
+export function parameterIdentifiers(params: SyntaxNode | null): SyntaxNode[] {
+  const names: SyntaxNode[] = [];
+  if (!params) return names;
+  for (const p of params.namedChildren) {
+    if (p.type === "identifier") names.push(p);
+    else if (p.type === "default_parameter" || p.type === "typed_default_parameter") {
+      const n = p.childForFieldName("name");
+      if (n) names.push(n);
+    } else if (p.type === "typed_parameter" || p.type === "list_splat_pattern" || p.type === "dictionary_splat_pattern") {
+      const first = p.namedChildren.find((c) => c.type === "identifier" || c.type === "list_splat_pattern" || c.type === "dictionary_splat_pattern");
+      if (first?.type === "identifier") names.push(first);
+      else if (first) names.push(...first.namedChildren.filter((c) => c.type === "identifier"));
+    }
+  }
+  return names;
+}
+
+/**
+ * The scope node a node's names are looked up in first: the nearest function or lambda whose body
+ * holds it, or class whose body holds it. A parameter default or a decorator belongs to the enclosing
+ * scope. Undefined at module level. Comprehensions are not counted here (see `scopeChain`).
+ */
+export function enclosingScopeNode(node: SyntaxNode): SyntaxNode | undefined {
+  let child = node;
+  for (let cur = node.parent; cur; child = cur, cur = cur.parent) {
+    if (!SCOPE_TYPES.has(cur.type)) continue;
+    const body = cur.childForFieldName("body");
+    if (body && body.startIndex === child.startIndex && body.endIndex === child.endIndex) return cur;
+  }
+  return undefined;
+}
+
+const SEMANTIC = Symbol("semantic");
+
+/**
+ * The semantic model of one file, cached on its model (not in a WeakMap, whose values V8 keeps alive,
+ * with their parse trees, until a full garbage collection).
+ */
+export function semanticOf(model: ModuleModel): SemanticModel {
+  const slots = model as unknown as Record<symbol, SemanticModel | undefined>;
+  const existing = slots[SEMANTIC];
+  if (existing) return existing;
+  const semantic = new SemanticModel(model);
+  Object.defineProperty(model, SEMANTIC, { value: semantic, enumerable: false, configurable: true });
+  return semantic;
+}
+
+interface Walrus {
+  nameNode: SyntaxNode;
+  /** The start of the scope node it binds in; -1 for the module. */
+  scopeStart: number;
+}
+
+export class SemanticModel {
+  private module: Scope | undefined;
+  /** Function, class and lambda scopes by their node's start offset. */
+  private readonly scopes = new Map<number, Scope>();
+  private walruses: Walrus[] | undefined;
+
+  constructor(readonly model: ModuleModel) {}
+
+  /** The module's scope: imports, definitions, assignments and other targets outside every definition, and `global` names. */
+  moduleScope(): Scope {
+    if (this.module) return this.module;
+    const scope = new Scope("module", undefined);
+    this.module = scope;
+    const m = this.model;
+    for (const node of m.moduleImports) this.bindImport(scope, node, node.parent?.type === "module");
+    for (const { node, direct } of m.moduleBindingStatements) this.bindStatement(scope, node, direct);
+    for (const fn of m.functions) if (!fn.cls && !fn.parentFunction) scope.add({ name: fn.name, kind: "definition", node: fn.nameNode });
+    for (const cls of m.classes) if (!cls.parentClass && !cls.inFunction) scope.add({ name: cls.name, kind: "definition", node: cls.nameNode });
+    for (const statement of m.globalStatements) {
+      for (const id of statement.namedChildren) if (id.type === "identifier") scope.add({ name: id.text, kind: "global", node: id });
+    }
+    this.bindWalruses(scope, -1);
+    return scope;
+  }
+
+  /** The scope of a function, class or lambda node (built on first use). */
+  scopeOf(node: SyntaxNode): Scope {
+    const start = node.startIndex;
+    let scope = this.scopes.get(start);
+    if (scope) return scope;
+    const kind = node.type === "class_definition" ? "class" : node.type === "lambda" ? "lambda" : "function";
+    scope = new Scope(kind, node);
+    this.scopes.set(start, scope);
+    if (kind !== "class") for (const id of parameterIdentifiers(node.childForFieldName("parameters"))) scope.add({ name: id.text, kind: "parameter", node: id });
+    if (kind !== "lambda") {
+      const body = node.childForFieldName("body");
+      if (body) this.walkBlock(scope, body);
+    }
+    this.bindWalruses(scope, start);
+    return scope;
+  }
+
+  /**
+   * The scopes a node's names are looked up in, innermost first, the module last: comprehensions,
+   * lambdas, functions, and classes only where the node is in the class's own body (not in a method).
+   */
+  scopeChain(node: SyntaxNode): Scope[] {
+    const chain: Scope[] = [];
+    let passedFunction = false;
+    let child = node;
+    for (let cur = node.parent; cur; child = cur, cur = cur.parent) {
+      if (COMPREHENSION_TYPES.has(cur.type)) {
+        chain.push(comprehensionScope(cur));
+        continue;
+      }
+      if (!SCOPE_TYPES.has(cur.type)) continue;
+      const body = cur.childForFieldName("body");
+      if (!body || body.startIndex !== child.startIndex || body.endIndex !== child.endIndex) continue;
+      if (cur.type === "class_definition") {
+        if (!passedFunction) chain.push(this.scopeOf(cur));
+        continue;
+      }
+      passedFunction = true;
+      chain.push(this.scopeOf(cur));
+    }
+    chain.push(this.moduleScope());
+    return chain;
+  }
+
+  /**
+   * The binding an identifier refers to: in the innermost scope that binds the name (`global` and
+   * `nonlocal` followed). In the scope of the use itself, the last binding before it (the first one if
+   * none comes before); in an enclosing scope, its last binding (a function body runs after the code
+   * around it). Builtins and names a star import is known to bind come last. Undefined when nothing binds it.
+   */
+  bindingFor(identifier: SyntaxNode): Binding | undefined {
+    return this.lookup(identifier.text, identifier.startIndex, this.scopeChain(identifier));
+  }
+
+  /** The binding visible for `name` at a position of the file (see `bindingFor`). */
+  bindingAt(name: string, offset: number): Binding | undefined {
+    const node = this.model.tree.rootNode.descendantForIndex(offset, offset);
+    return this.lookup(name, offset, this.scopeChain(node));
+  }
+
+  private lookup(name: string, offset: number, chain: Scope[]): Binding | undefined {
+    let followGlobal = false;
+    for (let i = 0; i < chain.length; i++) {
+      const scope = chain[i] as Scope;
+      if (followGlobal && scope.kind !== "module") continue;
+      const bindings = scope.bindingsOf(name);
+      if (bindings.length === 0) continue;
+      const declared = scope.kind !== "module" ? bindings.find((b) => b.kind === "global" || b.kind === "nonlocal") : undefined;
+      if (declared?.kind === "global") {
+        followGlobal = true;
+        continue;
+      }
+      if (declared?.kind === "nonlocal") continue;
+      if (i > 0) return bindings[bindings.length - 1];
+      let visible = bindings[0];
+      for (const b of bindings) if (b.node.startIndex <= offset) visible = b;
+      return visible;
+    }
+    return this.implicitBinding(name);
+  }
+
+  /** What binds a name no scope binds: a star import known to export it, or a builtin. */
+  private implicitBinding(name: string): Binding | undefined {
+    const module = this.moduleScope();
+    const root = this.model.tree.rootNode;
+    for (const { module: from } of module.starImports) {
+      if (STAR_EXPORTS[from]?.includes(name)) return { name, kind: "star-import", node: root, scope: module, direct: false, qualified: `${from}.${name}` };
+    }
+    if (BUILTINS.has(name)) return { name, kind: "builtin", node: root, scope: module, direct: false, qualified: `builtins.${name}` };
+    return undefined;
+  }
+
+  /**
+   * Every binding of a name in a scope and in the function and class scopes nested in it (parameters
+   * of nested functions excepted: they never rebind the outer name). Constant evaluation asks this:
+   * a name bound again anywhere below is not trusted to hold one value.
+   */
+  bindingsWithin(scope: Scope, name: string): Binding[] {
+    const found = [...scope.bindingsOf(name)];
+    for (const def of scope.definitions) {
+      for (const b of this.bindingsWithin(this.scopeOf(def), name)) if (b.kind !== "parameter" || b.scope.node !== def) found.push(b);
+    }
+    return found;
+  }
+
+  /**
+   * The fully qualified name of an identifier or attribute chain (`np.zeros` → `numpy.zeros`): what the
+   * model's resolver says, with one difference a scope makes: a root name bound in a function or lambda
+   * enclosing the node by anything but an import (a parameter, an assignment) is that local, not the
+   * module's import, and resolves to nothing; a function's own import resolves there.
+   */
+  resolveQualifiedName(node: SyntaxNode | null | undefined): string | undefined {
+    if (!node) return undefined;
+    const text = dottedText(node);
+    if (text === undefined) return undefined;
+    const dot = text.indexOf(".");
+    let rootNode = node;
+    while (rootNode.type === "attribute") rootNode = rootNode.childForFieldName("object") as SyntaxNode;
+    const binding = this.bindingFor(rootNode);
+    if (binding && binding.scope.kind !== "module" && binding.scope.kind !== "class") {
+      if (binding.qualified === undefined) return undefined;
+      return dot === -1 ? binding.qualified : binding.qualified + text.slice(dot);
+    }
+    return this.model.resolver.resolve(node);
+  }
+
+  private walkBlock(scope: Scope, block: SyntaxNode): void {
+    const cursor = block.walk();
+    let depth = 0;
+    // `block` is the scope's body: its statements are direct.
+    if (!cursor.gotoFirstChild()) return;
+    depth = 1;
+    for (;;) {
+      const type = cursor.nodeType;
+      if (type === "function_definition" || type === "class_definition") {
+        const def = cursor.currentNode;
+        scope.definitions.push(def);
+        const name = def.childForFieldName("name");
+        if (name) scope.add({ name: name.text, kind: "definition", node: name, direct: depth === 1 });
+      } else if (type === "import_statement" || type === "import_from_statement") {
+        this.bindImport(scope, cursor.currentNode, depth === 1);
+      } else if (STATEMENT_BINDERS.has(type)) {
+        this.bindStatement(scope, cursor.currentNode, depth === 1);
+      }
+      if (BLOCKS.has(type) && cursor.gotoFirstChild()) {
+        // A compound statement's own block is not direct in the scope.
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || --depth === 0) return;
+      }
+    }
+  }
+
+  /** The names one statement binds (not imports, not definitions: those come from elsewhere). */
+  private bindStatement(scope: Scope, statement: SyntaxNode, direct: boolean): void {
+    switch (statement.type) {
+      case "expression_statement": {
+        const expr = statement.namedChild(0);
+        if (expr?.type === "assignment") this.bindAssignment(scope, expr, direct);
+        else if (expr?.type === "augmented_assignment") {
+          for (const id of targetIdentifiers(expr.childForFieldName("left"))) scope.add({ name: id.text, kind: "augmented-assignment", node: id, direct });
+        }
+        return;
+      }
+      case "for_statement":
+        for (const id of targetIdentifiers(statement.childForFieldName("left"))) scope.add({ name: id.text, kind: "for", node: id, direct });
+        return;
+      case "with_statement": {
+        const clause = statement.namedChildren.find((c) => c.type === "with_clause");
+        for (const item of clause?.namedChildren ?? []) {
+          const value = item.type === "with_item" ? item.childForFieldName("value") : null;
+          if (value?.type !== "as_pattern") continue;
+          for (const id of targetIdentifiers(value.childForFieldName("alias"))) scope.add({ name: id.text, kind: "with", node: id, direct });
+        }
+        return;
+      }
+      case "except_clause":
+      case "except_group_clause": {
+        const value = statement.childForFieldName("value") ?? statement.namedChildren.find((c) => c.type === "as_pattern");
+        if (value?.type !== "as_pattern") return;
+        for (const id of targetIdentifiers(value.childForFieldName("alias"))) scope.add({ name: id.text, kind: "except", node: id, direct: false });
+        return;
+      }
+      case "delete_statement":
+        for (const child of statement.namedChildren) for (const id of targetIdentifiers(child)) scope.add({ name: id.text, kind: "delete", node: id, direct });
+        return;
+      case "global_statement":
+      case "nonlocal_statement": {
+        const kind = statement.type === "global_statement" ? "global" : "nonlocal";
+        for (const id of statement.namedChildren) if (id.type === "identifier") scope.add({ name: id.text, kind, node: id, direct });
+        return;
+      }
+    }
+  }
+
+  private bindAssignment(scope: Scope, assignment: SyntaxNode, direct: boolean): void {
+    // `a = b = value`: every target takes the innermost value.
+    let value: SyntaxNode | null = assignment;
+    while (value?.type === "assignment") value = value.childForFieldName("right");
+    const skipped = value ? this.importorskipModule(value) : undefined;
+    for (let cur: SyntaxNode | null = assignment; cur?.type === "assignment"; cur = cur.childForFieldName("right")) {
+      const left = cur.childForFieldName("left");
+      if (left?.type === "identifier") {
+        if (skipped !== undefined) scope.add({ name: left.text, kind: "importorskip", node: left, direct, qualified: skipped, isModule: true, ...(value ? { value } : {}) });
+        else scope.add({ name: left.text, kind: "assignment", node: left, direct, ...(value ? { value } : {}) });
+      } else for (const id of targetIdentifiers(left)) scope.add({ name: id.text, kind: "assignment", node: id, direct });
+    }
+  }
+
+  /** `pytest.importorskip("numpy")` (with a literal module name) returns that module. */
+  private importorskipModule(value: SyntaxNode): string | undefined {
+    if (!this.model.hints.importorskip || value.type !== "call") return undefined;
+    if (this.model.resolver.resolve(value.childForFieldName("function")) !== "pytest.importorskip") return undefined;
+    const args = callArguments(value);
+    return stringValue(args.positional[0] ?? args.keywords.get("modname"));
+  }
+
+  private bindImport(scope: Scope, node: SyntaxNode, direct: boolean): void {
+    if (node.type === "import_statement") {
+      for (const child of node.namedChildren) {
+        if (child.type === "dotted_name") {
+          const root = child.text.split(".")[0] ?? child.text;
+          scope.add({ name: root, kind: "import", node: child, direct, qualified: root, isModule: true });
+        } else if (child.type === "aliased_import") {
+          const target = child.childForFieldName("name");
+          const alias = child.childForFieldName("alias");
+          if (target && alias) scope.add({ name: alias.text, kind: "import", node: alias, direct, qualified: target.text, isModule: true });
+        }
+      }
+      return;
+    }
+    const moduleNode = node.childForFieldName("module_name");
+    if (!moduleNode) return;
+    const module = moduleNode.text;
+    // Relative imports name the project's own modules: bound, never resolved.
+    const qualify = (name: string) => (module.startsWith(".") ? undefined : `${module}.${name}`);
+    for (const child of node.namedChildren) {
+      if (child.startIndex === moduleNode.startIndex) continue;
+      if (child.type === "wildcard_import") {
+        if (!module.startsWith(".")) scope.starImports.push({ module, node, direct });
+      } else if (child.type === "dotted_name") {
+        const qualified = qualify(child.text);
+        scope.add({ name: child.text, kind: "from-import", node: child, direct, ...(qualified ? { qualified } : {}) });
+      } else if (child.type === "aliased_import") {
+        const target = child.childForFieldName("name");
+        const alias = child.childForFieldName("alias");
+        const qualified = target ? qualify(target.text) : undefined;
+        if (alias) scope.add({ name: alias.text, kind: "from-import", node: alias, direct, ...(qualified ? { qualified } : {}) });
+      }
+    }
+  }
+
+  /** Assignment expressions bind in the nearest function, lambda or class around them (comprehensions do not count), or the module. */
+  private bindWalruses(scope: Scope, scopeStart: number): void {
+    if (!this.model.hints.walrus) return;
+    this.walruses ??= this.findWalruses();
+    for (const w of this.walruses) if (w.scopeStart === scopeStart) scope.add({ name: w.nameNode.text, kind: "walrus", node: w.nameNode });
+  }
+
+  private findWalruses(): Walrus[] {
+    const found: Walrus[] = [];
+    const root = this.model.tree.rootNode;
+    const text = root.text;
+    for (let at = text.indexOf(":="); at !== -1; at = text.indexOf(":=", at + 2)) {
+      const op = root.descendantForIndex(at, at + 2);
+      const expr = op.type === "named_expression" ? op : op.parent;
+      if (expr?.type !== "named_expression") continue;
+      const name = expr.childForFieldName("name");
+      if (name?.type !== "identifier") continue;
+      found.push({ nameNode: name, scopeStart: enclosingScopeNode(expr)?.startIndex ?? -1 });
+    }
+    return found;
+  }
+}
+
+/** Statement types whose targets bind names in a function's or class's walk (imports and definitions aside). */
+const STATEMENT_BINDERS = new Set(["expression_statement", "for_statement", "with_statement", "except_clause", "except_group_clause", "delete_statement", "global_statement", "nonlocal_statement"]);
+
+/** A comprehension's own scope: the targets of its `for ... in` clauses. */
+function comprehensionScope(node: SyntaxNode): Scope {
+  const scope = new Scope("comprehension", node);
+  for (const clause of node.namedChildren) {
+    if (clause.type !== "for_in_clause") continue;
+    for (const id of targetIdentifiers(clause.childForFieldName("left"))) scope.add({ name: id.text, kind: "for", node: id });
+  }
+  return scope;
+}

@@ -1,0 +1,11 @@
+/**
+ * The semantic model of a Python file, each fact in one place:
+ * - bindings.ts: scopes and their bindings (`semanticOf(model)`: `bindingFor`, `bindingAt`,
+ *   `resolveQualifiedName`, `scopeChain`, `bindingsWithin`), read by constant evaluation and MEM101;
+ * - enclosing.ts: the functions around a node;
+ * - marks.ts: the pytest marks that apply to a test or class (`marksOf`, `markSourcesOf`, `mayInheritMarks`).
+ * The model's one statement walk (model.ts) and the import resolver (resolver.ts) feed them.
+ */
+export { semanticOf, SemanticModel, Scope, enclosingScopeNode, targetIdentifiers, parameterIdentifiers, type Binding, type BindingKind, type ScopeKind } from "./bindings.js";
+export { enclosingFunctions, directlyIn, type Enclosing } from "./enclosing.js";
+export { marksOf, markSourcesOf, marksIn, markUses, allSources, mayInheritMarks, hasBaseFromElsewhere, type MarkUse, type MarkSources } from "./marks.js";

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { ModuleModel } from "../src/engine/model.js";
+import { parse, type SyntaxNode } from "../src/engine/parser.js";
+import { semanticOf } from "../src/engine/semantic/bindings.js";
+import { enclosingFunctions } from "../src/engine/semantic/enclosing.js";
+
+/** The source with its `«…»`-marked spot removed, and that spot's offset. */
+function marked(source: string): { text: string; at: number; end: number } {
+  const at = source.indexOf("«");
+  const end = source.indexOf("»") - 1;
+  expect(at, "the source marks no spot").toBeGreaterThanOrEqual(0);
+  return { text: source.replace("«", "").replace("»", ""), at, end };
+}
+
+/** The semantic model of a source, and the node spanning its marked spot. */
+function at(source: string) {
+  const { text, at: start, end } = marked(source);
+  const model = new ModuleModel(parse(text));
+  let node: SyntaxNode = model.tree.rootNode.descendantForIndex(start, end);
+  while (node.parent && (node.startIndex !== start || node.endIndex !== end)) node = node.parent;
+  return { model, semantic: semanticOf(model), node, offset: start };
+}
+
+function bindingOf(source: string) {
+  const { semantic, node } = at(source);
+  const root = node.type === "attribute" ? rootOf(node) : node;
+  return semantic.bindingFor(root);
+}
+
+function rootOf(node: SyntaxNode): SyntaxNode {
+  let cur = node;
+  while (cur.type === "attribute") cur = cur.childForFieldName("object") as SyntaxNode;
+  return cur;
+}
+
+describe("bindings by Python's scoping rules", () => {
+  const shadowed = "import numpy as np\n\ndef test_a():\n    np = make()\n    «np».zeros(10)\n\ndef test_b():\n    np.zeros(10)\n";
+
+  it("a function-local name shadows the module's import there, and only there", () => {
+    const local = bindingOf(shadowed);
+    expect(local?.kind).toBe("assignment");
+    expect(local?.scope.kind).toBe("function");
+    const { semantic, model } = at(shadowed);
+    const otherUse = model.tree.rootNode.text.lastIndexOf("np.zeros");
+    const outside = semantic.bindingAt("np", otherUse);
+    expect(outside).toMatchObject({ kind: "import", qualified: "numpy", isModule: true });
+    expect(outside?.scope.kind).toBe("module");
+  });
+
+  it("resolves a qualified name through the binding in scope: the local shadow resolves to nothing", () => {
+    const { semantic, node } = at(shadowed.replace("«np».zeros", "«np.zeros»"));
+    expect(semantic.resolveQualifiedName(node)).toBeUndefined();
+    const other = at("import numpy as np\n\ndef test_b():\n    return «np.zeros»(10)\n");
+    expect(other.semantic.resolveQualifiedName(other.node)).toBe("numpy.zeros");
+  });
+
+  it("binds `importorskip` at module level as a module import", () => {
+    const source = 'import pytest\n\nnp = pytest.importorskip("numpy")\n\ndef test_a():\n    «np.zeros»((10000, 10000))\n';
+    const { semantic, node } = at(source);
+    expect(semantic.bindingFor(rootOf(node))).toMatchObject({ kind: "importorskip", qualified: "numpy", isModule: true });
+    expect(semantic.resolveQualifiedName(node)).toBe("numpy.zeros");
+  });
+
+  it("binds `importorskip` in a function there, not at module level", () => {
+    const source = 'import pytest\n\ndef test_a():\n    np = pytest.importorskip("numpy")\n    «np.zeros»((10000, 10000))\n\ndef test_b():\n    np.ones(3)\n';
+    const { semantic, node, model } = at(source);
+    const binding = semantic.bindingFor(rootOf(node));
+    expect(binding).toMatchObject({ kind: "importorskip", qualified: "numpy" });
+    expect(binding?.scope.kind).toBe("function");
+    expect(semantic.resolveQualifiedName(node)).toBe("numpy.zeros");
+    expect(semantic.moduleScope().has("np")).toBe(false);
+    expect(semantic.bindingAt("np", model.tree.rootNode.text.lastIndexOf("np.ones"))).toBeUndefined();
+  });
+
+  it("a parameter named like an import is the parameter", () => {
+    const source = "import mock\n\ndef test_a(mock):\n    «mock.patch»('x')\n";
+    const { semantic, node } = at(source);
+    expect(semantic.bindingFor(rootOf(node))).toMatchObject({ kind: "parameter" });
+    expect(semantic.resolveQualifiedName(node)).toBeUndefined();
+    // The model's resolver, which knows no scopes, still says the import.
+    expect(at(source).model.resolver.resolve(node)).toBe("mock.patch");
+  });
+
+  it("binds a `with ... as` target, tuples included", () => {
+    expect(bindingOf('from unittest.mock import patch\n\ndef test_a():\n    with patch("os.getcwd") as m:\n        «m».return_value = "/"\n')).toMatchObject({ kind: "with" });
+    expect(bindingOf("def test_a():\n    with open(a) as (f, «g»):\n        pass\n    g.read()\n")?.kind).toBe("with");
+  });
+
+  it("a class's names are visible in its body, not in its methods", () => {
+    const inBody = bindingOf("N = 1\n\nclass TestA:\n    N = 2\n    M = «N»\n");
+    expect(inBody?.scope.kind).toBe("class");
+    const inMethod = bindingOf("N = 1\n\nclass TestA:\n    N = 2\n\n    def test_a(self):\n        return «N»\n");
+    expect(inMethod?.scope.kind).toBe("module");
+    expect(bindingOf("class TestA:\n    N = 2\n\n    def test_a(self):\n        return «N»\n")).toBeUndefined();
+  });
+
+  it("finds an enclosing function's binding from a nested function, and follows `global`", () => {
+    const nested = bindingOf("def outer():\n    size = 10\n\n    def inner():\n        return «size»\n");
+    expect(nested?.scope.node?.type).toBe("function_definition");
+    expect(nested?.kind).toBe("assignment");
+    const declared = bindingOf("N = 1\n\ndef test_a():\n    global N\n    N = 2\n    return «N»\n");
+    expect(declared?.scope.kind).toBe("module");
+  });
+
+  it("a comprehension's target is its own, and an assignment expression binds in the function", () => {
+    expect(bindingOf("n = 5\n\ndef test_a():\n    return [«n» for n in range(3)]\n")?.scope.kind).toBe("comprehension");
+    expect(bindingOf("n = 5\n\ndef test_a():\n    xs = [n for n in range(3)]\n    return «n»\n")?.scope.kind).toBe("module");
+    expect(bindingOf("def test_a():\n    if (k := compute()) > 1:\n        pass\n    return «k»\n")).toMatchObject({ kind: "walrus" });
+  });
+
+  it("binds for and except targets, local imports, and builtins last", () => {
+    expect(bindingOf("def test_a():\n    for i, (a, b) in pairs:\n        «b»\n")?.kind).toBe("for");
+    expect(bindingOf("def test_a():\n    try:\n        pass\n    except ValueError as err:\n        «err»\n")?.kind).toBe("except");
+    expect(bindingOf("def test_a():\n    import gc\n    «gc».collect()\n")).toMatchObject({ kind: "import", qualified: "gc" });
+    expect(bindingOf("def test_a():\n    from os import path as p\n    «p».join('a')\n")).toMatchObject({ kind: "from-import", qualified: "os.path" });
+    expect(bindingOf("def test_a():\n    return «range»(3)\n")).toMatchObject({ kind: "builtin", qualified: "builtins.range" });
+    expect(bindingOf("def test_a():\n    return «gc».collect()\n")).toBeUndefined();
+  });
+
+  it("in the scope of the use, the binding before it is the one visible", () => {
+    const source = "def test_a():\n    n = 1\n    use(n)\n    n = 2\n    «n»\n";
+    const { semantic, node } = at(source);
+    const binding = semantic.bindingFor(node);
+    expect(binding?.value?.text).toBe("2");
+    const first = semantic.bindingAt("n", source.indexOf("use(n)"));
+    expect(first?.value?.text).toBe("1");
+  });
+});
+
+describe("enclosing functions", () => {
+  it("lists the functions whose body holds a node, innermost first; decorators and defaults belong outside", () => {
+    const source = "def outer():\n    def inner(x=«default»):\n        pass\n";
+    const { model, node } = at(source);
+    expect(enclosingFunctions({ model }, node).functions.map((f) => f.name)).toEqual(["outer"]);
+    const inBody = at("def outer():\n    def inner():\n        return «x»\n");
+    const found = enclosingFunctions({ model: inBody.model }, inBody.node);
+    expect(found.functions.map((f) => f.name)).toEqual(["inner", "outer"]);
+    expect(found.innermost?.type).toBe("function_definition");
+    const inLambda = at("def outer():\n    f = lambda: «x»\n");
+    expect(enclosingFunctions({ model: inLambda.model }, inLambda.node).innermost?.type).toBe("lambda");
+  });
+});
