@@ -171,6 +171,7 @@ describe("the resolver's one scope-aware path", () => {
   it("a class's names are visible in its body, not in its methods; `global` means the module's binding", () => {
     expect(resolve("class TestA:\n    import numpy as np\n    data = «np.zeros»(3)\n")).toBe("numpy.zeros");
     expect(resolve("class TestA:\n    import numpy as np\n\n    def test_a(self):\n        «np.zeros»(3)\n")).toBeUndefined();
+    expect(resolve("from unittest import mock\n\nclass TestA:\n    @«mock.patch»('os.getcwd')\n    def test_a(self, m):\n        pass\n\n    def mock(self):\n        pass\n")).toBe("unittest.mock.patch");
     expect(resolve("import numpy as np\n\ndef test_a():\n    global np\n    np = make()\n    «np.zeros»(3)\n")).toBe("numpy.zeros");
   });
 

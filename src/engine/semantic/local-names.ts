@@ -41,6 +41,8 @@ export class LocalNames {
       const declared = c.fn ? bindings.find((b) => b.kind === "global" || b.kind === "nonlocal") : undefined;
       if (declared?.kind === "global") return undefined;
       if (declared?.kind === "nonlocal") continue;
+      // A class body runs top to bottom and looks a name it has not bound yet up outside; a function's name is local throughout.
+      if (c.cls && bindings[0] && bindings[0].node.startIndex > offset) continue;
       const visible = first ? visibleAt(bindings, offset) : bindings[bindings.length - 1];
       if (visible?.kind === "parameter" && MOCKER_FIXTURES.has(name)) continue;
       return visible?.qualified ?? null;
