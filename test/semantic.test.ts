@@ -3,6 +3,7 @@ import { ModuleModel } from "../src/engine/model.js";
 import { parse, type SyntaxNode } from "../src/engine/parser.js";
 import { semanticOf } from "../src/engine/semantic/bindings.js";
 import { enclosingFunctions } from "../src/engine/semantic/enclosing.js";
+import { mayBindIn } from "../src/engine/semantic/local-names.js";
 
 /** The source with its `«…»`-marked spot removed, and that spot's offset. */
 function marked(source: string): { text: string; at: number; end: number } {
@@ -48,17 +49,17 @@ describe("bindings by Python's scoping rules", () => {
   });
 
   it("resolves a qualified name through the binding in scope: the local shadow resolves to nothing", () => {
-    const { semantic, node } = at(shadowed.replace("«np».zeros", "«np.zeros»"));
-    expect(semantic.resolveQualifiedName(node)).toBeUndefined();
+    const { model, node } = at(shadowed.replace("«np».zeros", "«np.zeros»"));
+    expect(model.resolver.resolve(node)).toBeUndefined();
     const other = at("import numpy as np\n\ndef test_b():\n    return «np.zeros»(10)\n");
-    expect(other.semantic.resolveQualifiedName(other.node)).toBe("numpy.zeros");
+    expect(other.model.resolver.resolve(other.node)).toBe("numpy.zeros");
   });
 
   it("binds `importorskip` at module level as a module import", () => {
     const source = 'import pytest\n\nnp = pytest.importorskip("numpy")\n\ndef test_a():\n    «np.zeros»((10000, 10000))\n';
-    const { semantic, node } = at(source);
+    const { semantic, node, model } = at(source);
     expect(semantic.bindingFor(rootOf(node))).toMatchObject({ kind: "importorskip", qualified: "numpy", isModule: true });
-    expect(semantic.resolveQualifiedName(node)).toBe("numpy.zeros");
+    expect(model.resolver.resolve(node)).toBe("numpy.zeros");
   });
 
   it("binds `importorskip` in a function there, not at module level", () => {
@@ -67,18 +68,18 @@ describe("bindings by Python's scoping rules", () => {
     const binding = semantic.bindingFor(rootOf(node));
     expect(binding).toMatchObject({ kind: "importorskip", qualified: "numpy" });
     expect(binding?.scope.kind).toBe("function");
-    expect(semantic.resolveQualifiedName(node)).toBe("numpy.zeros");
+    expect(model.resolver.resolve(node)).toBe("numpy.zeros");
     expect(semantic.moduleScope().has("np")).toBe(false);
     expect(semantic.bindingAt("np", model.tree.rootNode.text.lastIndexOf("np.ones"))).toBeUndefined();
   });
 
   it("a parameter named like an import is the parameter", () => {
     const source = "import mock\n\ndef test_a(mock):\n    «mock.patch»('x')\n";
-    const { semantic, node } = at(source);
+    const { semantic, node, model } = at(source);
     expect(semantic.bindingFor(rootOf(node))).toMatchObject({ kind: "parameter" });
-    expect(semantic.resolveQualifiedName(node)).toBeUndefined();
-    // The model's resolver, which knows no scopes, still says the import.
-    expect(at(source).model.resolver.resolve(node)).toBe("mock.patch");
+    expect(model.resolver.resolve(node)).toBeUndefined();
+    // Without a position, the module's import.
+    expect(model.resolver.resolveName("mock")).toBe("mock");
   });
 
   it("binds a `with ... as` target, tuples included", () => {
@@ -124,6 +125,68 @@ describe("bindings by Python's scoping rules", () => {
     expect(binding?.value?.text).toBe("2");
     const first = semantic.bindingAt("n", source.indexOf("use(n)"));
     expect(first?.value?.text).toBe("1");
+  });
+});
+
+describe("the resolver's one scope-aware path", () => {
+  const resolve = (source: string) => {
+    const { model, node } = at(source);
+    return model.resolver.resolve(node);
+  };
+
+  it("a parameter named like a module import is the parameter; its default is looked up outside", () => {
+    expect(resolve("import numpy as np\n\ndef test_a(np):\n    «np.zeros»((10000, 10000))\n")).toBeUndefined();
+    expect(resolve("import numpy as np\n\ndef test_a(x=«np.zeros»(3)):\n    pass\n")).toBe("numpy.zeros");
+    expect(resolve("import numpy as np\n\nclass TestA:\n    def test_a(self, np):\n        «np.zeros»(3)\n")).toBeUndefined();
+  });
+
+  it("pytest-mock's fixture as a parameter is the fixture", () => {
+    expect(resolve("def test_a(mocker):\n    «mocker.patch»('os.getcwd')\n")).toBe("pytest_mock.mocker.patch");
+  });
+
+  it("an import in one function resolves there and in functions nested in it, not in another function", () => {
+    const source = "def test_a():\n    import numpy as np\n    «np.zeros»(3)\n\ndef test_b():\n    np.ones(3)\n";
+    expect(resolve(source)).toBe("numpy.zeros");
+    expect(resolve(source.replace("«np.zeros»", "np.zeros").replace("np.ones", "«np.ones»"))).toBeUndefined();
+    expect(resolve("def test_a():\n    from numpy import zeros as z\n\n    def inner():\n        return «z»(3)\n")).toBe("numpy.zeros");
+  });
+
+  it("a local binding that is not an import resolves to nothing: assignment, tuple target, with, for, except, walrus", () => {
+    const uses = [
+      "    np = make()\n",
+      "    a, np = make()\n",
+      "    with make() as np:\n        pass\n",
+      "    for np in make():\n        pass\n",
+      "    try:\n        pass\n    except ValueError as np:\n        pass\n",
+      "    if (np := make()):\n        pass\n",
+    ];
+    for (const binds of uses) expect(resolve(`import numpy as np\n\ndef test_a():\n${binds}    «np.zeros»(3)\n`), binds).toBeUndefined();
+    expect(resolve("import numpy as np\n\ndef outer():\n    np = make()\n\n    def inner():\n        return «np.zeros»(3)\n")).toBeUndefined();
+  });
+
+  it("binds `importorskip` locally to the module it imports", () => {
+    expect(resolve('import pytest\n\ndef test_a():\n    np = pytest.importorskip("numpy")\n    «np.zeros»(3)\n')).toBe("numpy.zeros");
+  });
+
+  it("a class's names are visible in its body, not in its methods; `global` means the module's binding", () => {
+    expect(resolve("class TestA:\n    import numpy as np\n    data = «np.zeros»(3)\n")).toBe("numpy.zeros");
+    expect(resolve("class TestA:\n    import numpy as np\n\n    def test_a(self):\n        «np.zeros»(3)\n")).toBeUndefined();
+    expect(resolve("from unittest import mock\n\nclass TestA:\n    @«mock.patch»('os.getcwd')\n    def test_a(self, m):\n        pass\n\n    def mock(self):\n        pass\n")).toBe("unittest.mock.patch");
+    expect(resolve("import numpy as np\n\ndef test_a():\n    global np\n    np = make()\n    «np.zeros»(3)\n")).toBe("numpy.zeros");
+  });
+
+  it("looks at a function's binding table only when its text may bind the name", () => {
+    const binds = (body: string) => mayBindIn(body, 0, body.length, "np");
+    for (const body of [
+      "np = 1", "np += 1", "np: int", "(np := f())", "a, np = f()", "[a, (b, np)] = f()", "for i, np in f():", "import numpy as np",
+      "import np", "from m import (\n    a,\n    np,\n)", "from m import (a,\n    b, np)", "with f() as np:", "with f() as (a,\n        np):",
+      "except E as np:", "except (A, B) as np:", "global a, np", "del a, np", "def np():", "class np:", "for (a, np) in f():",
+    ]) expect(binds(body), body).toBe(true);
+    for (const body of ["np.zeros(3)", "f(np)", "x = np.ones(3)", "if np == 1:", "nps = 1", "x.np = 1", "assert np != 2", "for x in np.arange(3):", "with np.errstate() as e:", "def f(): return np"]) expect(binds(body), body).toBe(false);
+  });
+
+  it("a name used before its local import is still that local", () => {
+    expect(resolve("import numpy as np\n\ndef test_a():\n    «np.zeros»(3)\n    from fake import np\n")).toBe("fake.np.zeros");
   });
 });
 

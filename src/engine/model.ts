@@ -1,9 +1,12 @@
 import type { SyntaxNode, Tree } from "./parser.js";
 import { Resolver, dottedText } from "./resolver.js";
+import { LocalNames } from "./semantic/local-names.js";
 import { callArguments, isTrueLiteral, parameterNames, stringValue, statements } from "./syntax.js";
 
 export interface ClassInfo {
   node: SyntaxNode;
+  /** `node.startIndex`, read once. */
+  start: number;
   /** `node.endIndex`, read once (each read of a node's end is a call into the parser). */
   end: number;
   name: string;
@@ -34,6 +37,8 @@ export interface FixtureInfo {
 
 export interface FunctionInfo {
   node: SyntaxNode;
+  /** `node.startIndex`, read once. */
+  start: number;
   /** `node.endIndex`, read once (each read of a node's end is a call into the parser). */
   end: number;
   name: string;
@@ -95,6 +100,7 @@ function definitions(tree: Tree, hints: SourceHints): Definition[] {
   const mayImportorskip = text.includes("importorskip");
   hints.importorskip = mayImportorskip;
   hints.walrus = text.includes(":=");
+  hints.text = text;
   let depth = 0;
   // Function and class definitions the cursor is in: statements outside all of them bind module names.
   let definitionDepth = 0;
@@ -147,6 +153,8 @@ interface Definition {
 
 /** What the file's text may hold, read once by the walk: most files have neither, and their lookups skip the search. */
 export interface SourceHints {
+  /** The file's text (UTF-16 offsets are the tree's). */
+  text: string;
   importorskip: boolean;
   /** An assignment expression (`:=`), which binds a name inside an expression, where the walk does not look. */
   walrus: boolean;
@@ -179,7 +187,7 @@ export class ModuleModel {
   readonly moduleBindingStatements: ModuleBindingStatement[] = [];
   /** Every `global` statement of the file: each binds its names in the module scope too. */
   readonly globalStatements: SyntaxNode[] = [];
-  readonly hints: SourceHints = { importorskip: false, walrus: false };
+  readonly hints: SourceHints = { text: "", importorskip: false, walrus: false };
 
   constructor(readonly tree: Tree) {
     this.build();
@@ -234,7 +242,7 @@ export class ModuleModel {
           }
           break;
         case "class": {
-          const info = this.classInfo(node, decorated === true, enclosing?.cls, stack.some((s) => s.fn));
+          const info = this.classInfo(node, start, decorated === true, enclosing?.cls, stack.some((s) => s.fn));
           if (info) {
             this.classes.push(info);
             this.events.push({ kind: "class_definition", value: info });
@@ -249,7 +257,7 @@ export class ModuleModel {
         case "function": {
           const cls = enclosing?.cls;
           const parentFunction = enclosing?.fn;
-          const info = this.functionInfo(node, decorated === true, cls, parentFunction);
+          const info = this.functionInfo(node, start, decorated === true, cls, parentFunction);
           if (info) {
             this.functions.push(info);
             this.events.push({ kind: "function_definition", value: info });
@@ -264,6 +272,8 @@ export class ModuleModel {
         }
       }
     }
+    const locals = new LocalNames(this);
+    this.resolver.useLocalScopes((name, offset) => locals.lookup(name, offset));
     // Fixture decorators resolve through imports that may come later in the file.
     for (const fn of this.functions) fn.fixture = this.fixtureInfo(fn);
   }
@@ -306,7 +316,7 @@ export class ModuleModel {
     }
   }
 
-  private classInfo(node: SyntaxNode, decorated: boolean, parentClass: ClassInfo | undefined, inFunction: boolean): ClassInfo | undefined {
+  private classInfo(node: SyntaxNode, start: number, decorated: boolean, parentClass: ClassInfo | undefined, inFunction: boolean): ClassInfo | undefined {
     const nameNode = node.childForFieldName("name");
     const body = node.childForFieldName("body");
     if (!nameNode || !body) return undefined;
@@ -327,16 +337,16 @@ export class ModuleModel {
       const right = assign.childForFieldName("right");
       if (left?.type === "identifier" && right) attributes.set(left.text, right);
     }
-    return { node, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, inFunction, methods: new Map(), attributes };
+    return { node, start, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, inFunction, methods: new Map(), attributes };
   }
 
-  private functionInfo(node: SyntaxNode, decorated: boolean, cls: ClassInfo | undefined, parentFunction: FunctionInfo | undefined): FunctionInfo | undefined {
+  private functionInfo(node: SyntaxNode, start: number, decorated: boolean, cls: ClassInfo | undefined, parentFunction: FunctionInfo | undefined): FunctionInfo | undefined {
     const nameNode = node.childForFieldName("name");
     const body = node.childForFieldName("body");
     if (!nameNode || !body) return undefined;
     const { outerNode, decorators } = decoratorsOf(node, decorated);
     const params = parameterNames(node.childForFieldName("parameters"));
-    return { node, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, fixture: undefined };
+    return { node, start, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, fixture: undefined };
   }
 
   private fixtureInfo(fn: FunctionInfo): FixtureInfo | undefined {

@@ -20,6 +20,11 @@ export const STAR_EXPORTS: Readonly<Record<string, readonly string[]>> = {
  * Resolves names and dotted attribute chains to fully qualified names through the file's imports,
  * e.g. `MM` → `unittest.mock.MagicMock` after `from unittest.mock import MagicMock as MM`.
  * A name bound by anything but an import (a local class, a def, an assignment) resolves to nothing.
+ *
+ * `resolve(node)` is the one scope-aware path: the function and class scopes around the node first
+ * (`LocalNames`, set by the model once its definitions are known), then the module, then star imports,
+ * pytest-mock's fixtures and builtins. `resolveName(name)` knows no position: module level, else an
+ * import in any function (for the mock rules' own scope walk, which looks at local bindings itself).
  */
 export class Resolver {
   /** Module-level bindings, last one wins; `null` marks a local (non-import) binding. */
@@ -30,6 +35,12 @@ export class Resolver {
   /** Names bound to a module for certain (`import a.b`, `import a as b`, `b = pytest.importorskip("a")`), module level and nested. */
   private readonly moduleBindings = new Set<string>();
   private readonly nestedModuleBindings = new Set<string>();
+  /** What the scopes around an offset bind a name to (see `LocalNames.lookup`); unset while the model is built. */
+  private local: ((name: string, offset: number) => string | null | undefined) | undefined;
+
+  useLocalScopes(lookup: (name: string, offset: number) => string | null | undefined): void {
+    this.local = lookup;
+  }
 
   /** `isModule`: the name is bound to a module for certain (an `import` statement), not to what a `from`-import names. */
   bindImport(local: string, qualified: string, moduleLevel: boolean, isModule = false): void {
@@ -64,10 +75,14 @@ export class Resolver {
   }
 
   resolveName(name: string): string | undefined {
+    const nested = this.module.has(name) ? undefined : this.nested.get(name);
+    return nested ?? this.resolveAtModuleLevel(name);
+  }
+
+  /** The module's binding of a name, else what a star import, pytest-mock or the builtins bind. */
+  private resolveAtModuleLevel(name: string): string | undefined {
     const bound = this.module.get(name);
     if (bound !== undefined) return bound ?? undefined;
-    const nested = this.nested.get(name);
-    if (nested !== undefined) return nested;
     for (const mod of this.starModules) if (STAR_EXPORTS[mod]?.includes(name)) return `${mod}.${name}`;
     if (MOCKER_FIXTURES.has(name)) return `pytest_mock.${name}`;
     if (BUILTINS.has(name)) return `builtins.${name}`;
@@ -84,14 +99,18 @@ export class Resolver {
     return names;
   }
 
-  /** Resolves an identifier or an attribute chain of identifiers; anything else resolves to nothing. */
+  /** Resolves an identifier or an attribute chain of identifiers where it is; anything else resolves to nothing. */
   resolve(node: SyntaxNode | null | undefined): string | undefined {
     if (!node) return undefined;
     const text = dottedText(node);
     if (text === undefined) return undefined;
     const dot = text.indexOf(".");
     const root = dot === -1 ? text : text.slice(0, dot);
-    const base = this.resolveName(root);
+    const atModule = this.resolveAtModuleLevel(root);
+    // The scopes around can only matter when the name resolves at module level (a local may shadow it) or some function or class imports it.
+    if (atModule === undefined && !this.nested.has(root)) return undefined;
+    const local = this.local?.(root, node.startIndex);
+    const base = local === undefined ? atModule : (local ?? undefined);
     if (base === undefined) return undefined;
     return dot === -1 ? base : base + text.slice(dot);
   }

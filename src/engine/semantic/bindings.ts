@@ -1,6 +1,6 @@
 import type { ModuleModel } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
-import { BUILTINS, dottedText, STAR_EXPORTS } from "../resolver.js";
+import { BUILTINS, STAR_EXPORTS } from "../resolver.js";
 import { callArguments, stringValue } from "../syntax.js";
 
 /**
@@ -298,27 +298,6 @@ export class SemanticModel {
       for (const b of this.bindingsWithin(this.scopeOf(def), name)) if (b.kind !== "parameter" || b.scope.node !== def) found.push(b);
     }
     return found;
-  }
-
-  /**
-   * The fully qualified name of an identifier or attribute chain (`np.zeros` → `numpy.zeros`): what the
-   * model's resolver says, with one difference a scope makes: a root name bound in a function or lambda
-   * enclosing the node by anything but an import (a parameter, an assignment) is that local, not the
-   * module's import, and resolves to nothing; a function's own import resolves there.
-   */
-  resolveQualifiedName(node: SyntaxNode | null | undefined): string | undefined {
-    if (!node) return undefined;
-    const text = dottedText(node);
-    if (text === undefined) return undefined;
-    const dot = text.indexOf(".");
-    let rootNode = node;
-    while (rootNode.type === "attribute") rootNode = rootNode.childForFieldName("object") as SyntaxNode;
-    const binding = this.bindingFor(rootNode);
-    if (binding && binding.scope.kind !== "module" && binding.scope.kind !== "class") {
-      if (binding.qualified === undefined) return undefined;
-      return dot === -1 ? binding.qualified : binding.qualified + text.slice(dot);
-    }
-    return this.model.resolver.resolve(node);
   }
 
   private walkBlock(scope: Scope, block: SyntaxNode): void {

@@ -1,7 +1,9 @@
 /**
  * The semantic model of a Python file, each fact in one place:
  * - bindings.ts: scopes and their bindings (`semanticOf(model)`: `bindingFor`, `bindingAt`,
- *   `resolveQualifiedName`, `scopeChain`, `bindingsWithin`), read by constant evaluation and MEM101;
+ *   `scopeOf`, `scopeChain`, `bindingsWithin`), read by constant evaluation and MEM101;
+ * - local-names.ts: what the scopes around an offset bind a name to, the first step of the model's
+ *   resolver (`model.resolver.resolve(node)`, the one way a name or dotted chain is resolved);
  * - enclosing.ts: the functions around a node;
  * - marks.ts: the pytest marks that apply to a test or class (`marksOf`, `markSourcesOf`, `mayInheritMarks`).
  * The model's one statement walk (model.ts) and the import resolver (resolver.ts) feed them.

@@ -1,0 +1,166 @@
+import type { ClassInfo, FunctionInfo, ModuleModel } from "../model.js";
+import { MOCKER_FIXTURES } from "../resolver.js";
+import type { Binding } from "./bindings.js";
+import { semanticOf } from "./bindings.js";
+
+/**
+ * What the function and class scopes around a position bind a name to, for the resolver's one lookup:
+ * `undefined` when none binds it (the module's binding, then the fallbacks, decide), `null` when one
+ * binds it to something that is not an import (a parameter, an assignment, a `with` target), else the
+ * qualified name a local import or `importorskip` binds.
+ *
+ * Cheap by construction: the definitions around an offset come from a sorted search over the model's
+ * functions and classes (no parent walk), a parameter is read from `FunctionInfo.params`, and a scope's
+ * binding table is built only when its text may bind the name (see `mayBind`). Lambdas and
+ * comprehensions are not scopes here: their targets rarely shadow an import.
+ */
+export class LocalNames {
+  private containers: Container[] | undefined;
+
+  constructor(private readonly model: ModuleModel) {}
+
+  lookup(name: string, offset: number): string | null | undefined {
+    let passedFunction = false;
+    let innermost = true;
+    for (let c = this.innermostAt(offset); c; c = c.parent) {
+      // A definition's header (parameters, defaults, annotations, bases) is evaluated around it.
+      if (offset < this.bodyStart(c)) continue;
+      if (c.cls) {
+        // A class's names are visible in its own body, not in its methods.
+        if (passedFunction) continue;
+      } else {
+        passedFunction = true;
+        // A parameter named like pytest-mock's fixture is that fixture (the resolver's `mocker` fallback).
+        if ((c.fn as FunctionInfo).params.includes(name) && !MOCKER_FIXTURES.has(name) && !this.mayBind(c, name)) return null;
+      }
+      const first = innermost;
+      innermost = false;
+      if (!this.mayBind(c, name)) continue;
+      const bindings = semanticOf(this.model).scopeOf(c.node).bindingsOf(name);
+      if (bindings.length === 0) continue;
+      const declared = c.fn ? bindings.find((b) => b.kind === "global" || b.kind === "nonlocal") : undefined;
+      if (declared?.kind === "global") return undefined;
+      if (declared?.kind === "nonlocal") continue;
+      // A class body runs top to bottom and looks a name it has not bound yet up outside; a function's name is local throughout.
+      if (c.cls && bindings[0] && bindings[0].node.startIndex > offset) continue;
+      const visible = first ? visibleAt(bindings, offset) : bindings[bindings.length - 1];
+      if (visible?.kind === "parameter" && MOCKER_FIXTURES.has(name)) continue;
+      return visible?.qualified ?? null;
+    }
+    return undefined;
+  }
+
+  /** The innermost function or class whose node holds the offset (its header included). */
+  private innermostAt(offset: number): Container | undefined {
+    const list = (this.containers ??= containersOf(this.model));
+    let lo = 0;
+    let hi = list.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as Container).start <= offset) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    // Definitions nest: every one holding the offset is the last one starting before it or around that one.
+    let c = last === -1 ? undefined : list[last];
+    while (c && c.end <= offset) c = c.parent;
+    return c;
+  }
+
+  private bodyStart(c: Container): number {
+    return (c.bodyStart ??= (c.fn ?? (c.cls as ClassInfo)).body.startIndex);
+  }
+
+  /**
+   * Whether the definition's body may bind the name: a text check for the statements that bind one
+   * (`import`, `as`, an assignment target, `for`, `global`, `del`, `def`, `class`, `:=`), generous
+   * (a keyword argument or a loop over the name passes too). Missed: a target list split over lines.
+   */
+  private mayBind(c: Container, name: string): boolean {
+    let known = c.binds.get(name);
+    if (known === undefined) {
+      known = mayBindIn(this.model.hints.text, this.bodyStart(c), c.end, name);
+      c.binds.set(name, known);
+    }
+    return known;
+  }
+}
+
+interface Container {
+  start: number;
+  end: number;
+  node: FunctionInfo["node"];
+  fn?: FunctionInfo;
+  cls?: ClassInfo;
+  parent: Container | undefined;
+  bodyStart?: number;
+  /** `mayBind` answers by name. */
+  binds: Map<string, boolean>;
+}
+
+/** The model's functions and classes in document order, each with the nearest one around it. */
+function containersOf(model: ModuleModel): Container[] {
+  const all: Container[] = [];
+  for (const fn of model.functions) all.push({ start: fn.start, end: fn.end, node: fn.node, fn, parent: undefined, binds: new Map() });
+  for (const cls of model.classes) all.push({ start: cls.start, end: cls.end, node: cls.node, cls, parent: undefined, binds: new Map() });
+  all.sort((a, b) => a.start - b.start);
+  const open: Container[] = [];
+  for (const c of all) {
+    while (open.length > 0 && (open[open.length - 1] as Container).end <= c.start) open.pop();
+    c.parent = open[open.length - 1];
+    open.push(c);
+  }
+  return all;
+}
+
+/** In the scope of the use, the last binding before it (the first one if none comes before). */
+function visibleAt(bindings: readonly Binding[], offset: number): Binding | undefined {
+  let visible = bindings[0];
+  for (const b of bindings) if (b.node.startIndex <= offset) visible = b;
+  return visible;
+}
+
+/** After a name: `n = `, `n += `, `n: T`, `n := `. */
+const ASSIGNED = /^[ \t]*(?:(?:[-+*/%&|^@]|\/\/|\*\*|>>|<<)?=(?!=)|:)/;
+/**
+ * Before a name on its line: `import a, n`, `as n` (an import alias, `with`, `except`; `as (a, n)`),
+ * `for a, n in` (a target, not the iterable), `global`/`nonlocal`/`del a, n`, `def n`, `class n`.
+ */
+const BINDING_BEFORE = /\bimport\b|\bas\b\s*\(?[\w \t,]*$|\bfor\b(?:(?!\bin\b)[\w \t,()[\]*])*$|^[ \t]*(?:global|nonlocal|del)\b|\b(?:def|class)\s+$/;
+/** A target list around a name: `a, n = `, `(a, [n, *b]) = `. */
+const TARGET_BEFORE = /^[\w \t,()[\]*.]*$/;
+const TARGET_AFTER = /^[\w \t,()[\]*.]*=(?!=)/;
+/** An unclosed `import (` or `as (` before a name at the start of a line: `from m import (\n    a,\n    n,\n)`. */
+const NAMES_BEFORE = /^[\w \t,]*$/;
+const OPEN_LIST = /\b(?:import|as)\s*\([^)]*$/;
+
+/** Whether the occurrence of a name at `at` (a whole word) may bind it. */
+function bindsAt(text: string, at: number, length: number): boolean {
+  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+  let lineEnd = text.indexOf("\n", at);
+  if (lineEnd === -1) lineEnd = text.length;
+  const before = text.slice(lineStart, at);
+  const after = text.slice(at + length, lineEnd);
+  if (ASSIGNED.test(after) || BINDING_BEFORE.test(before)) return true;
+  if (TARGET_BEFORE.test(before) && TARGET_AFTER.test(after)) return true;
+  if (!NAMES_BEFORE.test(before)) return false;
+  const open = text.lastIndexOf("(", at);
+  return open !== -1 && OPEN_LIST.test(text.slice(Math.max(0, open - 16), at));
+}
+
+const WORD_CHAR = /\w/;
+
+/** Whether `text[start, end)` holds the name as a whole word where it may be bound (see `LocalNames.mayBind`). */
+export function mayBindIn(text: string, start: number, end: number, name: string): boolean {
+  // A slice shares the file's characters (no copy), and bounds each search to the definition.
+  const body = text.slice(start, end);
+  for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + 1)) {
+    // Inside a longer word, or an attribute (`x.name`): never a binding of the name.
+    if (at > 0 && (WORD_CHAR.test(body.charAt(at - 1)) || body.charAt(at - 1) === ".")) continue;
+    if (WORD_CHAR.test(body.charAt(at + name.length))) continue;
+    if (bindsAt(body, at, name.length)) return true;
+  }
+  return false;
+}
