@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { IniParseError, parseIni } from "./ini.js";
@@ -92,10 +93,28 @@ export class PytestConfigFinder {
   inDir(dir: string): PytestConfig | null {
     for (const name of CANDIDATES) {
       const file = path.join(dir, name);
+      if (this.absent(file)) continue;
       const config = this.readFile(file);
       if (config) return config;
     }
     return null;
+  }
+
+  /**
+   * Whether no file is at this path, asked without an exception: most folders hold none of the
+   * candidates, and a failed open costs ten times a stat (an Error with its stack per name).
+   */
+  private absent(file: string): boolean {
+    if (this.byFile.has(file) || this.failed.has(file)) return false;
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(file, { throwIfNoEntry: false });
+    } catch {
+      return false; // readFile says what it is
+    }
+    if (st !== undefined) return false;
+    this.byFile.set(file, null);
+    return true;
   }
 
   readFile(file: string): PytestConfig | null {
