@@ -71,6 +71,12 @@ const LITERAL_TYPES = new Set([
 
 /** The last names of callees worth resolving. */
 const CALL_NAMES = [...MOCK_CLASSES, "create_autospec", "patch", "start"];
+/** The callee names of the mock family as whole words (the aliases a file imports them under added, see `aliases`). */
+function callPattern(names: readonly string[]): RegExp {
+  return new RegExp(`(?<![\\w])(?:${names.map(escapeRegExp).join("|")})(?![\\w])`, "g");
+}
+/** The pattern of a file without aliases (most), built once. */
+const CALL_PATTERN = callPattern(CALL_NAMES);
 /** Any of these in a file means there may be something to analyse. */
 const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 /** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
@@ -183,8 +189,11 @@ export class MockAnalysis {
     this.collectRoots();
   }
 
+  private rootNode: SyntaxNode | undefined;
+
+  /** The tree's root, asked once: each `tree.rootNode` makes a new node object. */
   private get root(): SyntaxNode {
-    return this.ctx.root;
+    return (this.rootNode ??= this.ctx.root);
   }
 
   /** The smallest node spanning `[start, end)`. */
@@ -265,8 +274,8 @@ export class MockAnalysis {
   }
 
   private scanCalls(): void {
-    const names = [...CALL_NAMES, ...this.aliases()].map(escapeRegExp).join("|");
-    const re = new RegExp(`(?<![\\w])(?:${names})(?![\\w])`, "g");
+    const aliases = this.aliases();
+    const re = aliases.length === 0 ? CALL_PATTERN : callPattern([...CALL_NAMES, ...aliases]);
     const text = this.text;
     for (const m of text.matchAll(re)) {
       const s = m.index;
@@ -442,9 +451,7 @@ export class MockAnalysis {
       this.identifierIndex = index;
       return index.get(name) ?? [];
     }
-    found = [];
-    // The same matches as IDENTIFIER's for this name: a whole word, not after a word character or a dot.
-    if (/^[A-Za-z_]\w*$/.test(name)) for (const m of this.text.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, "g"))) found.push(m.index);
+    found = /^[A-Za-z_]\w*$/.test(name) ? wordOccurrences(this.text, name) : [];
     this.nameOccurrences.set(name, found);
     return found;
   }
@@ -991,6 +998,28 @@ function ownReturnedValues(body: SyntaxNode): SyntaxNode[] {
     for (const child of node.namedChildren) stack.push(child);
   }
   return values;
+}
+
+/** `[A-Za-z0-9_]`: `\w` without the `u` flag. */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/** Not a word character nor a dot (NaN, before the text, included): a name after it is not read as an attribute. */
+function isNameBoundary(code: number): boolean {
+  return !isWordCode(code) && code !== 46;
+}
+
+/** Where a name occurs as a whole word not after a dot: the matches of `(?<![\w.])NAME(?!\w)`. */
+function wordOccurrences(text: string, name: string): number[] {
+  const found: number[] = [];
+  for (let k = text.indexOf(name); k !== -1; ) {
+    if (isNameBoundary(text.charCodeAt(k - 1)) && !isWordCode(text.charCodeAt(k + name.length))) {
+      found.push(k);
+      k = text.indexOf(name, k + name.length);
+    } else k = text.indexOf(name, k + 1);
+  }
+  return found;
 }
 
 function nodeKey(node: SyntaxNode): string {
