@@ -93,28 +93,10 @@ export class PytestConfigFinder {
   inDir(dir: string): PytestConfig | null {
     for (const name of CANDIDATES) {
       const file = path.join(dir, name);
-      if (this.absent(file)) continue;
       const config = this.readFile(file);
       if (config) return config;
     }
     return null;
-  }
-
-  /**
-   * Whether no file is at this path, asked without an exception: most folders hold none of the
-   * candidates, and a failed open costs ten times a stat (an Error with its stack per name).
-   */
-  private absent(file: string): boolean {
-    if (this.byFile.has(file) || this.failed.has(file)) return false;
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(file, { throwIfNoEntry: false });
-    } catch {
-      return false; // readFile says what it is
-    }
-    if (st !== undefined) return false;
-    this.byFile.set(file, null);
-    return true;
   }
 
   readFile(file: string): PytestConfig | null {
@@ -122,10 +104,14 @@ export class PytestConfigFinder {
     if (cached !== undefined) return cached;
     const failure = this.failed.get(file);
     if (failure) throw failure;
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readRegularText(file);
+      // Most folders hold none of the candidates: a stat that throws nothing first, as a failed open costs ten times as much (an Error with its stack).
+      if (fs.statSync(file, { throwIfNoEntry: false }) !== undefined) text = readRegularText(file);
     } catch {
+      text = undefined;
+    }
+    if (text === undefined) {
       this.byFile.set(file, null);
       return null;
     }
