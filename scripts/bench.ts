@@ -4,6 +4,9 @@
  * same files with the same bindings. Each phase runs in its own child process (so its peak memory
  * is its own), alternating, N rounds; medians are reported with their ratio.
  *
+ * With `--profile`, the lint phase runs once more under V8's CPU profiler and the bench says where
+ * its time goes: discovery, reading, parsing, the model, the syntax check, each rule file, GC.
+ *
  * npm run bench -- --memory [--sizes 1000,10000] [--rounds N] [--bin OTHER/bin/pytest-memlint.js]
  * Generates suites of those sizes in a temporary folder and runs the CLI on each as a child process
  * (with `--no-cache`, so every round checks every file), with `--jobs 1` and with the default:
@@ -27,6 +30,7 @@ import { freeTreesAfter, loadParser, parse, preferParser } from "../src/engine/p
 import { WASM_MIN_FILES } from "../src/jobs.js";
 import { run } from "../src/run.js";
 import { chromiumOpenMs, reportPhase } from "./bench-report.js";
+import { profileLintPhase } from "./bench-profile.js";
 import { median } from "./median.js";
 
 interface PhaseResult {
@@ -205,6 +209,7 @@ async function main(): Promise<void> {
     `report (lint + report, HTML + Markdown): ${reportMs.toFixed(0)} ms, peak RSS ${Math.max(...(results["report"] ?? []).map((p) => p.maxRssMb)).toFixed(0)} MB; ratio report / lint: ${(reportMs / lintMs).toFixed(2)}`,
     `report HTML: ${((lastReport?.htmlBytes ?? 0) / 1e6).toFixed(2)} MB; opens in headless Chromium (to the load event): ${typeof open === "number" ? `${open.toFixed(0)} ms` : open}`,
   );
+  if (args.includes("--profile")) lines.push(...profileLintPhase(self, dir));
   process.stdout.write(lines.join("\n") + "\n");
 }
 

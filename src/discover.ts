@@ -198,10 +198,24 @@ class GitignoreSet {
 
   ignores(file: string): boolean {
     for (const [dir, ig] of this.byDir) {
-      const rel = path.relative(dir, file);
-      if (rel.startsWith("..") || path.isAbsolute(rel)) continue;
-      if (ig.ignores(rel.split(path.sep).join("/"))) return true;
+      const rel = relativeBelow(dir, file);
+      if (rel === undefined || rel.startsWith("..")) continue;
+      if (ig.ignores(rel)) return true;
     }
     return false;
   }
+}
+
+/**
+ * The path of `file` relative to `dir` with `/` separators, or undefined when it is not below it.
+ * Asked for every file and every `.gitignore`: on POSIX, where both are absolute and normalised (fast-glob
+ * resolves what it finds), a prefix test and a slice give what `path.relative` gives.
+ */
+function relativeBelow(dir: string, file: string): string | undefined {
+  if (path.sep === "/") {
+    const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+    return file.startsWith(prefix) ? file.slice(prefix.length) : undefined;
+  }
+  const rel = path.relative(dir, file);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join("/");
 }

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { IniParseError, parseIni } from "../src/config/ini.js";
 import { optionLines, optionWords, parsePytestConfig, PytestConfigError, PytestConfigFinder, shlexSplit } from "../src/config/pytest-config.js";
 import { effectiveDist, parseAddoptsWords, parseXdistOptions, startsWorkers } from "../src/config/addopts.js";
+import { OverlayProject } from "../src/server/overlay-project.js";
 import { cli, makeTree, parseFindings } from "./helpers.js";
 
 function section(text: string, name = "pytest") {
@@ -155,6 +156,15 @@ describe("which configuration applies", () => {
     const finder = new PytestConfigFinder();
     expect(() => finder.forDir(root)).toThrow(/pytest\.ini:2: unexpected value continuation/);
     expect(() => finder.forDir(path.join(root, "x", "y"))).toThrow(PytestConfigError);
+  });
+
+  it("in the editor, a configuration open and never saved applies; a folder without one on disk or open has none", () => {
+    const root = makeTree({ "pyproject.toml": '[project]\nname = "x"\n', "a/test_x.py": "", "b/test_y.py": "" });
+    const unsaved = path.join(root, "a", "pytest.ini");
+    const project = new OverlayProject((file) => (file === unsaved ? "[pytest]\naddopts = -n 2\n" : undefined));
+    expect(fs.existsSync(unsaved)).toBe(false);
+    expect(project.pytestConfigFor(path.join(root, "a", "test_x.py"))?.path).toBe(unsaved);
+    expect(project.pytestConfigFor(path.join(root, "b", "test_y.py"))).toBeUndefined();
   });
 });
 

@@ -7,6 +7,7 @@ import { expandGroupName, groupNameProblem } from "./shared/group-name.js";
 import { addoptsOf, effectiveDist, startsWorkers } from "../config/addopts.js";
 import { declareOption } from "../engine/options.js";
 import * as z from "zod/mini";
+import type { PytestConfig } from "../config/pytest-config.js";
 
 export const xdistGroupName = declareOption({
   key: "xdist-group-name",
@@ -49,7 +50,7 @@ export default createRule({
     // A file's (loadfile) or a class's (loadscope) tests already share one worker.
     if (dist === "loadfile" || dist === "loadscope") return {};
     // A project that lists its test dependencies beside the configuration, without pytest-xdist, has no workers to spread over.
-    if (dist === undefined && ctx.pytestConfig && declaresPytestWithoutXdist(ctx.pytestConfig.text)) return {};
+    if (dist === undefined && ctx.pytestConfig && declaresPytestWithoutXdist(ctx.pytestConfig)) return {};
     const withoutLoadgroup = dist !== undefined && dist !== "loadgroup";
     return {
       class_definition(cls) {
@@ -70,10 +71,18 @@ export default createRule({
 const PYTEST_DEPENDENCY = /["']pytest\s*(?:[<>=!~;[]|["'])|^[ \t]*pytest[ \t]*=[ \t]*["'{]/m;
 const COMMENT_LINE = /^[ \t]*[#;].*$/gm;
 
+/** The answer per configuration read: every file under a configuration asks about the same one. */
+const declaresByConfig = new WeakMap<PytestConfig, boolean>();
+
 /** A configuration file that lists `pytest` among its dependencies and never mentions xdist (comments aside). */
-function declaresPytestWithoutXdist(text: string): boolean {
-  const code = text.replace(COMMENT_LINE, "");
-  return !/xdist/i.test(text) && PYTEST_DEPENDENCY.test(code);
+function declaresPytestWithoutXdist(config: PytestConfig): boolean {
+  let known = declaresByConfig.get(config);
+  if (known === undefined) {
+    const text = config.text;
+    known = !/xdist/i.test(text) && PYTEST_DEPENDENCY.test(text.replace(COMMENT_LINE, ""));
+    declaresByConfig.set(config, known);
+  }
+  return known;
 }
 
 /** The `--dist` mode the configuration's `addopts` runs xdist with, when it starts workers (or names a mode). */

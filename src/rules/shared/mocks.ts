@@ -71,6 +71,12 @@ const LITERAL_TYPES = new Set([
 
 /** The last names of callees worth resolving. */
 const CALL_NAMES = [...MOCK_CLASSES, "create_autospec", "patch", "start"];
+/** The callee names of the mock family as whole words (the aliases a file imports them under added, see `aliases`). */
+function callPattern(names: readonly string[]): RegExp {
+  return new RegExp(`(?<![\\w])(?:${names.map(escapeRegExp).join("|")})(?![\\w])`, "g");
+}
+/** The pattern of a file without aliases (most), built once. */
+const CALL_PATTERN = callPattern(CALL_NAMES);
 /** Any of these in a file means there may be something to analyse. */
 const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 /** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
@@ -126,13 +132,12 @@ export function patchArgument(args: CallArguments, api: string, name: string): A
  */
 export function patchCreatesMock(analysis: MockAnalysis, { call, api }: MockCall): boolean {
   if (!isMockCreatingPatch(api)) return false;
-  const args = analysis.args(call);
   if (api === "patch.multiple") {
     const own = PATCH_PARAMS["patch.multiple"] ?? [];
-    for (const [key, value] of args.keywords) if (!own.includes(key) && analysis.isDefault(value)) return true;
+    for (const [key, value] of analysis.args(call).keywords) if (!own.includes(key) && analysis.isDefault(value)) return true;
     return false;
   }
-  const newArg = patchArgument(args, api, "new");
+  const newArg = analysis.patchNewArgument(call, api);
   if (newArg === "unknown") return false;
   return newArg === "absent" || analysis.isDefault(newArg);
 }
@@ -183,8 +188,11 @@ export class MockAnalysis {
     this.collectRoots();
   }
 
+  private rootNode: SyntaxNode | undefined;
+
+  /** The tree's root, asked once: each `tree.rootNode` makes a new node object. */
   private get root(): SyntaxNode {
-    return this.ctx.root;
+    return (this.rootNode ??= this.ctx.root);
   }
 
   /** The smallest node spanning `[start, end)`. */
@@ -265,8 +273,8 @@ export class MockAnalysis {
   }
 
   private scanCalls(): void {
-    const names = [...CALL_NAMES, ...this.aliases()].map(escapeRegExp).join("|");
-    const re = new RegExp(`(?<![\\w])(?:${names})(?![\\w])`, "g");
+    const aliases = this.aliases();
+    const re = aliases.length === 0 ? CALL_PATTERN : callPattern([...CALL_NAMES, ...aliases]);
     const text = this.text;
     for (const m of text.matchAll(re)) {
       const s = m.index;
@@ -313,6 +321,44 @@ export class MockAnalysis {
       }
       if (info) this.callsByKey.set(key, info);
     }
+  }
+
+  /**
+   * `patchArgument(this.args(call), api, "new")`, without reading every keyword's name and value
+   * from the tree when the call's arguments were not needed yet: a keyword is looked at only when
+   * the text at its start spells `new` (most patch calls are asked only this, by MEM102's scope).
+   */
+  patchNewArgument(call: SyntaxNode, api: string): Arg {
+    const known = this.argsCache.get(nodeKey(call));
+    if (known) return patchArgument(known, api, "new");
+    const args = call.childForFieldName("arguments");
+    const index = PATCH_PARAMS[api]?.indexOf("new") ?? -1;
+    if (!args || args.type !== "argument_list") return "absent";
+    const text = this.text;
+    let keyword: SyntaxNode | undefined;
+    let splat = false;
+    let positional = 0;
+    let atIndex: SyntaxNode | undefined;
+    for (const arg of args.namedChildren) {
+      const type = arg.type;
+      if (type === "comment") continue;
+      if (type === "keyword_argument") {
+        // The name starts the node; a name that is not `new` cannot match (a non-ASCII character after it is asked to the tree).
+        const start = arg.startIndex;
+        if (!text.startsWith("new", start) || isWordCode(text.charCodeAt(start + 3))) continue;
+        const name = arg.childForFieldName("name");
+        const value = arg.childForFieldName("value");
+        if (name && value && name.text === "new") keyword = value;
+      } else if (type === "list_splat" || type === "dictionary_splat") {
+        splat = true;
+      } else {
+        if (positional === index) atIndex = arg;
+        positional++;
+      }
+    }
+    if (keyword) return keyword;
+    if (splat) return "unknown";
+    return index < 0 ? "absent" : (atIndex ?? "absent");
   }
 
   args(call: SyntaxNode): CallArguments {
@@ -442,9 +488,7 @@ export class MockAnalysis {
       this.identifierIndex = index;
       return index.get(name) ?? [];
     }
-    found = [];
-    // The same matches as IDENTIFIER's for this name: a whole word, not after a word character or a dot.
-    if (/^[A-Za-z_]\w*$/.test(name)) for (const m of this.text.matchAll(new RegExp(`(?<![\\w.])${name}(?!\\w)`, "g"))) found.push(m.index);
+    found = /^[A-Za-z_]\w*$/.test(name) ? wordOccurrences(this.text, name) : [];
     this.nameOccurrences.set(name, found);
     return found;
   }
@@ -991,6 +1035,28 @@ function ownReturnedValues(body: SyntaxNode): SyntaxNode[] {
     for (const child of node.namedChildren) stack.push(child);
   }
   return values;
+}
+
+/** `[A-Za-z0-9_]`: `\w` without the `u` flag. */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/** Not a word character nor a dot (NaN, before the text, included): a name after it is not read as an attribute. */
+function isNameBoundary(code: number): boolean {
+  return !isWordCode(code) && code !== 46;
+}
+
+/** Where a name occurs as a whole word not after a dot: the matches of `(?<![\w.])NAME(?!\w)`. */
+function wordOccurrences(text: string, name: string): number[] {
+  const found: number[] = [];
+  for (let k = text.indexOf(name); k !== -1; ) {
+    if (isNameBoundary(text.charCodeAt(k - 1)) && !isWordCode(text.charCodeAt(k + name.length))) {
+      found.push(k);
+      k = text.indexOf(name, k + name.length);
+    } else k = text.indexOf(name, k + 1);
+  }
+  return found;
 }
 
 function nodeKey(node: SyntaxNode): string {
