@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { constantsOf, rangeCount } from "../src/engine/constants.js";
+import { constantsOf, rangeCount } from "../src/engine/semantic/constants.js";
 import { ModuleModel } from "../src/engine/model.js";
 import { compileQuery, parse, type SyntaxNode } from "../src/engine/parser.js";
 

@@ -1,5 +1,5 @@
 import type { SyntaxNode, Tree } from "./parser.js";
-import { Resolver, dottedText } from "./resolver.js";
+import { Resolver, dottedText } from "./semantic/resolver.js";
 import { LocalNames } from "./semantic/local-names.js";
 import { callArguments, isTrueLiteral, parameterNames, stringValue, statements } from "./syntax.js";
 

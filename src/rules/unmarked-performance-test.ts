@@ -1,8 +1,8 @@
-import { constantsOf } from "../engine/constants.js";
+import { constantsOf } from "../engine/semantic/constants.js";
 import { createRule, type FileContext } from "../engine/rule.js";
 import type { FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
-import { dottedText } from "../engine/resolver.js";
+import { dottedText } from "../engine/semantic/resolver.js";
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
 import { usefixturesNames } from "./shared/fixtures.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";

@@ -1,7 +1,7 @@
-import { constantsOf, type ConstantEvaluator } from "../engine/constants.js";
+import { constantsOf, type ConstantEvaluator } from "../engine/semantic/constants.js";
 import type { FunctionInfo, ModuleModel } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
-import type { Resolver } from "../engine/resolver.js";
+import type { Resolver } from "../engine/semantic/resolver.js";
 import { callArguments, docstringStatement, listElements, stringValue, type CallArguments } from "../engine/syntax.js";
 import { allocationSize } from "../rules/shared/arrays.js";
 import { nameMatcher } from "../rules/shared/fixtures.js";

@@ -1,6 +1,6 @@
 import type { ModuleModel } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
-import { BUILTINS, STAR_EXPORTS } from "../resolver.js";
+import { BUILTINS, STAR_EXPORTS } from "./resolver.js";
 import { callArguments, stringValue } from "../syntax.js";
 
 /**

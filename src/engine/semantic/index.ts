@@ -5,8 +5,10 @@
  * - local-names.ts: what the scopes around an offset bind a name to, the first step of the model's
  *   resolver (`model.resolver.resolve(node)`, the one way a name or dotted chain is resolved);
  * - enclosing.ts: the functions around a node;
+ * - resolver.ts: the file's imports (module level, nested, star) and the names of the mock API;
+ * - constants.ts: constant evaluation (sizes, counts) over the bindings;
  * - marks.ts: the pytest marks that apply to a test or class (`marksOf`, `markSourcesOf`, `mayInheritMarks`).
- * The model's one statement walk (model.ts) and the import resolver (resolver.ts) feed them.
+ * The model's one statement walk (../model.ts) feeds them.
  */
 export { semanticOf, SemanticModel, Scope, enclosingScopeNode, targetIdentifiers, parameterIdentifiers, type Binding, type BindingKind, type ScopeKind } from "./bindings.js";
 export { enclosingFunctions, directlyIn, type Enclosing } from "./enclosing.js";

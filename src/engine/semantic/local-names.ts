@@ -1,5 +1,5 @@
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../model.js";
-import { MOCKER_FIXTURES } from "../resolver.js";
+import { MOCKER_FIXTURES } from "./resolver.js";
 import type { Binding } from "./bindings.js";
 import { semanticOf } from "./bindings.js";
 

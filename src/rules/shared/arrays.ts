@@ -1,4 +1,4 @@
-import { constantsOf, rangeCount, type ConstantEvaluator } from "../../engine/constants.js";
+import { constantsOf, rangeCount, type ConstantEvaluator } from "../../engine/semantic/constants.js";
 import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
 import type { FileContext } from "../../engine/rule.js";
 import { callArguments, callNamedAt, type CallArguments } from "../../engine/syntax.js";

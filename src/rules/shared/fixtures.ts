@@ -5,7 +5,7 @@ import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
 import type { Project } from "../../engine/project.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements, stringValue } from "../../engine/syntax.js";
-import { dottedText, type Resolver } from "../../engine/resolver.js";
+import { dottedText, type Resolver } from "../../engine/semantic/resolver.js";
 
 /**
  * The fixture model shared by MEM301–MEM306: the fixtures of a file and of every conftest.py above it,

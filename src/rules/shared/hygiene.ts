@@ -1,5 +1,5 @@
 import type { SyntaxNode } from "../../engine/parser.js";
-import { MOCKER_FIXTURES } from "../../engine/resolver.js";
+import { MOCKER_FIXTURES } from "../../engine/semantic/resolver.js";
 import { mockAnalysis, patchCreatesMock } from "./mocks.js";
 import { callNamedAt } from "../../engine/syntax.js";
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";

@@ -17,7 +17,7 @@
  */
 import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import type { SyntaxNode } from "../../engine/parser.js";
-import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName, patchName } from "../../engine/resolver.js";
+import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName, patchName } from "../../engine/semantic/resolver.js";
 import type { FileContext } from "../../engine/rule.js";
 import { escapeRegExp, identifierEnd, skipSpace } from "../../engine/source-scan.js";
 import { callArguments, type CallArguments } from "../../engine/syntax.js";

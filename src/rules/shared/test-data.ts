@@ -1,4 +1,4 @@
-import { constantsOf, type ConstantEvaluator } from "../../engine/constants.js";
+import { constantsOf, type ConstantEvaluator } from "../../engine/semantic/constants.js";
 import type { FunctionInfo } from "../../engine/model.js";
 import { directlyIn } from "../../engine/semantic/enclosing.js";
 import type { SyntaxNode } from "../../engine/parser.js";

@@ -1,6 +1,6 @@
-import type { SyntaxNode } from "./parser.js";
-import type { ModuleModel } from "./model.js";
-import { semanticOf } from "./semantic/bindings.js";
+import type { SyntaxNode } from "../parser.js";
+import type { ModuleModel } from "../model.js";
+import { semanticOf } from "./bindings.js";
 
 /**
  * Constant evaluation of sizes: `10000`, `10_000`, `10**6`, `int(1e6)`, `1024 * 1024`, shapes such as

@@ -1,4 +1,4 @@
-import type { SyntaxNode } from "./parser.js";
+import type { SyntaxNode } from "../parser.js";
 
 /** Names that resolve to themselves when nothing in the file binds them. */
 export const BUILTINS: ReadonlySet<string> = new Set([
