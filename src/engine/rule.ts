@@ -38,6 +38,7 @@ import type { Project } from "./project.js";
 import type { Finding, Fix, FixKind, Severity, TextFile } from "./types.js";
 import type { PytestConfig } from "../config/pytest-config.js";
 import type { SuiteFacts } from "./facts.js";
+import { semanticOf, type SemanticModel } from "./semantic/bindings.js";
 
 export interface RuleDocs {
   whatItDoes: string;
@@ -210,6 +211,11 @@ export class RuleContext<M extends string = string, O = unknown> {
 
   get model(): ModuleModel {
     return this.shared.collection.model;
+  }
+
+  /** Scopes and bindings of the file (built once per file, on first use). */
+  get semantic(): SemanticModel {
+    return semanticOf(this.shared.collection.model);
   }
 
   get collection(): Collection {

@@ -1,7 +1,6 @@
 import type { SyntaxNode } from "../engine/parser.js";
 import { createRule, type FileContext } from "../engine/rule.js";
 import { addModuleImport } from "../fix/python-text.js";
-import { semanticOf } from "../engine/semantic/bindings.js";
 
 export default createRule({
   meta: {
@@ -28,7 +27,7 @@ export default createRule({
     if (!ctx.file.text.includes("gc")) return {};
     return {
       "module:exit"() {
-        const semantic = semanticOf(ctx.model);
+        const semantic = ctx.semantic;
         for (const node of gcUses(ctx.shared)) {
           if (semantic.moduleScope().has("gc")) return;
           // Bound in a function around the use (a parameter, a local import or assignment), or a comprehension's target.
