@@ -8,7 +8,6 @@ import { Project, type ProjectSnapshot } from "./engine/project.js";
 import { useStopFlag } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
 import type { RunOptions } from "./run-options.js";
-import { filePytestFacts } from "./rules/shared/pytest-suite.js";
 import { resolveRunSettings } from "./settings.js";
 
 /** What every worker starts from (piscina's `workerData`): the pytest configurations and conftest.py paths the main thread resolved. */
@@ -62,8 +61,7 @@ export default async function checkBatch(task: WorkerTask): Promise<WorkerResult
     for (const conftest of env.project.conftestPathsAbove(file.path)) {
       if (conftestsSent.has(conftest)) continue;
       // From a cache entry, or from this worker's parse (the rules parsed it); else the main thread reads it if it needs it.
-      const parsed = env.project.parsedConftest(conftest);
-      const known = env.facts.pytestFiles.get(conftest) ?? (parsed ? filePytestFacts(parsed.tree, parsed.collection.model) : undefined);
+      const known = env.facts.pytestFiles.get(conftest) ?? env.project.parsedConftest(conftest)?.pytestFacts;
       if (!known) continue;
       conftestsSent.add(conftest);
       conftestFacts.push([conftest, known]);
