@@ -1,8 +1,9 @@
 /** What the run keeps of a conftest.py above the checked files: a plain-data summary, made once, with no tree. */
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { Project } from "../src/engine/project.js";
-import { makeTree } from "./helpers.js";
+import { cli, makeTree } from "./helpers.js";
 
 const CONFTEST = `import gc
 
@@ -58,5 +59,39 @@ describe("ConftestSummary", () => {
     expect(first?.fixtures.map((f) => f.name)).toEqual(["a"]);
     expect(second).toBe(first);
     expect(project.parsedConftest(path.join(cwd, "conftest.py"))).toBe(first);
+  });
+
+  it("is passed from one thread to another: a Project seeded with it reads no conftest.py", () => {
+    const cwd = makeTree({ "pytest.ini": "[pytest]\n", "conftest.py": "import pytest\n\n@pytest.fixture\ndef a():\n    return 1\n", "x/test_a.py": "" });
+    const test = path.join(cwd, "x", "test_a.py");
+    const conftest = path.join(cwd, "conftest.py");
+    const first = new Project();
+    first.conftestsAbove(test);
+    const made = structuredClone([[conftest, first.parsedConftest(conftest) ?? null]] as const);
+    fs.rmSync(conftest);
+    const second = new Project();
+    second.seed(first.snapshotFor([test]));
+    second.seedConftests(made.map(([p, s]) => [p, s]));
+    expect(second.conftestsAbove(test).map((c) => c.fixtures.map((f) => f.name))).toEqual([["a"]]);
+  });
+
+  it("gives worker threads the same findings as one thread where rules read conftest.py fixtures and facts", () => {
+    const files: Record<string, string> = {
+      "pytest.ini": "[pytest]\nmarkers =\n    slow: slow\n",
+      "conftest.py": "import pytest\n\n\n@pytest.fixture\ndef settings(tmp_path):\n    return tmp_path\n\n\n@pytest.fixture\ndef engine(settings):\n    return settings\n",
+      "tests/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef session(engine):\n    return engine\n",
+    };
+    // Over 100 files: the run parses with WebAssembly, which the main thread loads to summarise the conftest.py files.
+    for (let i = 0; i < 110; i++) {
+      files[`tests/test_m${i}.py`] = `import pytest\n\n\n@pytest.fixture\ndef repo(session):\n    return session\n\n\n@pytest.fixture\ndef service(repo):\n    return [0] * 1_000_000\n\n\nclass TestM${i}:\n    def test_a(self, service):\n        assert service\n`;
+    }
+    const cwd = makeTree(files);
+    const one = cli(["--format", "json", "--no-cache", "--jobs", "1"], { cwd });
+    expect(one.stderr).toBe("");
+    expect(one.stdout).toContain('"MEM306"');
+    expect(one.stdout).toContain("../conftest.py:5");
+    const two = cli(["--format", "json", "--no-cache", "--jobs", "2"], { cwd });
+    expect(two.stderr).toBe("");
+    expect(two.stdout).toBe(one.stdout);
   });
 });

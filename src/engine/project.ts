@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { analyzeText, readSource, type AnalyzedFile } from "./analyze.js";
-import { freeTreesAfter } from "./parser.js";
+import { freeTreesAfter, ParserNotLoaded } from "./parser.js";
 import { PytestConfigFinder, type PytestConfig, type PytestConfigSnapshot } from "../config/pytest-config.js";
 import { summarizeConftest, type ConftestSummary } from "../rules/shared/conftest-summary.js";
 
@@ -33,6 +33,11 @@ export class Project {
   seed(s: ProjectSnapshot): void {
     this.pytestConfigs.seed(s.pytestConfigs);
     for (const [dir, conftests] of s.conftestPaths) this.conftestPaths.set(dir, conftests);
+  }
+
+  /** Summaries another thread made of the same conftest.py files (the same text): those not read here yet are taken. */
+  seedConftests(summaries: Iterable<[string, ConftestSummary | null]>): void {
+    for (const [conftest, summary] of summaries) if (!this.conftests.has(conftest)) this.conftests.set(conftest, summary);
   }
 
   /** Throws ConfigError for a malformed configuration file. */
@@ -121,7 +126,9 @@ export class Project {
       let analyzed: AnalyzedFile | null;
       try {
         analyzed = this.analyzeConftest(filePath);
-      } catch {
+      } catch (e) {
+        // Not a fact about the file: remembering it as absent would silently drop its fixtures.
+        if (e instanceof ParserNotLoaded) throw e;
         analyzed = null;
       }
       return analyzed && summarizeConftest(analyzed);
