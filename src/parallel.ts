@@ -10,6 +10,7 @@ import { stopFlagBuffer, stopRequested } from "./fix/interrupt.js";
 import type { RunOptions } from "./run-options.js";
 import { checkParserSetting, type ParserBackendName } from "./engine/parser.js";
 import type { Project } from "./engine/project.js";
+import type { ConftestSummary } from "./rules/shared/conftest-summary.js";
 import type { WorkerData, WorkerResult, WorkerTask } from "./worker.js";
 
 /** Batches in flight per worker: one being checked and one waiting, so no worker idles and memory stays bounded. */
@@ -46,8 +47,24 @@ export async function* checkInParallel(files: readonly DiscoveredFile[], opts: R
   const batchCount = Math.ceil(files.length / BATCH);
   const batchOf = (b: number) => files.slice(b * BATCH, (b + 1) * BATCH);
   const pending = new Map<number, Promise<WorkerResult>>();
+  // The conftest.py summaries the workers made, passed on with each task: a conftest.py is parsed by about
+  // one worker, not by each (a run that may fix files leaves each worker to read them as they are then).
+  const conftests = new Map<string, ConftestSummary | null>();
+  // Those above the batch's files only: every summary with every task would be copied over and over.
+  const summariesFor = (batch: readonly DiscoveredFile[]) => {
+    const above = new Map<string, ConftestSummary | null>();
+    for (const f of batch) {
+      for (const c of project.conftestPathsAbove(f.path)) {
+        const summary = conftests.get(c);
+        if (summary !== undefined) above.set(c, summary);
+      }
+    }
+    return [...above];
+  };
   const submit = (b: number) => {
-    if (b < batchCount) pending.set(b, pool.run({ opts: plainOpts, files: batchOf(b).map((f) => ({ path: f.path, explicit: f.explicit })), stop: stopFlagBuffer() }));
+    if (b >= batchCount) return;
+    const batch = batchOf(b);
+    pending.set(b, pool.run({ opts: plainOpts, files: batch.map((f) => ({ path: f.path, explicit: f.explicit })), stop: stopFlagBuffer(), conftests: summariesFor(batch) }));
   };
   const window = jobs * BATCHES_IN_FLIGHT_PER_JOB;
   for (let b = 0; b < Math.min(window, batchCount); b++) submit(b);
@@ -55,6 +72,7 @@ export async function* checkInParallel(files: readonly DiscoveredFile[], opts: R
     for (let b = 0; b < batchCount; b++) {
       const result = await (pending.get(b) as Promise<WorkerResult>);
       pending.delete(b);
+      for (const [p, s] of result.conftestSummaries) if (!conftests.has(p)) conftests.set(p, s);
       if (!stopRequested()) submit(b + window);
       // A conftest.py checked in this run keeps its own facts (noted with its result, possibly after --fix).
       for (const [p, f] of result.conftestFacts) if (!facts.pytestFiles.has(p)) facts.pytestFiles.set(p, f);

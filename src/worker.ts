@@ -5,10 +5,10 @@ import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
 import { loadParser, preferParser, type ParserBackendName } from "./engine/parser.js";
 import { Project, type ProjectSnapshot } from "./engine/project.js";
+import type { ConftestSummary } from "./rules/shared/conftest-summary.js";
 import { useStopFlag } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
 import type { RunOptions } from "./run-options.js";
-import { filePytestFacts } from "./rules/shared/pytest-suite.js";
 import { resolveRunSettings } from "./settings.js";
 
 /** What every worker starts from (piscina's `workerData`): the pytest configurations and conftest.py paths the main thread resolved. */
@@ -23,6 +23,8 @@ export interface WorkerTask {
   files: { path: string; explicit: boolean }[];
   /** The main thread's SIGINT/SIGTERM flag (fix/interrupt.ts). */
   stop?: SharedArrayBuffer;
+  /** Summaries of conftest.py files other workers made (a run that fixes nothing): this one need not parse them. */
+  conftests?: [string, ConftestSummary | null][];
 }
 
 export interface WorkerResult {
@@ -32,10 +34,14 @@ export interface WorkerResult {
   pytestFacts: [string, boolean, FilePytestFacts][];
   /** Facts of conftest.py files above the checked files (each sent once per worker), so the main thread parses none. */
   conftestFacts: [string, FilePytestFacts][];
+  /** Summaries of conftest.py files this worker made since its last result, for the main thread to pass on to the others. */
+  conftestSummaries: [string, ConftestSummary | null][];
 }
 
 let env: CheckEnv | undefined;
 const conftestsSent = new Set<string>();
+/** conftest.py files whose summary the main thread has: sent by this worker, or passed on to it. */
+const summariesShared = new Set<string>();
 
 export default async function checkBatch(task: WorkerTask): Promise<WorkerResult> {
   const data = workerData as WorkerData | undefined;
@@ -50,9 +56,14 @@ export default async function checkBatch(task: WorkerTask): Promise<WorkerResult
     if (data?.project) project.seed(data.project);
     env = { cwd: task.opts.cwd, fix: task.opts.fix, unsafeFixes: task.opts.unsafeFixes, diff: task.opts.diff, settings: settings.lint, project, facts: new SuiteFacts(), cache, writeRoots: writeRootsOf(task.opts.paths, task.opts.cwd) };
   }
+  for (const [conftest, summary] of task.conftests ?? []) {
+    summariesShared.add(conftest);
+    env.project.seedConftests([[conftest, summary]]);
+  }
   const files: WorkerResult["files"] = [];
   const pytestFacts: [string, boolean, FilePytestFacts][] = [];
   const conftestFacts: [string, FilePytestFacts][] = [];
+  const conftestSummaries: [string, ConftestSummary | null][] = [];
   for (const file of task.files) {
     files.push(checkFile(file.path, file.explicit, env));
     const facts = env.facts.pytestFiles.get(file.path);
@@ -60,14 +71,18 @@ export default async function checkBatch(task: WorkerTask): Promise<WorkerResult
     // Only what was sent back is needed: the worker keeps no per-file facts.
     env.facts.pytestFiles.delete(file.path);
     for (const conftest of env.project.conftestPathsAbove(file.path)) {
+      const summary = env.project.parsedConftest(conftest);
+      if (!env.fix && !env.diff && summary !== undefined && !summariesShared.has(conftest)) {
+        summariesShared.add(conftest);
+        conftestSummaries.push([conftest, summary]);
+      }
       if (conftestsSent.has(conftest)) continue;
       // From a cache entry, or from this worker's parse (the rules parsed it); else the main thread reads it if it needs it.
-      const parsed = env.project.parsedConftest(conftest);
-      const known = env.facts.pytestFiles.get(conftest) ?? (parsed ? filePytestFacts(parsed.tree, parsed.collection.model) : undefined);
+      const known = env.facts.pytestFiles.get(conftest) ?? summary?.pytestFacts;
       if (!known) continue;
       conftestsSent.add(conftest);
       conftestFacts.push([conftest, known]);
     }
   }
-  return { files, pytestFacts, conftestFacts };
+  return { files, pytestFacts, conftestFacts, conftestSummaries };
 }

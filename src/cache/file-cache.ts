@@ -12,7 +12,6 @@ import { readRegularFile } from "../engine/read-file.js";
 import type { FindingRecord } from "../engine/record.js";
 import type { PytestConfig } from "../config/pytest-config.js";
 import { VERSION } from "../meta.js";
-import { filePytestFacts } from "../rules/shared/pytest-suite.js";
 import { ENTRY_FORMAT, fromCachedFacts, parseEntry, toCachedFacts, type CacheEntry } from "./entry.js";
 import type { CacheStore} from "./store.js";
 import { digest } from "./store.js";
@@ -74,7 +73,7 @@ export class FileCache {
     const save: CacheLookup["save"] = (findings, suiteFacts) => {
       const own = suiteFacts.pytestFiles.get(filePath);
       // What the suite rules read of the conftest.py files above (parsed by the check already, or now).
-      const conftestFacts = () => project.conftestsAbove(filePath).map((c) => ({ path: c.file.path, facts: toCachedFacts(filePytestFacts(c.tree, c.collection.model)) }));
+      const conftestFacts = () => project.conftestsAbove(filePath).map((c) => ({ path: c.path, facts: toCachedFacts(c.pytestFacts) }));
       const record: CacheEntry = {
         format: ENTRY_FORMAT,
         ...expected,

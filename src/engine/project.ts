@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { analyzeText, readSource, type AnalyzedFile } from "./analyze.js";
-import { keepTree } from "./parser.js";
+import { freeTreesAfter, ParserNotLoaded } from "./parser.js";
 import { PytestConfigFinder, type PytestConfig, type PytestConfigSnapshot } from "../config/pytest-config.js";
+import { summarizeConftest, type ConftestSummary } from "../rules/shared/conftest-summary.js";
 
 /** What a Project has found out about the folders of a run, as plain data (for worker threads). */
 export interface ProjectSnapshot {
@@ -13,7 +14,8 @@ export interface ProjectSnapshot {
 /** What is known across files: pytest configurations and the conftest.py files above each file. */
 export class Project {
   readonly pytestConfigs = new PytestConfigFinder();
-  private readonly conftests = new Map<string, AnalyzedFile | null>();
+  /** What the files below each conftest.py read of it; null when it is absent or unreadable. */
+  private readonly conftests = new Map<string, ConftestSummary | null>();
 
   /**
    * Resolves, for each folder of `files`, the pytest configuration and the conftest.py files above,
@@ -33,6 +35,11 @@ export class Project {
     for (const [dir, conftests] of s.conftestPaths) this.conftestPaths.set(dir, conftests);
   }
 
+  /** Summaries another thread made of the same conftest.py files (the same text): those not read here yet are taken. */
+  seedConftests(summaries: Iterable<[string, ConftestSummary | null]>): void {
+    for (const [conftest, summary] of summaries) if (!this.conftests.has(conftest)) this.conftests.set(conftest, summary);
+  }
+
   /** Throws ConfigError for a malformed configuration file. */
   pytestConfigFor(filePath: string): PytestConfig | undefined {
     return this.pytestConfigs.forDir(path.dirname(filePath));
@@ -42,11 +49,11 @@ export class Project {
    * conftest.py files pytest would load for a file, nearest first: its own folder and each one above,
    * up to the folder of the pytest configuration (or a `.git` folder, or the filesystem root).
    */
-  conftestsAbove(filePath: string): AnalyzedFile[] {
-    const result: AnalyzedFile[] = [];
+  conftestsAbove(filePath: string): ConftestSummary[] {
+    const result: ConftestSummary[] = [];
     for (const conftest of this.conftestPathsAbove(filePath)) {
-      const analyzed = this.conftest(conftest);
-      if (analyzed) result.push(analyzed);
+      const summary = this.conftest(conftest);
+      if (summary) result.push(summary);
     }
     return result;
   }
@@ -99,38 +106,46 @@ export class Project {
     }
   }
 
-  /** A conftest.py parsed already (by `conftest` or `adoptConftest`); undefined when it was not. */
-  parsedConftest(filePath: string): AnalyzedFile | null | undefined {
+  /** The summary of a conftest.py read already (by `conftest` or `adoptConftest`); undefined when it was not. */
+  parsedConftest(filePath: string): ConftestSummary | null | undefined {
     return this.conftests.get(filePath);
   }
 
-  /** A conftest.py checked as a file of the run, kept so that the files below it do not parse it again. */
+  /** A conftest.py checked as a file of the run: its summary is kept so that the files below it do not parse it again. */
   adoptConftest(analyzed: AnalyzedFile): void {
     if (this.conftests.has(analyzed.file.path)) return;
-    keepTree(analyzed.tree);
-    this.conftests.set(analyzed.file.path, analyzed);
+    this.conftests.set(analyzed.file.path, summarizeConftest(analyzed));
   }
 
-  /** A parsed conftest.py, cached; null when absent or unreadable (reported where it is checked). */
-  conftest(filePath: string): AnalyzedFile | null {
+  /** The summary of a conftest.py, made on first use; null when it is absent or unreadable (reported where it is checked). */
+  conftest(filePath: string): ConftestSummary | null {
     const cached = this.conftests.get(filePath);
     if (cached !== undefined) return cached;
-    let analyzed: AnalyzedFile | null = null;
-    if (fs.existsSync(filePath)) {
+    // Its tree is freed once summarised (by the check it is parsed in, or here).
+    const summary = freeTreesAfter(() => {
+      let analyzed: AnalyzedFile | null;
       try {
-        const source = readSource(filePath);
-        analyzed = analyzeText(filePath, source, source.text, this.safeConfig(filePath), false);
-        keepTree(analyzed.tree);
-      } catch {
+        analyzed = this.analyzeConftest(filePath);
+      } catch (e) {
+        // Not a fact about the file: remembering it as absent would silently drop its fixtures.
+        if (e instanceof ParserNotLoaded) throw e;
         analyzed = null;
       }
-    }
-    this.conftests.set(filePath, analyzed);
-    return analyzed;
+      return analyzed && summarizeConftest(analyzed);
+    });
+    this.conftests.set(filePath, summary);
+    return summary;
+  }
+
+  /** Parses a conftest.py; null when it is absent. Throws FileError when it cannot be read. */
+  protected analyzeConftest(filePath: string): AnalyzedFile | null {
+    if (!fs.existsSync(filePath)) return null;
+    const source = readSource(filePath);
+    return analyzeText(filePath, source, source.text, this.safeConfig(filePath), false);
   }
 
   /** The configuration, or none when it is malformed (reported where the file is checked). */
-  private safeConfig(filePath: string): PytestConfig | undefined {
+  protected safeConfig(filePath: string): PytestConfig | undefined {
     try {
       return this.pytestConfigFor(filePath);
     } catch {

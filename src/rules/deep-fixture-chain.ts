@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createRule } from "../engine/rule.js";
-import { fileFixtures, fixtureResolver, type FixtureResolver, type Fixture } from "./shared/fixtures.js";
+import { fileFixtures, fixtureLine, fixtureResolver, type AnyFixture, type FixtureResolver, type Fixture } from "./shared/fixtures.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
 export const maxFixtureChain = declareOption({
@@ -57,7 +57,7 @@ interface ChainStep {
   /** The requested name of this step. */
   name: string;
   /** The fixture it resolves to; undefined for a builtin or plugin fixture (a leaf). */
-  fixture: Fixture | undefined;
+  fixture: AnyFixture | undefined;
 }
 
 interface ChainResult {
@@ -77,14 +77,14 @@ interface Memo {
  * a fixture requesting its own name follows the outer definition, and builtin/plugin fixtures are leaves.
  */
 class ChainCalculator {
-  private readonly memo = new Map<Fixture, Memo>();
+  private readonly memo = new Map<AnyFixture, Memo>();
 
   constructor(private readonly resolver: FixtureResolver) {}
 
   chain(fixture: Fixture): ChainResult {
     this.compute(fixture);
     const steps: ChainStep[] = [];
-    const seen = new Set<Fixture>([fixture]);
+    const seen = new Set<AnyFixture>([fixture]);
     let next = this.memo.get(fixture)?.next;
     while (next) {
       steps.push(next);
@@ -95,17 +95,17 @@ class ChainCalculator {
     return { depth: this.memo.get(fixture)?.depth ?? 0, steps };
   }
 
-  private compute(root: Fixture): void {
+  private compute(root: AnyFixture): void {
     if (this.memo.has(root)) return;
     interface Frame {
-      fixture: Fixture;
+      fixture: AnyFixture;
       index: number;
       best: number;
       next: ChainStep | undefined;
       /** The step being explored (set while a child frame is open). */
       pending: ChainStep | undefined;
     }
-    const onPath = new Set<Fixture>([root]);
+    const onPath = new Set<AnyFixture>([root]);
     const stack: Frame[] = [{ fixture: root, index: 0, best: 0, next: undefined, pending: undefined }];
     const offer = (frame: Frame, depth: number, step: ChainStep) => {
       if (depth > frame.best) {
@@ -156,7 +156,7 @@ const MAX_SHOWN = 8;
 function describeStep(step: ChainStep, from: Fixture): string {
   const target = step.fixture;
   if (!target) return `\`${step.name}\` (builtin or plugin)`;
-  const line = target.fn.nameNode.startPosition.row + 1;
+  const line = fixtureLine(target);
   if (target.module.path === from.module.path) return `\`${step.name}\` (line ${line})`;
   const relative = path.relative(path.dirname(from.module.path), target.module.path).split(path.sep).join("/");
   return `\`${step.name}\` (${relative}:${line})`;

@@ -39,7 +39,7 @@ export default createRule({
     return {
       class_definition(cls) {
         if (!inHygieneScope(ctx.shared, cls)) return;
-        conftestCollects ??= ctx.project.conftestsAbove(ctx.file.path).some((c) => collectsAfterEachTest(c.file.text, c.tree.rootNode, c.collection.model));
+        conftestCollects ??= ctx.project.conftestsAbove(ctx.file.path).some((c) => c.collectsAfterEachTest);
         if (conftestCollects) return;
         const teardown = findTeardown(ctx.shared, cls);
         if (teardown.callsGcCollect) return;

@@ -38,7 +38,6 @@ class OverlayConfigFinder extends PytestConfigFinder {
  */
 export class OverlayProject extends Project {
   override readonly pytestConfigs: PytestConfigFinder;
-  private readonly openConftests = new Map<string, AnalyzedFile>();
 
   constructor(private readonly overlay: Overlay) {
     super();
@@ -49,20 +48,9 @@ export class OverlayProject extends Project {
     return this.overlay(filePath) !== undefined || super.exists(filePath);
   }
 
-  override conftest(filePath: string): AnalyzedFile | null {
+  protected override analyzeConftest(filePath: string): AnalyzedFile | null {
     const text = this.overlay(filePath);
-    if (text === undefined) return super.conftest(filePath);
-    let analyzed = this.openConftests.get(filePath);
-    if (!analyzed) {
-      let config: PytestConfig | undefined;
-      try {
-        config = this.pytestConfigFor(filePath);
-      } catch {
-        config = undefined;
-      }
-      analyzed = analyzeText(filePath, { text, encoding: "utf8", bom: false }, text, config, false);
-      this.openConftests.set(filePath, analyzed);
-    }
-    return analyzed;
+    if (text === undefined) return super.analyzeConftest(filePath);
+    return analyzeText(filePath, { text, encoding: "utf8", bom: false }, text, this.safeConfig(filePath), false);
   }
 }

@@ -3,7 +3,7 @@ import { analyzeText, FileError, readSource } from "../engine/analyze.js";
 import { collectionRules } from "../engine/collection.js";
 import { SuiteFacts } from "../engine/facts.js";
 import { lintAnalyzed, runSuiteRules, type LintSettings } from "../engine/lint.js";
-import { freeTreesAfter, loadParser } from "../engine/parser.js";
+import { freeTreesAfter, keepTree, loadParser } from "../engine/parser.js";
 import { toRecord, type FindingRecord } from "../engine/record.js";
 import type { FunctionInfo, ModuleModel } from "../engine/model.js";
 import { Project } from "../engine/project.js";
@@ -16,7 +16,7 @@ import { PytestConfigError, type PytestConfig } from "../config/pytest-config.js
 import { discover } from "../discover.js";
 import { chooseParser } from "../jobs.js";
 import { displayPath } from "../report/paths.js";
-import { fileFixtures, fixtureResolver, requestedNames, testClosure, usefixturesNames, type Fixture } from "../rules/shared/fixtures.js";
+import { fileFixtures, fixtureLine, fixtureResolver, moduleFixtures, requestedNames, testClosure, usefixturesNames, type AnyFixture, type ConftestFixture, type Fixture, type ModuleFixtures } from "../rules/shared/fixtures.js";
 import { findTeardown, hasXdistGroup, isMockUsing } from "../rules/shared/hygiene.js";
 import { enclosingFunctions } from "../rules/shared/test-data.js";
 import { estimateBody, estimateEnv, estimateExpression, paramsCount, type EstimateEnv, type SizeEstimate } from "./estimate.js";
@@ -104,12 +104,42 @@ export async function collectSuite(opts: CollectOptions): Promise<CollectedSuite
   };
   const collected: CollectedSuite = { fixtures: new Map(), testData: [], folders: new Map(), findings: [], files: [], suite: undefined as unknown as SuiteContext, errors };
   const envs = new WeakMap<ModuleModel, EstimateEnv>();
-  const record = (f: Fixture): FixtureFacts => {
+  // The report sizes a conftest.py fixture's body, which its summary does not keep: such a conftest.py is parsed
+  // again here, once, unless it was checked (and its fixtures recorded) already.
+  const conftestTrees = new Map<string, ModuleFixtures | null>();
+  const definition = (f: ConftestFixture): Fixture | undefined => {
+    let mod = conftestTrees.get(f.module.path);
+    if (mod === undefined) {
+      mod = null;
+      let config: PytestConfig | undefined;
+      try {
+        config = project.pytestConfigFor(f.module.path);
+      } catch {
+        config = undefined; // reported where the file is checked
+      }
+      try {
+        const source = readSource(f.module.path);
+        const analyzed = analyzeText(f.module.path, source, source.text, config, false);
+        keepTree(analyzed.tree);
+        mod = moduleFixtures(f.module.path, analyzed.collection, true);
+      } catch {
+        mod = null;
+      }
+      conftestTrees.set(f.module.path, mod);
+    }
+    return mod?.all.find((d) => d.name === f.name && !d.cls && fixtureLine(d) === f.line);
+  };
+  const record = (f: AnyFixture): FixtureFacts => {
     const file = f.module.path;
-    const line = f.fn.nameNode.startPosition.row + 1;
+    const line = fixtureLine(f);
     const id = `${displayPath(cwd, file)}:${line}:${f.name}`;
     let r = collected.fixtures.get(id);
     if (r) return r;
+    if (!f.fn) {
+      const full = definition(f);
+      if (!full) throw new Error(`${displayPath(cwd, file)}:${line}: fixture \`${f.name}\` is no longer there`);
+      return record(full);
+    }
     const model = f.module.collection.model;
     let env = envs.get(model);
     if (!env) envs.set(model, (env = estimateEnv(model, settings.options.heavyConstructors)));
@@ -198,7 +228,7 @@ function unitsOf(ctx: FileContext, test: FunctionInfo): { cls: string; module: s
   return { cls, module, pkg: path.dirname(module) };
 }
 
-function gatherFile(ctx: FileContext, collected: CollectedSuite, record: (f: Fixture) => FixtureFacts): void {
+function gatherFile(ctx: FileContext, collected: CollectedSuite, record: (f: AnyFixture) => FixtureFacts): void {
   const own = fileFixtures(ctx);
   const resolver = fixtureResolver(ctx);
   for (const f of own.all) {
@@ -219,12 +249,12 @@ function gatherFile(ctx: FileContext, collected: CollectedSuite, record: (f: Fix
     if (hasXdistGroup(ctx, cls)) folder.xdistGroupClasses++;
     if (findTeardown(ctx, cls).callsGcCollect) folder.gcTeardownClasses++;
   }
-  const autouse: Fixture[] = [];
-  for (const conftest of resolver.conftestsFor(own)) autouse.push(...conftest.all.filter((f) => f.autouse && !f.cls));
+  const autouse: AnyFixture[] = [];
+  for (const conftest of resolver.conftestsFor(own)) autouse.push(...conftest.all.filter((f) => f.autouse && !f.inClass));
   autouse.push(...own.all.filter((f) => f.autouse && !f.cls));
   for (const test of ctx.collection.testFunctions()) {
     folder.tests++;
-    const direct = new Set<Fixture>();
+    const direct = new Set<AnyFixture>();
     for (const name of [...requestedNames(test), ...usefixturesNames(ctx, test)]) {
       const f = name === "*" ? undefined : resolver.resolveForTest(test, name);
       if (f) direct.add(f);

@@ -3,6 +3,7 @@ import type { Collection } from "../../engine/collection.js";
 import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
 import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
 import type { Project } from "../../engine/project.js";
+import type { ConftestSummary, SummaryFixture } from "./conftest-summary.js";
 import type { FileContext } from "../../engine/rule.js";
 import { listElements, stringValue } from "../../engine/syntax.js";
 import { dottedText, type Resolver } from "../../engine/semantic/resolver.js";
@@ -39,6 +40,31 @@ export interface ModuleFixtures {
   moduleLevel: Map<string, Fixture>;
   /** Fixtures defined in each class, by name. */
   byClass: Map<ClassInfo, Map<string, Fixture>>;
+}
+
+/**
+ * A fixture of a conftest.py above the checked file, as its summary tells it (no tree: see
+ * `ConftestSummary`). Rules read its facts; what needs its body was computed into the summary.
+ */
+export interface ConftestFixture extends SummaryFixture {
+  fn?: undefined;
+  module: ConftestFixtures;
+}
+
+/** The fixtures of a conftest.py above the checked file, from its summary. */
+export interface ConftestFixtures {
+  path: string;
+  all: ConftestFixture[];
+  /** Module-level fixtures by name; a later definition replaces an earlier one, as in Python. */
+  moduleLevel: Map<string, ConftestFixture>;
+}
+
+/** A fixture a name resolves to: one of the checked file, or one of a conftest.py above it. */
+export type AnyFixture = Fixture | ConftestFixture;
+
+/** The 1-based line of a fixture's name. */
+export function fixtureLine(f: AnyFixture): number {
+  return f.fn ? f.fn.nameNode.startPosition.row + 1 : f.line;
 }
 
 /** Fixtures that pytest and common plugins provide with a scope wider than `function` (or scope-free). */
@@ -128,11 +154,11 @@ export function requestedNames(fn: FunctionInfo): string[] {
 
 /**
  * Resolves fixture names across a file and the conftest.py files above it. One per file being checked;
- * conftest.py files are parsed once per run by the Project.
+ * conftest.py files are read from their summaries (`ConftestSummary`), made once per run by the Project.
  */
 export class FixtureResolver {
-  private readonly conftestModules: ModuleFixtures[];
-  private readonly conftestsOfConftest = new Map<string, ModuleFixtures[]>();
+  private readonly conftestModules: ConftestFixtures[];
+  private readonly conftestsOfConftest = new Map<string, ConftestFixtures[]>();
 
   constructor(
     readonly project: Project,
@@ -141,12 +167,12 @@ export class FixtureResolver {
     this.conftestModules = this.conftestsAbove(own.path);
   }
 
-  private conftestsAbove(path: string): ModuleFixtures[] {
-    return this.project.conftestsAbove(path).map((a) => moduleFixtures(a.file.path, a.collection, true));
+  private conftestsAbove(path: string): ConftestFixtures[] {
+    return this.project.conftestsAbove(path).map(conftestFixtures);
   }
 
   /** The conftest.py files above a module, nearest first. */
-  conftestsFor(mod: ModuleFixtures): ModuleFixtures[] {
+  conftestsFor(mod: ModuleFixtures | ConftestFixtures): ConftestFixtures[] {
     if (mod === this.own) return this.conftestModules;
     let list = this.conftestsOfConftest.get(mod.path);
     if (!list) {
@@ -156,13 +182,18 @@ export class FixtureResolver {
     return list;
   }
 
-  /** Where a fixture at a location looks names up, nearest first: its classes, its file, the conftests above. */
-  private levels(mod: ModuleFixtures, cls: ClassInfo | undefined): Map<string, Fixture>[] {
-    const levels: Map<string, Fixture>[] = [];
-    for (let c = cls; c; c = c.parentClass) {
-      for (const k of mod.collection.lineage(c)) {
-        const names = mod.byClass.get(k);
-        if (names) levels.push(names);
+  /**
+   * Where a fixture at a location looks names up, nearest first: its classes, its file, the conftests above.
+   * A conftest.py fixture is reached through its module level only, so it looks up from there.
+   */
+  private levels(mod: ModuleFixtures | ConftestFixtures, cls: ClassInfo | undefined): Map<string, AnyFixture>[] {
+    const levels: Map<string, AnyFixture>[] = [];
+    if ("byClass" in mod) {
+      for (let c = cls; c; c = c.parentClass) {
+        for (const k of mod.collection.lineage(c)) {
+          const names = mod.byClass.get(k);
+          if (names) levels.push(names);
+        }
       }
     }
     levels.push(mod.moduleLevel);
@@ -174,8 +205,8 @@ export class FixtureResolver {
    * The fixture a request of `name` made from `from` gets; a fixture requesting its own name gets the
    * outer definition (the next level up). Undefined for builtin and plugin fixtures (not in the suite).
    */
-  resolve(from: Fixture, name: string): Fixture | undefined {
-    const levels = this.levels(from.module, from.cls);
+  resolve(from: AnyFixture, name: string): AnyFixture | undefined {
+    const levels = from.fn ? this.levels(from.module, from.cls) : this.levels(from.module, undefined);
     let start = 0;
     if (name === from.name) {
       const own = levels.findIndex((l) => l.get(name) === from);
@@ -189,13 +220,28 @@ export class FixtureResolver {
   }
 
   /** The fixture a test (a function of the checked file) gets for `name`. */
-  resolveForTest(test: FunctionInfo, name: string): Fixture | undefined {
+  resolveForTest(test: FunctionInfo, name: string): AnyFixture | undefined {
     for (const level of this.levels(this.own, test.cls)) {
       const found = level.get(name);
       if (found) return found;
     }
     return undefined;
   }
+}
+
+const CONFTEST_FIXTURES = Symbol("conftestFixtures");
+
+/** The fixtures of a conftest.py from its summary, made once per summary (the same objects for every file below it). */
+export function conftestFixtures(summary: ConftestSummary): ConftestFixtures {
+  return attached(summary, CONFTEST_FIXTURES, () => {
+    const mod: ConftestFixtures = { path: summary.path, all: [], moduleLevel: new Map() };
+    for (const f of summary.fixtures) {
+      const fixture: ConftestFixture = { ...f, module: mod };
+      mod.all.push(fixture);
+      if (!f.inClass) mod.moduleLevel.set(fixture.name, fixture);
+    }
+    return mod;
+  });
 }
 
 const RESOLVER = Symbol("fixtureResolver");
@@ -342,13 +388,13 @@ export function usefixturesNames(ctx: FileContext, fn: FunctionInfo): string[] {
  * through other fixtures (requested arguments, `usefixtures`, autouse fixtures in scope). `unknown` is set
  * when the test may request names the linter cannot read (`usefixtures` with a non-literal).
  */
-export function testClosure(ctx: FileContext, test: FunctionInfo): { fixtures: Set<Fixture>; unknown: boolean } {
+export function testClosure(ctx: FileContext, test: FunctionInfo): { fixtures: Set<AnyFixture>; unknown: boolean } {
   const resolver = fixtureResolver(ctx);
   const own = resolver.own;
-  const fixtures = new Set<Fixture>();
+  const fixtures = new Set<AnyFixture>();
   let unknown = false;
-  const queue: Fixture[] = [];
-  const add = (f: Fixture | undefined) => {
+  const queue: AnyFixture[] = [];
+  const add = (f: AnyFixture | undefined) => {
     if (f && !fixtures.has(f)) {
       fixtures.add(f);
       queue.push(f);
@@ -358,15 +404,15 @@ export function testClosure(ctx: FileContext, test: FunctionInfo): { fixtures: S
     if (name === "*") unknown = true;
     else add(resolver.resolveForTest(test, name));
   }
-  const autouse: Fixture[] = [];
-  for (const conftest of resolver.conftestsFor(own)) autouse.push(...conftest.all.filter((f) => f.autouse && !f.cls));
+  const autouse: AnyFixture[] = [];
+  for (const conftest of resolver.conftestsFor(own)) autouse.push(...conftest.all.filter((f) => f.autouse && !f.inClass));
   autouse.push(...own.all.filter((f) => f.autouse && !f.cls));
   for (let c = test.cls; c; c = c.parentClass) {
     for (const k of ctx.collection.lineage(c)) autouse.push(...[...(own.byClass.get(k)?.values() ?? [])].filter((f) => f.autouse));
   }
   for (const f of autouse) add(resolver.resolveForTest(test, f.name) ?? f);
   while (queue.length > 0) {
-    const f = queue.shift() as Fixture;
+    const f = queue.shift() as AnyFixture;
     for (const dep of f.deps) add(resolver.resolve(f, dep));
   }
   return { fixtures, unknown };

@@ -192,9 +192,9 @@ export function recordPytestFacts(ctx: FileContext): FilePytestFacts {
   return facts;
 }
 
-/** Facts of the conftest.py files above a file (nearest first); each parsed once per run. */
+/** Facts of the conftest.py files above a file (nearest first), from their summaries. */
 export function conftestFacts(ctx: FileContext): { path: string; facts: FilePytestFacts }[] {
-  return ctx.project.conftestsAbove(ctx.file.path).map((c) => ({ path: c.file.path, facts: filePytestFacts(c.tree, c.collection.model) }));
+  return ctx.project.conftestsAbove(ctx.file.path).map((c) => ({ path: c.path, facts: c.pytestFacts }));
 }
 
 export function isBuiltinMark(name: string): boolean {
@@ -258,10 +258,7 @@ export function configGroups(ctx: SuiteContext): ConfigGroup[] {
     add(filePath, path.basename(filePath) === "conftest.py", () => undefined);
     // Parsed only when no checked (or cached) file gave its facts already.
     for (const conftestPath of ctx.project.conftestPathsAbove(filePath)) {
-      add(conftestPath, true, () => {
-        const conftest = ctx.project.conftest(conftestPath);
-        return conftest ? filePytestFacts(conftest.tree, conftest.collection.model) : undefined;
-      });
+      add(conftestPath, true, () => ctx.project.conftest(conftestPath)?.pytestFacts);
     }
   }
   // A configuration file named on the command line with none of its test files: what its conftest.py files tell.
@@ -276,8 +273,8 @@ export function configGroups(ctx: SuiteContext): ConfigGroup[] {
     const group = { config, file: configTextFile(config), files: [] as SuiteFile[], seen: new Set<string>() };
     groups.set(config.path, group);
     for (const conftestPath of conftestsBelow(path.dirname(configPath))) {
-      const analyzed = ctx.project.conftest(conftestPath);
-      if (analyzed) group.files.push({ path: conftestPath, isConftest: true, facts: ctx.facts.pytestFiles.get(conftestPath) ?? filePytestFacts(analyzed.tree, analyzed.collection.model) });
+      const summary = ctx.project.conftest(conftestPath);
+      if (summary) group.files.push({ path: conftestPath, isConftest: true, facts: ctx.facts.pytestFiles.get(conftestPath) ?? summary.pytestFacts });
     }
   }
   const result = [...groups.values()].map(({ seen: _seen, ...g }) => g);
