@@ -36,7 +36,7 @@ export default createRule({
   },
   create(ctx) {
     const max = ctx.options.maxFixtureChain;
-    const fixtureOf = new Map(fileFixtures(ctx.shared).all.map((f) => [f.fn, f]));
+    const fixtureOf = fileFixtures(ctx.shared).byFunction;
     // Built on the first fixture with dependencies: resolving reads the conftest.py files above.
     let chains: ChainCalculator | undefined;
     return {

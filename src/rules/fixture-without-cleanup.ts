@@ -41,10 +41,9 @@ export default createRule({
   },
   create(ctx) {
     const matcher = nameMatcher(ctx.options.closeableConstructors);
-    const fixtures = fileFixtures(ctx.shared).all;
+    const fixtureOf = fileFixtures(ctx.shared).byFunction;
     // The text is searched for the constructors' names only in a file that defines fixtures.
-    if (fixtures.length === 0 || !matcher.mayMatchIn(ctx.file.text)) return {};
-    const fixtureOf = new Map(fixtures.map((f) => [f.fn, f]));
+    if (fixtureOf.size === 0 || !matcher.mayMatchIn(ctx.file.text)) return {};
     return {
       function_definition(fn) {
         const fixture = fixtureOf.get(fn);

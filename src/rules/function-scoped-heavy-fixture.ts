@@ -34,7 +34,7 @@ export default createRule({
     options: [maxTestData, maxArrayElements, heavyConstructors],
   },
   create(ctx) {
-    const fixtureOf = new Map(fileFixtures(ctx.shared).all.map((f) => [f.fn, f]));
+    const fixtureOf = fileFixtures(ctx.shared).byFunction;
     return {
       function_definition(fn) {
         const fixture = fixtureOf.get(fn);

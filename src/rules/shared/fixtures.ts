@@ -40,6 +40,8 @@ export interface ModuleFixtures {
   moduleLevel: Map<string, Fixture>;
   /** Fixtures defined in each class, by name. */
   byClass: Map<ClassInfo, Map<string, Fixture>>;
+  /** Each fixture by the function defining it (what a `function_definition` listener asks). */
+  byFunction: Map<FunctionInfo, Fixture>;
 }
 
 /**
@@ -79,14 +81,21 @@ export const WIDE_BUILTIN_FIXTURES = new Set([
  * over thousands of files kept their native trees in memory (690 MB instead of 170 MB on sympy).
  */
 export function attached<T>(holder: object, key: symbol, make: () => T): T {
-  const existing = (holder as Record<symbol, T | undefined>)[key];
+  // A WeakMap per key rather than a property on the holder: defining symbol properties on the engine's
+  // per-file objects gave each a new shape, which slowed every other property read on them.
+  let byHolder = attachments.get(key) as WeakMap<object, T> | undefined;
+  if (!byHolder) attachments.set(key, (byHolder = new WeakMap<object, T>()));
+  const existing = byHolder.get(holder);
   if (existing !== undefined) return existing;
   const value = make();
-  Object.defineProperty(holder, key, { value, enumerable: false, configurable: true });
+  byHolder.set(holder, value);
   return value;
 }
 
+const attachments = new Map<symbol, WeakMap<object, unknown>>();
+
 const MODULE_FIXTURES = Symbol("moduleFixtures");
+const SPELLS_USEFIXTURES = Symbol("spellsUsefixtures");
 
 /** The fixtures a file defines (module level and in classes; not those nested in functions). Cached per file model. */
 export function moduleFixtures(path: string, collection: Collection, isConftest: boolean): ModuleFixtures {
@@ -95,7 +104,7 @@ export function moduleFixtures(path: string, collection: Collection, isConftest:
 
 function buildModuleFixtures(path: string, collection: Collection, isConftest: boolean): ModuleFixtures {
   const model = collection.model;
-  const mod: ModuleFixtures = { path, isConftest, collection, all: [], moduleLevel: new Map(), byClass: new Map() };
+  const mod: ModuleFixtures = { path, isConftest, collection, all: [], moduleLevel: new Map(), byClass: new Map(), byFunction: new Map() };
   for (const fn of model.functions) {
     const info = fn.fixture;
     if (!info || fn.parentFunction || fn.cls?.inFunction) continue;
@@ -111,6 +120,7 @@ function buildModuleFixtures(path: string, collection: Collection, isConftest: b
       module: mod,
     };
     mod.all.push(fixture);
+    mod.byFunction.set(fn, fixture);
     if (fn.cls) {
       let names = mod.byClass.get(fn.cls);
       if (!names) mod.byClass.set(fn.cls, (names = new Map<string, Fixture>()));
@@ -378,8 +388,8 @@ function usefixturesIn(ctx: FileContext, exprs: readonly SyntaxNode[]): string[]
 
 /** Names a test requests through `@pytest.mark.usefixtures(...)` on itself, its classes or the module's `pytestmark`. */
 export function usefixturesNames(ctx: FileContext, fn: FunctionInfo): string[] {
-  // `pytest.mark.usefixtures` is reached only through a name or import that spells it.
-  if (!ctx.file.text.includes("usefixtures")) return [];
+  // `pytest.mark.usefixtures` is reached only through a name or import that spells it (looked for once per file).
+  if (!attached(ctx.file, SPELLS_USEFIXTURES, () => ctx.file.text.includes("usefixtures"))) return [];
   return usefixturesIn(ctx, allSources(markSourcesOf(ctx, fn)).flatMap(listElements));
 }
 

@@ -88,7 +88,8 @@ function callFacts(tree: Tree, model: ModuleModel): CallFacts {
   if (facts) return facts;
   facts = { creates: [], closes: [], pytestCalls: [] };
   // Each query match crosses into JavaScript: run a query only on files whose text can hold what it looks for.
-  const text = tree.rootNode.text;
+  // The model read the file's text once already; asking the tree for it again copies it out of the parser.
+  const text = model.hints.text;
   if (text.includes("pyplot") || text.includes("pylab")) {
     for (const match of figureQuery.matches(tree.rootNode)) {
       const figureCall = match.captures.find((c) => c.name === "figure_call")?.node;
