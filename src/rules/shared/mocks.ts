@@ -170,7 +170,6 @@ export class MockAnalysis {
   private readonly evaluating = new Set<Binding>();
   /** Whether a `mock_*` parameter requests a same-file fixture that gives a real object, per parameter binding. */
   private readonly fixtureParameterCache = new Map<Binding, boolean>();
-  private readonly resolveCache = new Map<string, string | undefined>();
   private analysed = false;
   /** Attribute chains assigned somewhere (`m.a.return_value = x`), by their text without spaces: offsets. */
   private attributeTargets: Map<string, number[]> | undefined;
@@ -265,8 +264,10 @@ export class MockAnalysis {
     for (const m of this.text.matchAll(ALIAS_CANDIDATES)) {
       const name = m[1] ?? m[2];
       if (!name || CALL_NAMES.includes(name)) continue;
-      const api = mockApiName(resolver.resolveName(name));
-      if (api !== undefined && (mockConstructorName(resolver.resolveName(name)) !== undefined || api === "patch" || api.startsWith("patch."))) result.add(name);
+      // What the name is bound to where it is bound (`as NAME` ends the match; `NAME = a.b` starts it).
+      const qualified = resolver.resolveAt(name, m[1] !== undefined ? m.index + m[0].length - name.length : m.index);
+      const api = mockApiName(qualified);
+      if (api !== undefined && (mockConstructorName(qualified) !== undefined || api === "patch" || api.startsWith("patch."))) result.add(name);
     }
     this.aliasList = [...result];
     return this.aliasList;
@@ -306,7 +307,7 @@ export class MockAnalysis {
         continue;
       }
       if (dotted === undefined) continue;
-      const qualified = this.resolveCalleeText(dotted, scope);
+      const qualified = this.resolveCalleeText(dotted, scope, start);
       const api = mockApiName(qualified);
       if (api === undefined || qualified === undefined) continue;
       const viaMocker = qualified.startsWith("pytest_mock.");
@@ -372,11 +373,12 @@ export class MockAnalysis {
   }
 
   /**
-   * Resolves a dotted callee through imports, unless a function scope around it binds its root name
-   * by something other than an import (a parameter, an assignment, a local class): then it is not
-   * ours. A parameter named like a pytest-mock fixture (`mocker`) is that fixture.
+   * Resolves a dotted callee written at `offset` through the imports visible there, unless a function
+   * scope around it binds its root name by something other than an import (a parameter, an
+   * assignment, a local class): then it is not ours. A parameter named like a pytest-mock fixture
+   * (`mocker`) is that fixture.
    */
-  private resolveCalleeText(dotted: string, scope: Scope): string | undefined {
+  private resolveCalleeText(dotted: string, scope: Scope, offset: number): string | undefined {
     const dot = dotted.indexOf(".");
     const root = dot === -1 ? dotted : dotted.slice(0, dot);
     for (let s: Scope | undefined = scope; s && s !== this.module; s = s.parent) {
@@ -386,20 +388,14 @@ export class MockAnalysis {
       if (MOCKER_FIXTURES.has(root) && bindings.every((b) => b.parameter)) break;
       return undefined;
     }
-    let base = this.resolveCache.get(root);
-    if (!this.resolveCache.has(root)) {
-      base = this.ctx.model.resolver.resolveName(root);
-      this.resolveCache.set(root, base);
-    }
-    if (base === undefined) return undefined;
-    return dot === -1 ? base : base + dotted.slice(dot);
+    return this.ctx.model.resolver.resolveAt(dotted, offset);
   }
 
   /** Resolves an identifier or dotted attribute node the same way. */
   private resolveCallee(node: SyntaxNode | null, scope: Scope): string | undefined {
     if (!node) return undefined;
     const text = dottedText(node);
-    return text === undefined ? undefined : this.resolveCalleeText(text, scope);
+    return text === undefined ? undefined : this.resolveCalleeText(text, scope, node.startIndex);
   }
 
   /** `unittest.mock.DEFAULT` (also `mock.DEFAULT`, `mocker.DEFAULT`). */
@@ -581,7 +577,7 @@ export class MockAnalysis {
       const binding = this.pick(bindings, offset);
       return binding ? this.bindingKind(binding) : "unknown";
     }
-    const qualified = this.ctx.model.resolver.resolveName(name);
+    const qualified = this.ctx.model.resolver.resolveAt(name, offset);
     if (qualified === undefined) return "unknown";
     // An import from the mock module (`mock_open`, `patch`) is the module's function, not a mock.
     return mockApiName(qualified) !== undefined ? "other" : "unknown";
@@ -662,7 +658,7 @@ export class MockAnalysis {
    * a helper that builds test doubles, not a mock; only its name says otherwise.
    */
   private importedFactory(name: string, scope: Scope, offset: number): boolean {
-    return this.nameKind(name, scope, offset) !== "mock" && this.ctx.model.resolver.resolveName(name) !== undefined;
+    return this.nameKind(name, scope, offset) !== "mock" && this.ctx.model.resolver.resolveAt(name, offset) !== undefined;
   }
 
   /** `self.<attr>` in a class: a mock when any binding in the class or its same-file bases is one. */
@@ -899,7 +895,7 @@ export class MockAnalysis {
       dotted += `.${name}`;
       if (isMockNamed(name)) {
         // `mock.mock_open` names the mock module's function, not a mock.
-        if (mockApiName(this.resolveCalleeText(dotted, scope)) !== undefined) return undefined;
+        if (mockApiName(this.resolveCalleeText(dotted, scope, base)) !== undefined) return undefined;
         return i + 1;
       }
     }
