@@ -8,12 +8,17 @@
  * given `new`); `self.<attr>` bound so anywhere in the class; a name or attribute starting with `mock_`
  * (not a parameter whose same-file fixture visibly gives a real object).
  * Name lookup follows Python: the innermost function scope that binds the name, then enclosing
- * functions (class bodies are skipped, as Python skips them), then the module and its imports.
+ * functions (class bodies are skipped, as Python skips them), then the module and its imports. The
+ * bindings come from the file's binding table (bindings.ts); this layer adds what a binding makes of a
+ * name (`ValueKind`, cached per binding), the parameters `@patch` injects, `mock_*` parameters whose
+ * fixture is visibly not a mock, and `self.<attr>` per class (see `bindingsIn` for where its lookup
+ * keeps to the mock rules' older reading rather than Python's).
  *
  * Speed: a query walks the whole tree, which costs about as much as parsing it. This analysis never
- * does: it finds the few places worth looking at with regular expressions over the source text (the
- * mock names, the names bound to mocks) and asks the tree only about those, with `descendantForIndex`.
- * The tree decides: text inside strings and comments is never taken for code.
+ * does: it finds the calls worth looking at with regular expressions over the source text and asks
+ * the tree only about those, with `descendantForIndex`; a function's binding table is built only
+ * when its text may bind a name asked about. The tree decides: text inside strings and comments is
+ * never taken for code.
  */
 import type { ClassInfo, FunctionInfo } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
@@ -21,6 +26,8 @@ import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructor
 import type { FileContext } from "../rule.js";
 import { escapeRegExp, identifierEnd, skipSpace } from "../source-scan.js";
 import { callArguments, type CallArguments } from "../syntax.js";
+import { semanticOf, type Binding as TableBinding } from "./bindings.js";
+import { mayBindIn } from "./local-names.js";
 
 /** What a binding makes of a name. `patcher`: an unstarted `patch(...)` object, whose `.start()` is a mock. */
 export type ValueKind = "mock" | "patcher" | "other" | "unknown";
@@ -36,6 +43,7 @@ export interface Scope {
   cls: ClassInfo | undefined;
 }
 
+/** The mock layer's view of a binding: a table binding's (see `bindingsIn`), or a `self.<attr>` or class-body assignment's. */
 interface Binding {
   /** Offset from which the binding holds (the end of an assignment, the start of a function). */
   offset: number;
@@ -159,7 +167,8 @@ export class MockAnalysis {
   private readonly scopes: Scope[] = [];
   private readonly functionScopes = new Map<FunctionInfo, Scope>();
   private readonly text: string;
-  private readonly nameBindingCache = new Map<string, Map<Scope, Binding[]>>();
+  /** Each scope's bindings by name, as `bindingsIn` read them. */
+  private readonly scopeBindings = new Map<Scope, Map<string, Binding[] | undefined>>();
   /** Kinds of the parameters that `@patch` decorators inject, per function. */
   private readonly injected = new Map<FunctionInfo, Map<string, ValueKind>>();
   /** `self.<attr> = <mock call>` and class-body `<attr> = <mock call>`, per class. */
@@ -410,59 +419,72 @@ export class MockAnalysis {
 
   // ---- bindings ----
 
-  /** Every binding of a name in the file, by scope: parameters, assignments, loop and `with` targets, defs. */
-  private nameBindings(name: string): Map<Scope, Binding[]> {
-    const cached = this.nameBindingCache.get(name);
-    if (cached) return cached;
-    const result = new Map<Scope, Binding[]>();
-    this.nameBindingCache.set(name, result);
-    const add = (scope: Scope, b: Binding) => {
-      const list = result.get(scope);
-      if (list) list.push(b);
-      else result.set(scope, [b]);
-    };
-    for (const fn of this.functionsWithParameter(name)) {
-      const scope = this.functionScopes.get(fn);
-      if (!scope) continue;
-      add(scope, { offset: scope.start, value: undefined, scope, kind: this.injectedParameters(fn).get(name) ?? "unknown", parameter: true, context: false });
-    }
-    const text = this.text;
-    for (const o of this.occurrences(name)) {
-      const after = skipSpace(text, o + name.length);
-      const next = text[after];
-      const lineStart = text.lastIndexOf("\n", o - 1) + 1;
-      const before = text.slice(lineStart, o);
-      if (/\b(?:def|class)\s+$/.test(before)) {
-        const scope = this.scopeAt(o);
-        add(scope, { offset: o, value: undefined, scope, kind: "other", parameter: false, context: false });
-      } else if (/\bas\s+$/.test(before)) {
-        this.bindAs(o, name, add);
-      } else if (/\bfor\s+[\w\s,()[\]]*$/.test(before) && /^[\w\s,()[\]]*\bin\b/.test(text.slice(o, o + 200))) {
-        const scope = this.scopeAt(o);
-        add(scope, { offset: o, value: undefined, scope, kind: "unknown", parameter: false, context: false });
-      } else if ((next === "=" && text[after + 1] !== "=") || (next === ":" && text[after + 1] === "=") || next === "," || (next === ":" && /^\s*$/.test(before))) {
-        this.bindAssigned(o, name, add);
-      }
-    }
-    return result;
+  /**
+   * A scope's bindings of a name, read from the file's binding table (`semanticOf(model)`), each
+   * with the mock layer's own answer (its kind, cached on first use). Kept as the mock rules have
+   * always read them, where that differs from Python's rules:
+   * - imports are not bindings here: a name only an import binds is resolved where it is used
+   *   (`resolveAt`), and a local import does not hide a mock bound around the function;
+   * - `+=`, `del`, `global` and `nonlocal` do not change what a name holds;
+   * - lambdas are not scopes: a name used in one is looked up in the function around it.
+   * A function's or class's table is built only when its text may bind the name (`mayBindIn`).
+   */
+  private bindingsIn(scope: Scope, name: string): Binding[] | undefined {
+    let byName = this.scopeBindings.get(scope);
+    if (!byName) this.scopeBindings.set(scope, (byName = new Map<string, Binding[] | undefined>()));
+    if (byName.has(name)) return byName.get(name);
+    const bindings = this.readBindings(scope, name);
+    byName.set(name, bindings);
+    return bindings;
   }
 
-  private parameterIndex: Map<string, FunctionInfo[]> | undefined;
-
-  /** The functions that have a parameter of this name. */
-  private functionsWithParameter(name: string): FunctionInfo[] {
-    if (!this.parameterIndex) {
-      const index = new Map<string, FunctionInfo[]>();
-      for (const fn of this.functionScopes.keys()) {
-        for (const param of new Set(fn.params)) {
-          const list = index.get(param);
-          if (list) list.push(fn);
-          else index.set(param, [fn]);
-        }
+  private readBindings(scope: Scope, name: string): Binding[] | undefined {
+    const semantic = semanticOf(this.ctx.model);
+    let table;
+    if (scope.kind === "module") table = semantic.moduleScope();
+    else {
+      const owner = scope.fn ?? scope.cls;
+      if (!owner) return undefined;
+      if (!mayBindIn(this.text, scope.bodyStart, scope.end, name)) {
+        // Only a parameter can bind it: read from the model's parameter list, without building the table (as LocalNames does).
+        const fn = scope.fn;
+        if (!fn?.params.includes(name)) return undefined;
+        return [{ offset: scope.start, value: undefined, scope, kind: this.injectedParameters(fn).get(name) ?? "unknown", parameter: true, context: false }];
       }
-      this.parameterIndex = index;
+      table = semantic.scopeOf(owner.node);
     }
-    return this.parameterIndex.get(name) ?? [];
+    const found: Binding[] = [];
+    for (const b of table.bindingsOf(name)) {
+      const binding = this.mockBinding(b, scope);
+      if (binding) found.push(binding);
+    }
+    return found.length > 0 ? found : undefined;
+  }
+
+  /** The mock layer's binding for a table binding; undefined for the kinds it does not count (see `bindingsIn`). */
+  private mockBinding(b: TableBinding, scope: Scope): Binding | undefined {
+    const offset = b.holdsFrom;
+    const value = b.holds;
+    switch (b.kind) {
+      case "parameter": {
+        const fn = scope.fn;
+        return { offset, value: undefined, scope, kind: (fn && this.injectedParameters(fn).get(b.name)) ?? "unknown", parameter: true, context: false };
+      }
+      case "definition":
+        return { offset, value: undefined, scope, kind: "other", parameter: false, context: false };
+      case "with":
+        return { offset, value, scope, kind: value ? undefined : "unknown", parameter: false, context: true };
+      case "except":
+        return { offset, value: undefined, scope, kind: "other", parameter: false, context: true };
+      case "for":
+        return { offset, value: undefined, scope, kind: "unknown", parameter: false, context: false };
+      case "assignment":
+      case "importorskip":
+      case "walrus":
+        return { offset, value, scope, kind: value ? undefined : "unknown", parameter: false, context: false };
+      default:
+        return undefined;
+    }
   }
 
   /**
@@ -487,53 +509,6 @@ export class MockAnalysis {
     found = /^[A-Za-z_]\w*$/.test(name) ? wordOccurrences(this.text, name) : [];
     this.nameOccurrences.set(name, found);
     return found;
-  }
-
-  private bindingsIn(scope: Scope, name: string): Binding[] | undefined {
-    return this.nameBindings(name).get(scope);
-  }
-
-  /** `with X as name`: what X gives; `except E as name`: an exception. */
-  private bindAs(o: number, name: string, add: (scope: Scope, b: Binding) => void): void {
-    const id = this.nodeAt(o, o + name.length);
-    if (id.type !== "identifier") return;
-    const target = id.parent;
-    const pattern = target?.type === "as_pattern_target" ? target.parent : undefined;
-    if (!target || pattern?.type !== "as_pattern") return;
-    const scope = this.scopeAt(o);
-    const cm = pattern.parent?.type === "with_item" ? pattern.namedChildren.find((c) => c.type !== "comment" && c.type !== "as_pattern_target") : undefined;
-    add(scope, { offset: target.endIndex, value: cm, scope, kind: cm ? undefined : "other", parameter: false, context: true });
-  }
-
-  /** `name = value`, `name: T = value`, `a = name = value`, `a, name = x, y`, `(name := value)`. */
-  private bindAssigned(o: number, name: string, add: (scope: Scope, b: Binding) => void): void {
-    const id = this.nodeAt(o, o + name.length);
-    if (id.type !== "identifier" || id.startIndex !== o) return;
-    let target: SyntaxNode = id;
-    let parent = id.parent;
-    let index = -1;
-    if (parent && (parent.type === "pattern_list" || parent.type === "tuple_pattern" || parent.type === "list_pattern")) {
-      index = parent.namedChildren.filter((c) => c.type !== "comment").findIndex((c) => c.startIndex === o);
-      target = parent;
-      parent = parent.parent;
-    }
-    if (!parent) return;
-    if (parent.type === "named_expression" && parent.startIndex === o) {
-      const value = parent.childForFieldName("value") ?? undefined;
-      const scope = this.scopeAt(o);
-      add(scope, { offset: parent.endIndex, value, scope, kind: value ? undefined : "unknown", parameter: false, context: false });
-      return;
-    }
-    if (parent.type !== "assignment" || parent.childForFieldName("left")?.startIndex !== target.startIndex) return;
-    let value: SyntaxNode | undefined = parent.childForFieldName("right") ?? undefined;
-    while (value?.type === "assignment") value = value.childForFieldName("right") ?? undefined;
-    if (index >= 0) {
-      const values = value && (value.type === "expression_list" || value.type === "tuple" || value.type === "list") ? value.namedChildren.filter((c) => c.type !== "comment") : undefined;
-      const count = target.namedChildren.filter((c) => c.type !== "comment").length;
-      value = values && values.length === count ? values[index] : undefined;
-    }
-    const scope = this.scopeAt(o);
-    add(scope, { offset: parent.endIndex, value, scope, kind: value ? undefined : "unknown", parameter: false, context: false });
   }
 
   private bindingKind(binding: Binding): ValueKind {
@@ -569,10 +544,9 @@ export class MockAnalysis {
 
   /** What a name refers to at an offset in a scope, following Python's lookup. */
   nameKind(name: string, scope: Scope, offset: number): ValueKind {
-    const byScope = this.nameBindings(name);
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (s.kind === "class" && s !== scope) continue;
-      const bindings = byScope.get(s);
+      const bindings = this.bindingsIn(s, name);
       if (!bindings) continue;
       const binding = this.pick(bindings, offset);
       return binding ? this.bindingKind(binding) : "unknown";
@@ -601,7 +575,7 @@ export class MockAnalysis {
     let binding: Binding | undefined;
     for (let s: Scope | undefined = scope; s && !binding; s = s.parent) {
       if (s.kind === "class" && s !== scope) continue;
-      const bindings = this.nameBindings(name).get(s);
+      const bindings = this.bindingsIn(s, name);
       if (bindings) binding = this.pick(bindings, offset);
       if (bindings) break;
     }
@@ -647,7 +621,7 @@ export class MockAnalysis {
       return /^[A-Z]/.test(last.text);
     }
     if (expr.type !== "identifier" || depth >= 3) return false;
-    const bindings = this.nameBindings(expr.text).get(scope);
+    const bindings = this.bindingsIn(scope, expr.text);
     const binding = bindings && this.pick(bindings, expr.startIndex);
     if (!binding?.value || binding.parameter || binding.context) return false;
     return this.visiblyNotMock(binding.value, scope, depth + 1);
