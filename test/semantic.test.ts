@@ -221,8 +221,9 @@ describe("the resolver's one scope-aware path", () => {
       "np = 1", "np += 1", "np: int", "(np := f())", "a, np = f()", "[a, (b, np)] = f()", "for i, np in f():", "import numpy as np",
       "import np", "from m import (\n    a,\n    np,\n)", "from m import (a,\n    b, np)", "with f() as np:", "with f() as (a,\n        np):",
       "except E as np:", "except (A, B) as np:", "global a, np", "del a, np", "def np():", "class np:", "for (a, np) in f():",
+      "import np.linalg", "async def np(x):", "class np(Base):",
     ]) expect(binds(body), body).toBe(true);
-    for (const body of ["np.zeros(3)", "f(np)", "x = np.ones(3)", "if np == 1:", "nps = 1", "x.np = 1", "assert np != 2", "for x in np.arange(3):", "with np.errstate() as e:", "def f(): return np"]) expect(binds(body), body).toBe(false);
+    for (const body of ["np.zeros(3)", "np(3)", "np.x = 1", "with f() as a, np.errstate():", "a, np.x = f()", "f(np)", "x = np.ones(3)", "if np == 1:", "nps = 1", "x.np = 1", "assert np != 2", "for x in np.arange(3):", "with np.errstate() as e:", "def f(): return np"]) expect(binds(body), body).toBe(false);
   });
 
   it("a name used before its local import is still that local", () => {

@@ -27,7 +27,7 @@ import type { FileContext } from "../rule.js";
 import { escapeRegExp, identifierEnd, skipSpace } from "../source-scan.js";
 import { callArguments, type CallArguments } from "../syntax.js";
 import { semanticOf, type Binding as TableBinding } from "./bindings.js";
-import { mayBindIn } from "./local-names.js";
+import { mayBindOffsets } from "./local-names.js";
 
 /** What a binding makes of a name. `patcher`: an unstarted `patch(...)` object, whose `.start()` is a mock. */
 export type ValueKind = "mock" | "patcher" | "other" | "unknown";
@@ -169,6 +169,8 @@ export class MockAnalysis {
   private readonly text: string;
   /** Each scope's bindings by name, as `bindingsIn` read them. */
   private readonly scopeBindings = new Map<Scope, Map<string, Binding[] | undefined>>();
+  /** Where the text may bind a name (`mayBindOffsets`), by name. */
+  private readonly mayBindCache = new Map<string, number[]>();
   /** Kinds of the parameters that `@patch` decorators inject, per function. */
   private readonly injected = new Map<FunctionInfo, Map<string, ValueKind>>();
   /** `self.<attr> = <mock call>` and class-body `<attr> = <mock call>`, per class. */
@@ -427,7 +429,7 @@ export class MockAnalysis {
    *   (`resolveAt`), and a local import does not hide a mock bound around the function;
    * - `+=`, `del`, `global` and `nonlocal` do not change what a name holds;
    * - lambdas are not scopes: a name used in one is looked up in the function around it.
-   * A function's or class's table is built only when its text may bind the name (`mayBindIn`).
+   * A function's or class's table is built only when its text may bind the name (`mayBindOffsets`).
    */
   private bindingsIn(scope: Scope, name: string): Binding[] | undefined {
     let byName = this.scopeBindings.get(scope);
@@ -445,7 +447,7 @@ export class MockAnalysis {
     else {
       const owner = scope.fn ?? scope.cls;
       if (!owner) return undefined;
-      if (!mayBindIn(this.text, scope.bodyStart, scope.end, name)) {
+      if (!this.mayBindWithin(name, scope.bodyStart, scope.end)) {
         // Only a parameter can bind it: read from the model's parameter list, without building the table (as LocalNames does).
         const fn = scope.fn;
         if (!fn?.params.includes(name)) return undefined;
@@ -459,6 +461,20 @@ export class MockAnalysis {
       if (binding) found.push(binding);
     }
     return found.length > 0 ? found : undefined;
+  }
+
+  /** Whether the text may bind the name in `[start, end)` (the places found once per name, then a binary search). */
+  private mayBindWithin(name: string, start: number, end: number): boolean {
+    let offsets = this.mayBindCache.get(name);
+    if (!offsets) this.mayBindCache.set(name, (offsets = mayBindOffsets(this.text, name)));
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((offsets[mid] as number) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && (offsets[lo] as number) < end;
   }
 
   /** The mock layer's binding for a table binding; undefined for the kinds it does not count (see `bindingsIn`). */
