@@ -126,6 +126,46 @@ describe("bindings by Python's scoping rules", () => {
     const first = semantic.bindingAt("n", source.indexOf("use(n)"));
     expect(first?.value?.text).toBe("1");
   });
+
+  it("says from where a binding holds and what it is given, beyond a plain assignment's value", () => {
+    const source = [
+      "def test_a(m):",
+      "    m = m.child",
+      "    a, b = make(), other()",
+      "    first, *rest = items",
+      "    with patch('x') as p, opened() as (q, r):",
+      "        pass",
+      "    if (w := compute()):",
+      "        pass",
+      "    try:",
+      "        pass",
+      "    except ValueError as e:",
+      "        pass",
+      "    «m»",
+      "",
+    ].join("\n");
+    const { semantic, node } = at(source);
+    const text = node.tree.rootNode.text;
+    const scope = semantic.scopeOf(node.parent?.parent?.parent as SyntaxNode);
+    const only = (name: string) => scope.bindingsOf(name).find((b) => b.kind !== "parameter");
+    const [parameter, assigned] = scope.bindingsOf("m");
+    expect(parameter?.holdsFrom).toBe(0);
+    // `m = m.child` reads the parameter: the new binding holds from the end of the assignment.
+    expect(assigned?.holdsFrom).toBe(text.indexOf("m = m.child") + "m = m.child".length);
+    expect(assigned?.holds?.text).toBe("m.child");
+    expect(only("a")?.holds?.text).toBe("make()");
+    expect(only("b")?.holds?.text).toBe("other()");
+    // Constant evaluation reads `value`: only a plain `name = value` sets it.
+    expect(only("b")?.value).toBeUndefined();
+    expect(only("first")?.holds).toBeUndefined();
+    expect(only("rest")?.holds).toBeUndefined();
+    expect(only("p")?.holds?.text).toBe("patch('x')");
+    expect(only("p")?.holdsFrom).toBe(text.indexOf(" as p") + " as p".length);
+    expect(only("q")?.holds).toBeUndefined();
+    expect(only("w")?.holds?.text).toBe("compute()");
+    expect(only("w")?.holdsFrom).toBe(text.indexOf("(w := compute())") + "(w := compute()".length);
+    expect(only("e")?.holdsFrom).toBe(text.indexOf(" as e") + " as e".length);
+  });
 });
 
 describe("the resolver's one scope-aware path", () => {
@@ -181,8 +221,9 @@ describe("the resolver's one scope-aware path", () => {
       "np = 1", "np += 1", "np: int", "(np := f())", "a, np = f()", "[a, (b, np)] = f()", "for i, np in f():", "import numpy as np",
       "import np", "from m import (\n    a,\n    np,\n)", "from m import (a,\n    b, np)", "with f() as np:", "with f() as (a,\n        np):",
       "except E as np:", "except (A, B) as np:", "global a, np", "del a, np", "def np():", "class np:", "for (a, np) in f():",
+      "import np.linalg", "async def np(x):", "class np(Base):",
     ]) expect(binds(body), body).toBe(true);
-    for (const body of ["np.zeros(3)", "f(np)", "x = np.ones(3)", "if np == 1:", "nps = 1", "x.np = 1", "assert np != 2", "for x in np.arange(3):", "with np.errstate() as e:", "def f(): return np"]) expect(binds(body), body).toBe(false);
+    for (const body of ["np.zeros(3)", "np(3)", "np.x = 1", "with f() as a, np.errstate():", "a, np.x = f()", "f(np)", "x = np.ones(3)", "if np == 1:", "nps = 1", "x.np = 1", "assert np != 2", "for x in np.arange(3):", "with np.errstate() as e:", "def f(): return np"]) expect(binds(body), body).toBe(false);
   });
 
   it("a name used before its local import is still that local", () => {

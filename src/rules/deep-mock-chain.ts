@@ -1,7 +1,7 @@
 import type { SyntaxNode } from "../engine/parser.js";
 import { createRule, type FileContext } from "../engine/rule.js";
 import { escapeRegExp, identifierEnd, identifierStartBack, skipBalanced, skipSpace, skipSpaceBack } from "../engine/source-scan.js";
-import { mockAnalysis, type MockAnalysis } from "./shared/mocks.js";
+import { mockAnalysis, type MockAnalysis } from "../engine/semantic/mocks.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
 export const maxMockChainDepth = declareOption({

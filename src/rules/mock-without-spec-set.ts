@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../engine/parser.js";
 import { createRule } from "../engine/rule.js";
-import { argument, mockAnalysis, type Arg } from "./shared/mocks.js";
+import { argument, mockAnalysis, type Arg } from "../engine/semantic/mocks.js";
 import { declareOption } from "../engine/options.js";
 import * as z from "zod/mini";
 

@@ -1,5 +1,5 @@
 import { createRule } from "../engine/rule.js";
-import { mockAnalysis } from "./shared/mocks.js";
+import { mockAnalysis } from "../engine/semantic/mocks.js";
 
 export default createRule({
   meta: {

@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../engine/parser.js";
 import { createRule } from "../engine/rule.js";
-import { isMockCreatingPatch, mockAnalysis, patchArgument, type MockAnalysis, type MockCall } from "./shared/mocks.js";
+import { isMockCreatingPatch, mockAnalysis, patchArgument, type MockAnalysis, type MockCall } from "../engine/semantic/mocks.js";
 
 export default createRule({
   meta: {

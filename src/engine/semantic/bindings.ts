@@ -42,6 +42,18 @@ export interface Binding {
   scope: Scope;
   /** A plain `name = value` (also `name: T = value` and each target of `a = b = value`): the value. */
   value?: SyntaxNode;
+  /**
+   * Where the binding starts to hold: the end of its assignment or `:=` (so `m = m.child` reads the old
+   * `m`), the end of a `with … as` or `except … as` target, the start of the function for a parameter,
+   * else where the name is written.
+   */
+  holdsFrom: number;
+  /**
+   * What the statement shows the name is given: `value` for a plain assignment, and also the matching
+   * item of `a, b = x, y`, the context manager of `with cm as name` (what `__enter__` is called on), the
+   * value of `(name := value)`. Undefined when the statement does not show it (`for`, a parameter).
+   */
+  holds?: SyntaxNode;
   /** The statement is directly in its scope's body (not inside an `if`, `for`, `try`, ... block). */
   direct: boolean;
   /** Imports and `importorskip`: the qualified name bound (`numpy`, `unittest.mock.patch`). */
@@ -78,8 +90,8 @@ export class Scope {
     return this.table.keys();
   }
 
-  add(binding: Omit<Binding, "scope" | "direct"> & { direct?: boolean }): void {
-    const full: Binding = { ...binding, direct: binding.direct ?? false, scope: this };
+  add(binding: Omit<Binding, "scope" | "direct" | "holdsFrom"> & { direct?: boolean; holdsFrom?: number }): void {
+    const full: Binding = { ...binding, direct: binding.direct ?? false, holdsFrom: binding.holdsFrom ?? binding.node.startIndex, scope: this };
     const list = this.table.get(binding.name);
     if (list) list.push(full);
     else this.table.set(binding.name, [full]);
@@ -166,6 +178,9 @@ export function semanticOf(model: ModuleModel): SemanticModel {
 
 interface Walrus {
   nameNode: SyntaxNode;
+  value: SyntaxNode | null;
+  /** Where the expression ends: the name holds its value from there. */
+  end: number;
   /** The start of the scope node it binds in; -1 for the module. */
   scopeStart: number;
 }
@@ -203,7 +218,7 @@ export class SemanticModel {
     const kind = node.type === "class_definition" ? "class" : node.type === "lambda" ? "lambda" : "function";
     scope = new Scope(kind, node);
     this.scopes.set(start, scope);
-    if (kind !== "class") for (const id of parameterIdentifiers(node.childForFieldName("parameters"))) scope.add({ name: id.text, kind: "parameter", node: id });
+    if (kind !== "class") for (const id of parameterIdentifiers(node.childForFieldName("parameters"))) scope.add({ name: id.text, kind: "parameter", node: id, holdsFrom: start });
     if (kind !== "lambda") {
       const body = node.childForFieldName("body");
       if (body) this.walkBlock(scope, body);
@@ -281,9 +296,9 @@ export class SemanticModel {
     const module = this.moduleScope();
     const root = this.model.tree.rootNode;
     for (const { module: from } of module.starImports) {
-      if (STAR_EXPORTS[from]?.includes(name)) return { name, kind: "star-import", node: root, scope: module, direct: false, qualified: `${from}.${name}` };
+      if (STAR_EXPORTS[from]?.includes(name)) return { name, kind: "star-import", node: root, scope: module, direct: false, holdsFrom: 0, qualified: `${from}.${name}` };
     }
-    if (BUILTINS.has(name)) return { name, kind: "builtin", node: root, scope: module, direct: false, qualified: `builtins.${name}` };
+    if (BUILTINS.has(name)) return { name, kind: "builtin", node: root, scope: module, direct: false, holdsFrom: 0, qualified: `builtins.${name}` };
     return undefined;
   }
 
@@ -348,7 +363,13 @@ export class SemanticModel {
         for (const item of clause?.namedChildren ?? []) {
           const value = item.type === "with_item" ? item.childForFieldName("value") : null;
           if (value?.type !== "as_pattern") continue;
-          for (const id of targetIdentifiers(value.childForFieldName("alias"))) scope.add({ name: id.text, kind: "with", node: id, direct });
+          const alias = value.childForFieldName("alias");
+          const manager = value.namedChildren.find((c) => c.type !== "comment" && c.type !== "as_pattern_target");
+          const holdsFrom = alias?.endIndex;
+          const ids = targetIdentifiers(alias);
+          // `as name` holds what the manager's `__enter__` gives; `as (a, b)` unpacks it.
+          const single = ids.length === 1 && ids[0]?.parent?.type === "as_pattern_target";
+          for (const id of ids) scope.add({ name: id.text, kind: "with", node: id, direct, holdsFrom, ...(manager && single ? { holds: manager } : {}) });
         }
         return;
       }
@@ -356,7 +377,8 @@ export class SemanticModel {
       case "except_group_clause": {
         const value = statement.childForFieldName("value") ?? statement.namedChildren.find((c) => c.type === "as_pattern");
         if (value?.type !== "as_pattern") return;
-        for (const id of targetIdentifiers(value.childForFieldName("alias"))) scope.add({ name: id.text, kind: "except", node: id, direct: false });
+        const alias = value.childForFieldName("alias");
+        for (const id of targetIdentifiers(alias)) scope.add({ name: id.text, kind: "except", node: id, direct: false, holdsFrom: alias?.endIndex });
         return;
       }
       case "delete_statement":
@@ -376,12 +398,20 @@ export class SemanticModel {
     let value: SyntaxNode | null = assignment;
     while (value?.type === "assignment") value = value.childForFieldName("right");
     const skipped = value ? this.importorskipModule(value) : undefined;
+    const holdsFrom = assignment.endIndex;
+    const given = value ? { value, holds: value } : {};
     for (let cur: SyntaxNode | null = assignment; cur?.type === "assignment"; cur = cur.childForFieldName("right")) {
       const left = cur.childForFieldName("left");
       if (left?.type === "identifier") {
-        if (skipped !== undefined) scope.add({ name: left.text, kind: "importorskip", node: left, direct, qualified: skipped, isModule: true, ...(value ? { value } : {}) });
-        else scope.add({ name: left.text, kind: "assignment", node: left, direct, ...(value ? { value } : {}) });
-      } else for (const id of targetIdentifiers(left)) scope.add({ name: id.text, kind: "assignment", node: id, direct });
+        if (skipped !== undefined) scope.add({ name: left.text, kind: "importorskip", node: left, direct, holdsFrom, qualified: skipped, isModule: true, ...given });
+        else scope.add({ name: left.text, kind: "assignment", node: left, direct, holdsFrom, ...given });
+        continue;
+      }
+      const items = value && UNPACKED_TARGETS.has(left?.type ?? "") ? unpackedPairs(left as SyntaxNode, value) : undefined;
+      for (const id of targetIdentifiers(left)) {
+        const item = items?.get(id.startIndex);
+        scope.add({ name: id.text, kind: "assignment", node: id, direct, holdsFrom, ...(item ? { holds: item } : {}) });
+      }
     }
   }
 
@@ -432,7 +462,9 @@ export class SemanticModel {
   private bindWalruses(scope: Scope, scopeStart: number): void {
     if (!this.model.hints.walrus) return;
     this.walruses ??= this.findWalruses();
-    for (const w of this.walruses) if (w.scopeStart === scopeStart) scope.add({ name: w.nameNode.text, kind: "walrus", node: w.nameNode });
+    for (const w of this.walruses) {
+      if (w.scopeStart === scopeStart) scope.add({ name: w.nameNode.text, kind: "walrus", node: w.nameNode, holdsFrom: w.end, ...(w.value ? { holds: w.value } : {}) });
+    }
   }
 
   private findWalruses(): Walrus[] {
@@ -445,7 +477,7 @@ export class SemanticModel {
       if (expr?.type !== "named_expression") continue;
       const name = expr.childForFieldName("name");
       if (name?.type !== "identifier") continue;
-      found.push({ nameNode: name, scopeStart: enclosingScopeNode(expr)?.startIndex ?? -1 });
+      found.push({ nameNode: name, value: expr.childForFieldName("value"), end: expr.endIndex, scopeStart: enclosingScopeNode(expr)?.startIndex ?? -1 });
     }
     return found;
   }
@@ -453,6 +485,25 @@ export class SemanticModel {
 
 /** Statement types whose targets bind names in a function's or class's walk (imports and definitions aside). */
 const STATEMENT_BINDERS = new Set(["expression_statement", "for_statement", "with_statement", "except_clause", "except_group_clause", "delete_statement", "global_statement", "nonlocal_statement"]);
+
+const UNPACKED_TARGETS = new Set(["pattern_list", "tuple_pattern", "list_pattern"]);
+const VALUE_LISTS = new Set(["expression_list", "tuple", "list"]);
+
+/**
+ * `a, b = x, y` (one level, as many values as targets): each target name's start → its value. A target
+ * that is not a name (`*rest`, a nested list) takes nothing, nor does any target when the counts differ.
+ */
+function unpackedPairs(targets: SyntaxNode, value: SyntaxNode): Map<number, SyntaxNode> | undefined {
+  if (!VALUE_LISTS.has(value.type)) return undefined;
+  const names = targets.namedChildren.filter((c) => c.type !== "comment");
+  const values = value.namedChildren.filter((c) => c.type !== "comment");
+  if (names.length !== values.length) return undefined;
+  const pairs = new Map<number, SyntaxNode>();
+  names.forEach((n, i) => {
+    if (n.type === "identifier") pairs.set(n.startIndex, values[i] as SyntaxNode);
+  });
+  return pairs;
+}
 
 /** A comprehension's own scope: the targets of its `for ... in` clauses. */
 function comprehensionScope(node: SyntaxNode): Scope {

@@ -7,7 +7,9 @@
  * - enclosing.ts: the functions around a node;
  * - resolver.ts: the file's imports (module level, nested, star) and the names of the mock API;
  * - constants.ts: constant evaluation (sizes, counts) over the bindings;
- * - marks.ts: the pytest marks that apply to a test or class (`marksOf`, `markSourcesOf`, `mayInheritMarks`).
+ * - marks.ts: the pytest marks that apply to a test or class (`marksOf`, `markSourcesOf`, `mayInheritMarks`);
+ * - mocks.ts: the mock facts (`mockAnalysis(file)`: the mock-creating and patch calls, which names are
+ *   mocks where), read by MEM201–204 and the mock-using-class check of MEM102/103.
  * The model's one statement walk (../model.ts) feeds them.
  */
 export { semanticOf, SemanticModel, Scope, enclosingScopeNode, targetIdentifiers, parameterIdentifiers, type Binding, type BindingKind, type ScopeKind } from "./bindings.js";

@@ -129,6 +129,8 @@ const ASSIGNED = /^[ \t]*(?:(?:[-+*/%&|^@]|\/\/|\*\*|>>|<<)?=(?!=)|:)/;
  * `for a, n in` (a target, not the iterable), `global`/`nonlocal`/`del a, n`, `def n`, `class n`.
  */
 const BINDING_BEFORE = /\bimport\b|\bas\b\s*\(?[\w \t,]*$|\bfor\b(?:(?!\bin\b)[\w \t,()[\]*])*$|^[ \t]*(?:global|nonlocal|del)\b|\b(?:def|class)\s+$/;
+/** `def name(` and `class name(`. */
+const DEFINED_BEFORE = /\b(?:def|class)\s+$/;
 /** A target list around a name: `a, n = `, `(a, [n, *b]) = `. */
 const TARGET_BEFORE = /^[\w \t,()[\]*.]*$/;
 const TARGET_AFTER = /^[\w \t,()[\]*.]*=(?!=)/;
@@ -142,6 +144,10 @@ function bindsAt(text: string, at: number, length: number): boolean {
   let lineEnd = text.indexOf("\n", at);
   if (lineEnd === -1) lineEnd = text.length;
   const before = text.slice(lineStart, at);
+  // Most uses are `name.attr` or `name(...)`: only `import name.sub` and `def name(` / `class name(` bind there.
+  const next = text.charCodeAt(at + length);
+  if (next === 46) return before.includes("import");
+  if (next === 40) return DEFINED_BEFORE.test(before);
   const after = text.slice(at + length, lineEnd);
   if (ASSIGNED.test(after) || BINDING_BEFORE.test(before)) return true;
   if (TARGET_BEFORE.test(before) && TARGET_AFTER.test(after)) return true;
@@ -155,12 +161,26 @@ const WORD_CHAR = /\w/;
 /** Whether `text[start, end)` holds the name as a whole word where it may be bound (see `LocalNames.mayBind`). */
 export function mayBindIn(text: string, start: number, end: number, name: string): boolean {
   // A slice shares the file's characters (no copy), and bounds each search to the definition.
-  const body = text.slice(start, end);
+  return mayBindAt(text.slice(start, end), name, true).length > 0;
+}
+
+/**
+ * Every offset of the text where the name may be bound (`mayBindIn` for the whole text, each place):
+ * for a caller asking about one name in many definitions, one pass, then a search per definition.
+ */
+export function mayBindOffsets(text: string, name: string): number[] {
+  return mayBindAt(text, name, false);
+}
+
+function mayBindAt(body: string, name: string, first: boolean): number[] {
+  const found: number[] = [];
   for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + 1)) {
     // Inside a longer word, or an attribute (`x.name`): never a binding of the name.
     if (at > 0 && (WORD_CHAR.test(body.charAt(at - 1)) || body.charAt(at - 1) === ".")) continue;
     if (WORD_CHAR.test(body.charAt(at + name.length))) continue;
-    if (bindsAt(body, at, name.length)) return true;
+    if (!bindsAt(body, at, name.length)) continue;
+    found.push(at);
+    if (first) break;
   }
-  return false;
+  return found;
 }

@@ -23,8 +23,8 @@ export const STAR_EXPORTS: Readonly<Record<string, readonly string[]>> = {
  *
  * `resolve(node)` is the one scope-aware path: the function and class scopes around the node first
  * (`LocalNames`, set by the model once its definitions are known), then the module, then star imports,
- * pytest-mock's fixtures and builtins. `resolveName(name)` knows no position: module level, else an
- * import in any function (for the mock rules' own scope walk, which looks at local bindings itself).
+ * pytest-mock's fixtures and builtins (`resolveAt(text, offset)` is the same for a name read from the
+ * text). `resolveName(name)` knows no position: module level, else an import in any function.
  */
 export class Resolver {
   /** Module-level bindings, last one wins; `null` marks a local (non-import) binding. */
@@ -103,13 +103,17 @@ export class Resolver {
   resolve(node: SyntaxNode | null | undefined): string | undefined {
     if (!node) return undefined;
     const text = dottedText(node);
-    if (text === undefined) return undefined;
+    return text === undefined ? undefined : this.resolveAt(text, node.startIndex);
+  }
+
+  /** `resolve` for a dotted name written at an offset (`mock.patch.object`), when the text is known and the node is not at hand. */
+  resolveAt(text: string, offset: number): string | undefined {
     const dot = text.indexOf(".");
     const root = dot === -1 ? text : text.slice(0, dot);
     const atModule = this.resolveAtModuleLevel(root);
     // The scopes around can only matter when the name resolves at module level (a local may shadow it) or some function or class imports it.
     if (atModule === undefined && !this.nested.has(root)) return undefined;
-    const local = this.local?.(root, node.startIndex);
+    const local = this.local?.(root, offset);
     const base = local === undefined ? atModule : (local ?? undefined);
     if (base === undefined) return undefined;
     return dot === -1 ? base : base + text.slice(dot);
