@@ -1,6 +1,6 @@
 import type { SyntaxNode } from "../../engine/parser.js";
 import { MOCKER_FIXTURES } from "../../engine/semantic/resolver.js";
-import { mockAnalysis, patchCreatesMock } from "./mocks.js";
+import { mockAnalysis, patchCreatesMock } from "../../engine/semantic/mocks.js";
 import { callNamedAt } from "../../engine/syntax.js";
 import type { ClassInfo, FunctionInfo, ModuleModel } from "../../engine/model.js";
 import type { FileContext } from "../../engine/rule.js";
