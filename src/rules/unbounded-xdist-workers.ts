@@ -1,6 +1,6 @@
 import { createRule } from "../engine/rule.js";
 import { addoptsOf } from "../config/addopts.js";
-import { configGroups, recordPytestFacts, reportConfigLine } from "./shared/pytest-suite.js";
+import { configGroups, recordingPytestFacts, reportConfigLine } from "./shared/pytest-suite.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
 export const maxWorkers = declareOption({
@@ -36,13 +36,7 @@ export default createRule({
     },
     options: [maxWorkers],
   },
-  create(ctx) {
-    return {
-      module() {
-        recordPytestFacts(ctx.shared);
-      },
-    };
-  },
+  create: recordingPytestFacts,
   createSuite(ctx) {
     return {
       "suite:exit"() {

@@ -1,6 +1,6 @@
 import { createRule } from "../engine/rule.js";
 import { optionLines } from "../config/pytest-config.js";
-import { configGroups, isBuiltinMark, markerName, recordPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
+import { configGroups, isBuiltinMark, markerName, recordingPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
 import { memoryMarker } from "./large-array-unmarked.js";
 
 export default createRule({
@@ -24,13 +24,7 @@ export default createRule({
     },
     options: [memoryMarker],
   },
-  create(ctx) {
-    return {
-      module() {
-        recordPytestFacts(ctx.shared);
-      },
-    };
-  },
+  create: recordingPytestFacts,
   createSuite(ctx) {
     return {
       "suite:exit"() {

@@ -1,6 +1,6 @@
 import { createRule } from "../engine/rule.js";
 import { addoptsOf, effectiveDist, startsWorkers } from "../config/addopts.js";
-import { configGroups, recordPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
+import { configGroups, recordingPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
 
 export default createRule({
   meta: {
@@ -24,13 +24,7 @@ export default createRule({
     },
     options: [],
   },
-  create(ctx) {
-    return {
-      module() {
-        recordPytestFacts(ctx.shared);
-      },
-    };
-  },
+  create: recordingPytestFacts,
   createSuite(ctx) {
     return {
       "suite:exit"() {

@@ -6,7 +6,7 @@ import type { FilePytestFacts } from "../../engine/facts.js";
 import { LineIndex } from "../../engine/lines.js";
 import type { FunctionInfo, ModuleModel } from "../../engine/model.js";
 import { compileQuery, type SyntaxNode, type Tree } from "../../engine/parser.js";
-import type { FileContext, ReportOptions, SuiteContext, SuiteRuleContext } from "../../engine/rule.js";
+import type { FileContext, FileListeners, ReportOptions, RuleContext, SuiteContext, SuiteRuleContext } from "../../engine/rule.js";
 import { callArguments, stringValue } from "../../engine/syntax.js";
 import type { TextFile } from "../../engine/types.js";
 
@@ -191,6 +191,15 @@ export function recordPytestFacts(ctx: FileContext): FilePytestFacts {
     ctx.facts.notePytestFile(ctx.file.path, ctx.isConftest, facts);
   }
   return facts;
+}
+
+/** The file listeners of a suite rule that reads every file's pytest facts: they go into the suite index once per file. */
+export function recordingPytestFacts(ctx: RuleContext): FileListeners {
+  return {
+    module() {
+      recordPytestFacts(ctx.shared);
+    },
+  };
 }
 
 /** Facts of the conftest.py files above a file (nearest first), from their summaries. */
