@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createRule } from "../engine/rule.js";
-import { fileFixtures, fixtureLine, fixtureResolver, type AnyFixture, type FixtureResolver, type Fixture } from "./shared/fixtures.js";
+import { fileFixtures, fixtureLine, fixtureResolver, type AnyFixture, type FixtureResolver, type Fixture } from "../engine/semantic/fixtures.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
 export const maxFixtureChain = declareOption({

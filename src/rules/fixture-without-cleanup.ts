@@ -1,6 +1,7 @@
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
 import { createRule, type FileContext } from "../engine/rule.js";
-import { callsIn, fileFixtures, nameMatcher, type CallSite, type Fixture, type NameMatcher } from "./shared/fixtures.js";
+import { fileFixtures, type Fixture } from "../engine/semantic/fixtures.js";
+import { callsIn, nameMatcher, type CallSite, type NameMatcher } from "./shared/calls.js";
 import { directlyIn } from "./shared/test-data.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 

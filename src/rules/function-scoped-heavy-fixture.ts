@@ -2,7 +2,7 @@ import { createRule, type FileContext } from "../engine/rule.js";
 import { callArguments } from "../engine/syntax.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { compileQuery } from "../engine/parser.js";
-import { fileFixtures, fixtureResolver, testClosure, WIDE_BUILTIN_FIXTURES, type Fixture } from "./shared/fixtures.js";
+import { fileFixtures, fixtureResolver, testClosure, WIDE_BUILTIN_FIXTURES, type Fixture } from "../engine/semantic/fixtures.js";
 import { heavyWork, maxTestData, heavyConstructors } from "./shared/test-data.js";
 import { maxArrayElements } from "./shared/arrays.js";
 

@@ -1,5 +1,5 @@
 import { createRule } from "../engine/rule.js";
-import { fileFixtures } from "./shared/fixtures.js";
+import { fileFixtures } from "../engine/semantic/fixtures.js";
 import { heavyWork, maxTestData, heavyConstructors } from "./shared/test-data.js";
 
 export default createRule({

@@ -4,7 +4,7 @@ import type { FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { dottedText } from "../engine/semantic/resolver.js";
 import { compileQuery, type SyntaxNode } from "../engine/parser.js";
-import { usefixturesNames } from "./shared/fixtures.js";
+import { usefixturesNames } from "../engine/semantic/fixtures.js";
 import { addModuleImport, eolAt, indentOfLine } from "../fix/python-text.js";
 import { conftestFacts } from "./shared/pytest-suite.js";
 import { markSourcesOf, marksOf, mayInheritMarks } from "../engine/semantic/marks.js";

@@ -16,7 +16,7 @@ import { PytestConfigError, type PytestConfig } from "../config/pytest-config.js
 import { discover } from "../discover.js";
 import { chooseParser } from "../jobs.js";
 import { displayPath } from "../report/paths.js";
-import { fileFixtures, fixtureLine, fixtureResolver, moduleFixtures, requestedNames, testClosure, usefixturesNames, type AnyFixture, type ConftestFixture, type Fixture, type ModuleFixtures } from "../rules/shared/fixtures.js";
+import { fileFixtures, fixtureLine, fixtureResolver, moduleFixtures, requestedNames, testClosure, usefixturesNames, type AnyFixture, type ConftestFixture, type Fixture, type ModuleFixtures } from "../engine/semantic/fixtures.js";
 import { findTeardown, hasXdistGroup, isMockUsing } from "../rules/shared/hygiene.js";
 import { enclosingFunctions } from "../rules/shared/test-data.js";
 import { estimateBody, estimateEnv, estimateExpression, paramsCount, type EstimateEnv, type SizeEstimate } from "./estimate.js";

@@ -4,7 +4,7 @@ import type { SyntaxNode } from "../engine/parser.js";
 import type { Resolver } from "../engine/semantic/resolver.js";
 import { callArguments, docstringStatement, listElements, stringValue, type CallArguments } from "../engine/syntax.js";
 import { allocationSize } from "../rules/shared/arrays.js";
-import { nameMatcher } from "../rules/shared/fixtures.js";
+import { nameMatcher } from "../rules/shared/calls.js";
 import { heavyConstructorCost } from "./heavy-costs.js";
 
 /**

@@ -2,7 +2,7 @@ import { constantsOf, rangeCount, type ConstantEvaluator } from "../../engine/se
 import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
 import type { FileContext } from "../../engine/rule.js";
 import { callArguments, callNamedAt, type CallArguments } from "../../engine/syntax.js";
-import { attached } from "./fixtures.js";
+import { attached } from "../../engine/attached.js";
 import { enclosingFunctions } from "./test-data.js";
 import { declareOption, optionSchemas } from "../../engine/options.js";
 

@@ -1,6 +1,6 @@
 import type { AnalyzedFile } from "../../engine/analyze.js";
 import type { FilePytestFacts } from "../../engine/facts.js";
-import { moduleFixtures } from "./fixtures.js";
+import { moduleFixtures } from "../../engine/semantic/fixtures.js";
 import { collectsAfterEachTest } from "./hygiene.js";
 import { filePytestFacts } from "./pytest-suite.js";
 

@@ -5,7 +5,8 @@ import type { SyntaxNode } from "../../engine/parser.js";
 import type { FileContext } from "../../engine/rule.js";
 import { callNamedAt } from "../../engine/syntax.js";
 import { arrayAllocations } from "./arrays.js";
-import { attached, callsIn, nameMatcher } from "./fixtures.js";
+import { attached } from "../../engine/attached.js";
+import { callsIn, nameMatcher } from "./calls.js";
 import { declareOption, optionSchemas } from "../../engine/options.js";
 
 export const DEFAULT_HEAVY_CONSTRUCTORS = [

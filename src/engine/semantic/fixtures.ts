@@ -1,12 +1,12 @@
-import { allSources, markSourcesOf } from "../../engine/semantic/marks.js";
-import type { Collection } from "../../engine/collection.js";
-import type { ClassInfo, FunctionInfo } from "../../engine/model.js";
-import { compileQuery, type SyntaxNode } from "../../engine/parser.js";
-import type { Project } from "../../engine/project.js";
-import type { ConftestSummary, SummaryFixture } from "./conftest-summary.js";
-import type { FileContext } from "../../engine/rule.js";
-import { listElements, stringValue } from "../../engine/syntax.js";
-import { dottedText, type Resolver } from "../../engine/semantic/resolver.js";
+import { allSources, markSourcesOf } from "./marks.js";
+import { attached } from "../attached.js";
+import type { Collection } from "../collection.js";
+import type { ClassInfo, FunctionInfo } from "../model.js";
+import type { SyntaxNode } from "../parser.js";
+import type { Project } from "../project.js";
+import type { ConftestSummary, SummaryFixture } from "../../rules/shared/conftest-summary.js";
+import type { FileContext } from "../rule.js";
+import { listElements, stringValue } from "../syntax.js";
 
 /**
  * The fixture model shared by MEM301–MEM306: the fixtures of a file and of every conftest.py above it,
@@ -74,25 +74,6 @@ export const WIDE_BUILTIN_FIXTURES = new Set([
   "pytestconfig", "tmp_path_factory", "tmpdir_factory", "cache", "doctest_namespace", "record_testsuite_property",
   "worker_id", "testrun_uid", "class_mocker", "module_mocker", "package_mocker", "session_mocker",
 ]);
-
-/**
- * A per-file cache kept on the file's own object (its FileContext or ModuleModel), not in a WeakMap:
- * V8 keeps a WeakMap's values, which hold parse trees, alive until a full garbage collection, so a run
- * over thousands of files kept their native trees in memory (690 MB instead of 170 MB on sympy).
- */
-export function attached<T>(holder: object, key: symbol, make: () => T): T {
-  // A WeakMap per key rather than a property on the holder: defining symbol properties on the engine's
-  // per-file objects gave each a new shape, which slowed every other property read on them.
-  let byHolder = attachments.get(key) as WeakMap<object, T> | undefined;
-  if (!byHolder) attachments.set(key, (byHolder = new WeakMap<object, T>()));
-  const existing = byHolder.get(holder);
-  if (existing !== undefined) return existing;
-  const value = make();
-  byHolder.set(holder, value);
-  return value;
-}
-
-const attachments = new Map<symbol, WeakMap<object, unknown>>();
 
 const MODULE_FIXTURES = Symbol("moduleFixtures");
 const SPELLS_USEFIXTURES = Symbol("spellsUsefixtures");
@@ -258,115 +239,6 @@ const RESOLVER = Symbol("fixtureResolver");
 
 export function fixtureResolver(ctx: FileContext): FixtureResolver {
   return attached(ctx, RESOLVER, () => new FixtureResolver(ctx.project, fileFixtures(ctx)));
-}
-
-const callQuery = compileQuery("(call function: [(identifier) (attribute)] @callee) @call");
-
-export interface CallSite {
-  call: SyntaxNode;
-  callee: SyntaxNode;
-  /** The callee resolved through the file's imports; undefined when it is not known. */
-  qualified: string | undefined;
-}
-
-const CALLS = Symbol("callsIn");
-
-/** Calls through a name or attribute chain inside a function (nested functions included), cached per file. */
-export function callsIn(ctx: FileContext, fn: FunctionInfo): CallSite[] {
-  const byFn = attached(ctx, CALLS, () => new Map<number, CallSite[]>());
-  let calls = byFn.get(fn.node.startIndex);
-  if (!calls) {
-    calls = [];
-    for (const match of callQuery.matches(fn.node)) {
-      const call = match.captures.find((c) => c.name === "call")?.node;
-      const callee = match.captures.find((c) => c.name === "callee")?.node;
-      if (call && callee) calls.push({ call, callee, qualified: ctx.model.resolver.resolve(callee) });
-    }
-    byFn.set(fn.node.startIndex, calls);
-  }
-  return calls;
-}
-
-/** Well-known import aliases: a configured `plt.figure` also names `matplotlib.pyplot.figure`. */
-const ALIASES: Record<string, string> = { plt: "matplotlib.pyplot", np: "numpy", pd: "pandas", tf: "tensorflow", sa: "sqlalchemy" };
-
-/**
- * Matches calls against a list of dotted names (`heavy-constructors`, `closeable-constructors`) as the
- * linter resolves them. A name matches a callee that resolves through the file's imports to exactly it
- * (`chromadb.HttpClient`, `plt.figure` as `matplotlib.pyplot.figure`), or to `<module>.<name>` where the
- * part before the name is a module for certain: the callee is the bare name bound by a `from`-import or a
- * builtin (`create_engine` after `from sqlalchemy import create_engine`, `open`), is written as the
- * configured name itself (`webdriver.Chrome` after `from selenium import webdriver`), or starts with a
- * name an `import` statement binds (`sa.create_engine` after `import sqlalchemy as sa`). A method of
- * another object that merely shares the last name (`DatabaseManager.create_async_engine`,
- * `manager.create_engine`) is not a match, and a callee the linter cannot resolve never matches.
- */
-export class NameMatcher {
-  private readonly names: { name: string; forms: string[] }[];
-
-  constructor(names: readonly string[]) {
-    this.names = names.map((name) => {
-      const forms = [name];
-      const dot = name.indexOf(".");
-      const head = dot === -1 ? undefined : name.slice(0, dot);
-      const alias = head !== undefined ? ALIASES[head] : undefined;
-      if (alias !== undefined) forms.push(alias + name.slice(dot));
-      return { name, forms };
-    });
-  }
-
-  /**
-   * False when no call in the text can match: a callee's resolved name ends with a name written in
-   * the file (at the call, in an import or an assignment), so a configured name whose last part the
-   * text never holds matches nothing there.
-   */
-  mayMatchIn(text: string): boolean {
-    // Asked once per fixture of a file: the answer for the last text is kept.
-    if (text !== this.lastText) {
-      this.lastText = text;
-      this.lastAnswer = this.lastParts.some((part) => text.includes(part));
-    }
-    return this.lastAnswer;
-  }
-
-  private lastText: string | undefined;
-  private lastAnswer = true;
-
-  private get lastParts(): string[] {
-    return (this.lastPartList ??= [...new Set(this.names.map(({ name }) => name.slice(name.lastIndexOf(".") + 1)))]);
-  }
-
-  private lastPartList: string[] | undefined;
-
-  /** The configured name a call site matches, if any. */
-  matchCall(resolver: Resolver, site: Pick<CallSite, "callee" | "qualified">): string | undefined {
-    const qualified = site.qualified;
-    if (!qualified) return undefined;
-    const written = dottedText(site.callee);
-    if (written === undefined) return undefined;
-    const dot = written.indexOf(".");
-    // A bare name comes from a `from`-import (whose source is a module) or is a builtin.
-    const rootIsModule = dot === -1 || resolver.bindsModule(written.slice(0, dot));
-    for (const { name, forms } of this.names) {
-      for (const form of forms) {
-        if (qualified === form) return name;
-        if (!qualified.endsWith("." + form)) continue;
-        if (rootIsModule || written === form) return name;
-      }
-    }
-    return undefined;
-  }
-}
-
-const matcherCache = new WeakMap<readonly string[], NameMatcher>();
-
-export function nameMatcher(names: readonly string[]): NameMatcher {
-  let m = matcherCache.get(names);
-  if (!m) {
-    m = new NameMatcher(names);
-    matcherCache.set(names, m);
-  }
-  return m;
 }
 
 const USEFIXTURES = "pytest.mark.usefixtures";
