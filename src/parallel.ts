@@ -10,7 +10,7 @@ import { stopFlagBuffer, stopRequested } from "./fix/interrupt.js";
 import type { RunOptions } from "./run-options.js";
 import { checkParserSetting, type ParserBackendName } from "./engine/parser.js";
 import type { Project } from "./engine/project.js";
-import type { ConftestSummary } from "./rules/shared/conftest-summary.js";
+import type { ConftestSummary } from "./engine/conftest-summary.js";
 import type { WorkerData, WorkerResult, WorkerTask } from "./worker.js";
 
 /** Batches in flight per worker: one being checked and one waiting, so no worker idles and memory stays bounded. */

@@ -5,7 +5,7 @@ import { checkFile, type CheckEnv, type FileResult } from "./check-file.js";
 import { SuiteFacts, type FilePytestFacts } from "./engine/facts.js";
 import { loadParser, preferParser, type ParserBackendName } from "./engine/parser.js";
 import { Project, type ProjectSnapshot } from "./engine/project.js";
-import type { ConftestSummary } from "./rules/shared/conftest-summary.js";
+import type { ConftestSummary } from "./engine/conftest-summary.js";
 import { useStopFlag } from "./fix/interrupt.js";
 import { writeRootsOf } from "./fix/write-policy.js";
 import type { RunOptions } from "./run-options.js";

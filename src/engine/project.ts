@@ -3,7 +3,7 @@ import path from "node:path";
 import { analyzeText, readSource, type AnalyzedFile } from "./analyze.js";
 import { freeTreesAfter, ParserNotLoaded } from "./parser.js";
 import { PytestConfigFinder, type PytestConfig, type PytestConfigSnapshot } from "../config/pytest-config.js";
-import { summarizeConftest, type ConftestSummary } from "../rules/shared/conftest-summary.js";
+import { summarizeConftest, type ConftestSummary } from "./conftest-summary.js";
 
 /** What a Project has found out about the folders of a run, as plain data (for worker threads). */
 export interface ProjectSnapshot {

@@ -3,7 +3,8 @@ import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
 import { docstringStatement, statements } from "../engine/syntax.js";
 import { eolAt, fileIndentUnit, indentOfLine, isBlankLine, nextLineStart } from "../fix/python-text.js";
-import { classHeaderSpan, collectsAfterEachTest, findTeardown, inHygieneScope, classHygieneScope } from "./shared/hygiene.js";
+import { collectsAfterEachTest } from "../engine/semantic/gc-collect.js";
+import { classHeaderSpan, findTeardown, inHygieneScope, classHygieneScope } from "./shared/hygiene.js";
 
 export default createRule({
   meta: {

@@ -2,7 +2,8 @@ import { createRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { SyntaxNode } from "../engine/parser.js";
 import { compileQuery } from "../engine/parser.js";
-import { closesAllFigures, conftestFacts, figureCalls, hasBaseFromElsewhere, resolveName } from "./shared/pytest-suite.js";
+import { closesAllFigures, figureCalls } from "../engine/semantic/pytest-facts.js";
+import { conftestFacts, hasBaseFromElsewhere, resolveName } from "./shared/pytest-suite.js";
 
 export default createRule({
   meta: {

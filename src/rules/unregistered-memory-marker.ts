@@ -1,6 +1,7 @@
 import { createRule } from "../engine/rule.js";
 import { optionLines } from "../config/pytest-config.js";
-import { configGroups, isBuiltinMark, markerName, recordingPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
+import { markerName } from "../engine/semantic/pytest-facts.js";
+import { configGroups, isBuiltinMark, recordingPytestFacts, relativeToConfig, reportConfigLine } from "./shared/pytest-suite.js";
 import { memoryMarker } from "./large-array-unmarked.js";
 
 export default createRule({

@@ -4,7 +4,7 @@ import type { Collection } from "../collection.js";
 import type { ClassInfo, FunctionInfo } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
 import type { Project } from "../project.js";
-import type { ConftestSummary, SummaryFixture } from "../../rules/shared/conftest-summary.js";
+import type { ConftestSummary, SummaryFixture } from "../conftest-summary.js";
 import type { FileContext } from "../rule.js";
 import { listElements, stringValue } from "../syntax.js";
 

@@ -1,8 +1,8 @@
-import type { AnalyzedFile } from "../../engine/analyze.js";
-import type { FilePytestFacts } from "../../engine/facts.js";
-import { moduleFixtures } from "../../engine/semantic/fixtures.js";
-import { collectsAfterEachTest } from "./hygiene.js";
-import { filePytestFacts } from "./pytest-suite.js";
+import type { AnalyzedFile } from "./analyze.js";
+import type { FilePytestFacts } from "./facts.js";
+import { moduleFixtures } from "./semantic/fixtures.js";
+import { collectsAfterEachTest } from "./semantic/gc-collect.js";
+import { filePytestFacts } from "./semantic/pytest-facts.js";
 
 /** A fixture of a conftest.py as the files below it see it. */
 export interface SummaryFixture {
