@@ -23,8 +23,8 @@
  * Each rule gets its own context: `ctx.report({ node | range, messageId, data, fix })`, where a fix that
  * `meta.fix` does not allow throws (a bug in the rule), and `ctx.options`, typed from the options it
  * declares in `meta.options` (no other option is there). The facts of a file that every rule shares (the
- * model, the collection, the per-file caches of `rules/shared`) live on one `FileContext`, `ctx.shared`:
- * pass that to the helpers of `rules/shared`, so each is computed once per file. A listener that throws is
+ * model, the collection, the per-file caches of `semantic/` and `rules/shared`) live on one `FileContext`,
+ * `ctx.shared`: pass that to their helpers, so each is computed once per file. A listener that throws is
  * one internal error naming its rule and file, and that rule is not called again for the file; the other
  * rules run, and what it reported before is kept.
  */

@@ -10,6 +10,13 @@
  * - marks.ts: the pytest marks that apply to a test or class (`marksOf`, `markSourcesOf`, `mayInheritMarks`);
  * - mocks.ts: the mock facts (`mockAnalysis(file)`: the mock-creating and patch calls, which names are
  *   mocks where), read by MEM201–204 and the mock-using-class check of MEM102/103.
+ * - fixtures.ts: the fixture table (`fileFixtures`, `moduleFixtures`, `fixtureResolver`, `testClosure`,
+ *   `requestedNames`, `usefixturesNames`): a file's fixtures, those of the conftest.py files above it (from
+ *   their summaries, ../conftest-summary.ts), and which of them a test gets;
+ * - pytest-facts.ts: what a file tells about the suite's pytest setup (`filePytestFacts`: marks used and
+ *   added, marker registrations, xdist hooks, figure closing), folded into the suite index (../facts.ts),
+ *   and its pyplot figure calls;
+ * - gc-collect.ts: the file's `gc.collect()` calls and whether it collects after every test below it.
  * The model's one statement walk (../model.ts) feeds them.
  */
 export { semanticOf, SemanticModel, Scope, enclosingScopeNode, targetIdentifiers, parameterIdentifiers, type Binding, type BindingKind, type ScopeKind } from "./bindings.js";
