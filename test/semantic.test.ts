@@ -168,6 +168,51 @@ describe("bindings by Python's scoping rules", () => {
   });
 });
 
+describe("the scope at an offset (the mock rules' lookup)", () => {
+  const source = [
+    "import pytest",
+    "",
+    "@pytest.mark.parametrize('n', [1])",
+    "def outer(p=DEFAULT):",
+    "    f = lambda: INLAMBDA",
+    "    class Inner(Base):",
+    "        attr = CLASSBODY",
+    "        def method(self):",
+    "            return INMETHOD",
+    "    return INOUTER",
+    "",
+    "AFTER = 1",
+    "",
+  ].join("\n");
+  const model = new ModuleModel(parse(source));
+  const semantic = semanticOf(model);
+  const scopeAt = (word: string) => semantic.scopeAt(source.indexOf(word));
+
+  it("is the function or class whose body holds it; decorators, defaults and bases are outside", () => {
+    expect(scopeAt("@pytest").kind).toBe("module");
+    expect(scopeAt("DEFAULT").kind).toBe("module");
+    expect(scopeAt("INOUTER").fn?.name).toBe("outer");
+    expect(scopeAt("Base").fn?.name).toBe("outer");
+    expect(scopeAt("CLASSBODY").cls?.name).toBe("Inner");
+    expect(scopeAt("INMETHOD").fn?.name).toBe("method");
+    expect(scopeAt("AFTER")).toBe(semantic.moduleScope());
+  });
+
+  it("does not count a lambda: its body is in the function around it", () => {
+    expect(scopeAt("INLAMBDA").fn?.name).toBe("outer");
+  });
+
+  it("is the table's scope, with the scopes around it as parents (class, function, module)", () => {
+    const method = scopeAt("INMETHOD");
+    expect(method).toBe(semantic.scopeOf(method.node as SyntaxNode));
+    expect(method.parent?.kind).toBe("class");
+    expect(method.parent?.parent?.fn?.name).toBe("outer");
+    expect(method.parent?.parent?.parent).toBe(semantic.moduleScope());
+    expect(scopeAt("INOUTER").bindingsOf("f").map((b) => b.kind)).toEqual(["assignment"]);
+    expect(scopeAt("INOUTER").bindingsOf("p").map((b) => b.kind)).toEqual(["parameter"]);
+  });
+});
+
 describe("the resolver's one scope-aware path", () => {
   const resolve = (source: string) => {
     const { model, node } = at(source);

@@ -2,6 +2,7 @@ import type { SyntaxNode } from "../engine/parser.js";
 import { createRule, type FileContext } from "../engine/rule.js";
 import { escapeRegExp, identifierEnd, identifierStartBack, skipBalanced, skipSpace, skipSpaceBack } from "../engine/source-scan.js";
 import { mockAnalysis, type MockAnalysis } from "../engine/semantic/mocks.js";
+import { semanticOf, type SemanticModel } from "../engine/semantic/bindings.js";
 import { declareOption, optionSchemas } from "../engine/options.js";
 
 export const maxMockChainDepth = declareOption({
@@ -67,6 +68,8 @@ interface Link {
 /** What the search of one file's chains reads: the file's text and tree, and what the mock analysis knows. */
 interface ChainSearch {
   mocks: MockAnalysis;
+  /** The file's scopes: a chain's names are looked up from the scope its start is in. */
+  semantic: SemanticModel;
   text: string;
   root: SyntaxNode;
   maxDepth: number;
@@ -85,7 +88,7 @@ interface ChainSearch {
 function deepChains(file: FileContext, maxDepth: number): MockChain[] {
   const mocks = mockAnalysis(file);
   if (!mocks.mayHaveMocks()) return [];
-  const search: ChainSearch = { mocks, text: file.file.text, root: file.root, maxDepth };
+  const search: ChainSearch = { mocks, semantic: semanticOf(file.model), text: file.file.text, root: file.root, maxDepth };
   const text = search.text;
   const result: MockChain[] = [];
   for (const base of chainStarts(search)) {
@@ -124,7 +127,7 @@ function chainStarts({ mocks, text }: ChainSearch): number[] {
 function chainFrom(search: ChainSearch, base: number, nameEnd: number, scanned: Link[]): MockChain | undefined {
   const { mocks, text, maxDepth } = search;
   // Decide from the text whether the chain can have a mock root before asking the tree about it.
-  const scope = mocks.scopeAt(base);
+  const scope = search.semantic.scopeAt(base);
   const baseName = text.slice(base, nameEnd);
   const rootLinks = mocks.rootLength(baseName, base, scanned, scope);
   if (rootLinks === undefined) return undefined;

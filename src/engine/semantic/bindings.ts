@@ -1,4 +1,4 @@
-import type { ModuleModel } from "../model.js";
+import type { ClassInfo, FunctionInfo, ModuleModel } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
 import { BUILTINS, STAR_EXPORTS } from "./resolver.js";
 import { callArguments, stringValue } from "../syntax.js";
@@ -9,7 +9,7 @@ import { callArguments, stringValue } from "../syntax.js";
  * builtins; a class's names are not visible from its methods).
  *
  * The module scope comes from the model's one walk over statements; a function's or class's table is
- * built the first time it is asked for, from a walk over its own statements (not into nested
+ * built the first time a name is asked of it (`scopeAt` hands out scopes by offset without building them), from a walk over its own statements (not into nested
  * definitions, which are scopes of their own), and kept. Expressions are never walked: the two ways an
  * expression binds a name are looked up where they are, a comprehension's targets when a lookup passes
  * through it, and an assignment expression (`:=`) found from the text in the files that have one.
@@ -64,37 +64,86 @@ export interface Binding {
 
 export type ScopeKind = "module" | "class" | "function" | "lambda" | "comprehension";
 
+/** `from m import *` (absolute): the module, the statement, whether it is directly in its scope's body. */
+export interface StarImport {
+  module: string;
+  node: SyntaxNode;
+  direct: boolean;
+}
+
+const NONE: readonly never[] = [];
+
 export class Scope {
-  private readonly table = new Map<string, Binding[]>();
-  /** Function and class definitions directly in this scope (their own scopes are built when asked for). */
-  readonly definitions: SyntaxNode[] = [];
-  /** `from m import *` statements (absolute ones), in document order. */
-  readonly starImports: { module: string; node: SyntaxNode; direct: boolean }[] = [];
+  // Allocated on first write: `scopeAt` makes a scope for every definition of a file, most never asked for a name.
+  private table: Map<string, Binding[]> | undefined;
+  private defs: SyntaxNode[] | undefined;
+  private stars: StarImport[] | undefined;
+  /** Fills the table on first use (a scope found by `scopeAt` may never be asked for a name). */
+  private pending: (() => void) | undefined;
+  /**
+   * The function, class or module scope around this one, lambdas and comprehensions skipped (set for
+   * the function and class scopes of `SemanticModel.scopeAt`, undefined for the module).
+   */
+  parent: Scope | undefined;
+  /** The model's function or class this scope is the body of (set with `parent`). */
+  fn: FunctionInfo | undefined;
+  cls: ClassInfo | undefined;
 
   constructor(
     readonly kind: ScopeKind,
     /** The function, class, lambda or comprehension node; undefined for the module. */
     readonly node: SyntaxNode | undefined,
-  ) {}
+    fill?: () => void,
+  ) {
+    this.pending = fill;
+  }
+
+  private filled(): this {
+    const fill = this.pending;
+    if (fill) {
+      this.pending = undefined;
+      fill();
+    }
+    return this;
+  }
+
+  /** Function and class definitions directly in this scope (their own scopes are built when asked for). */
+  get definitions(): readonly SyntaxNode[] {
+    return this.filled().defs ?? NONE;
+  }
+
+  /** `from m import *` statements (absolute ones), in document order. */
+  get starImports(): readonly StarImport[] {
+    return this.filled().stars ?? NONE;
+  }
 
   /** Every binding of a name in this scope, in document order. */
   bindingsOf(name: string): readonly Binding[] {
-    return this.table.get(name) ?? [];
+    return this.filled().table?.get(name) ?? NONE;
   }
 
   has(name: string): boolean {
-    return this.table.has(name);
+    return this.filled().table?.has(name) ?? false;
   }
 
   names(): IterableIterator<string> {
-    return this.table.keys();
+    return (this.filled().table ?? new Map<string, Binding[]>()).keys();
+  }
+
+  addStarImport(star: StarImport): void {
+    (this.stars ??= []).push(star);
+  }
+
+  addDefinition(node: SyntaxNode): void {
+    (this.defs ??= []).push(node);
   }
 
   add(binding: Omit<Binding, "scope" | "direct" | "holdsFrom"> & { direct?: boolean; holdsFrom?: number }): void {
     const full: Binding = { ...binding, direct: binding.direct ?? false, holdsFrom: binding.holdsFrom ?? binding.node.startIndex, scope: this };
-    const list = this.table.get(binding.name);
+    const table = (this.table ??= new Map<string, Binding[]>());
+    const list = table.get(binding.name);
     if (list) list.push(full);
-    else this.table.set(binding.name, [full]);
+    else table.set(binding.name, [full]);
   }
 }
 
@@ -176,6 +225,16 @@ export function semanticOf(model: ModuleModel): SemanticModel {
   return semantic;
 }
 
+/** Where a function or class is in the text, for `scopeAt`. */
+interface DefinitionSpan {
+  start: number;
+  end: number;
+  /** Where its body starts: an offset before it (parameters, defaults, bases) is in the scope around it. */
+  bodyStart: number;
+  scope: Scope;
+  parent: DefinitionSpan | undefined;
+}
+
 interface Walrus {
   nameNode: SyntaxNode;
   value: SyntaxNode | null;
@@ -196,8 +255,12 @@ export class SemanticModel {
   /** The module's scope: imports, definitions, assignments and other targets outside every definition, and `global` names. */
   moduleScope(): Scope {
     if (this.module) return this.module;
-    const scope = new Scope("module", undefined);
+    const scope = new Scope("module", undefined, () => this.fillModule(scope));
     this.module = scope;
+    return scope;
+  }
+
+  private fillModule(scope: Scope): void {
     const m = this.model;
     for (const node of m.moduleImports) this.bindImport(scope, node, node.parent?.type === "module");
     for (const { node, direct } of m.moduleBindingStatements) this.bindStatement(scope, node, direct);
@@ -207,23 +270,83 @@ export class SemanticModel {
       for (const id of statement.namedChildren) if (id.type === "identifier") scope.add({ name: id.text, kind: "global", node: id });
     }
     this.bindWalruses(scope, -1);
+  }
+
+  /** The scope of a function, class or lambda node (its table built on first use). */
+  scopeOf(node: SyntaxNode): Scope {
+    const start = node.startIndex;
+    const known = this.scopes.get(start);
+    if (known) return known;
+    const kind = node.type === "class_definition" ? "class" : node.type === "lambda" ? "lambda" : "function";
+    const scope: Scope = new Scope(kind, node, () => this.fillDefinition(scope, node, start));
+    this.scopes.set(start, scope);
     return scope;
   }
 
-  /** The scope of a function, class or lambda node (built on first use). */
-  scopeOf(node: SyntaxNode): Scope {
-    const start = node.startIndex;
-    let scope = this.scopes.get(start);
-    if (scope) return scope;
-    const kind = node.type === "class_definition" ? "class" : node.type === "lambda" ? "lambda" : "function";
-    scope = new Scope(kind, node);
-    this.scopes.set(start, scope);
+  private fillDefinition(scope: Scope, node: SyntaxNode, start: number): void {
+    const kind = scope.kind;
     if (kind !== "class") for (const id of parameterIdentifiers(node.childForFieldName("parameters"))) scope.add({ name: id.text, kind: "parameter", node: id, holdsFrom: start });
     if (kind !== "lambda") {
       const body = node.childForFieldName("body");
       if (body) this.walkBlock(scope, body);
     }
     this.bindWalruses(scope, start);
+  }
+
+  /** The scope of one of the model's functions or classes, with its `parent`, `fn` and `cls` set. */
+  definitionScope(info: FunctionInfo | ClassInfo): Scope {
+    this.definitionIndex();
+    return this.scopeOf(info.node);
+  }
+
+  /**
+   * The function or class scope whose body holds an offset (the module's outside every body): a def's
+   * decorators, parameters, defaults and bases are in the scope around it. Lambdas and comprehensions
+   * are not counted. By binary search over the model's definitions: no node is asked for.
+   */
+  scopeAt(offset: number): Scope {
+    const index = this.definitionIndex();
+    let lo = 0;
+    let hi = index.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if ((index[mid] as DefinitionSpan).start <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let d: DefinitionSpan | undefined = index[found]; d; d = d.parent) {
+      if (offset < d.end && offset >= d.bodyStart) return d.scope;
+    }
+    return this.moduleScope();
+  }
+
+  private spans: DefinitionSpan[] | undefined;
+
+  /** The model's functions and classes in document order (outer first), each with its scope and the one around it. */
+  private definitionIndex(): DefinitionSpan[] {
+    if (this.spans) return this.spans;
+    const spans: DefinitionSpan[] = [];
+    const m = this.model;
+    for (const fn of m.functions) spans.push({ start: fn.node.startIndex, end: fn.end, bodyStart: fn.body.startIndex, scope: this.withInfo(this.scopeOf(fn.node), fn, undefined), parent: undefined });
+    for (const cls of m.classes) spans.push({ start: cls.node.startIndex, end: cls.end, bodyStart: cls.body.startIndex, scope: this.withInfo(this.scopeOf(cls.node), undefined, cls), parent: undefined });
+    spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    const module = this.moduleScope();
+    const stack: DefinitionSpan[] = [];
+    for (const span of spans) {
+      while (stack.length > 0 && (stack[stack.length - 1] as DefinitionSpan).end <= span.start) stack.pop();
+      span.parent = stack[stack.length - 1];
+      span.scope.parent = span.parent?.scope ?? module;
+      stack.push(span);
+    }
+    this.spans = spans;
+    return spans;
+  }
+
+  private withInfo(scope: Scope, fn: FunctionInfo | undefined, cls: ClassInfo | undefined): Scope {
+    scope.fn = fn;
+    scope.cls = cls;
     return scope;
   }
 
@@ -325,7 +448,7 @@ export class SemanticModel {
       const type = cursor.nodeType;
       if (type === "function_definition" || type === "class_definition") {
         const def = cursor.currentNode;
-        scope.definitions.push(def);
+        scope.addDefinition(def);
         const name = def.childForFieldName("name");
         if (name) scope.add({ name: name.text, kind: "definition", node: name, direct: depth === 1 });
       } else if (type === "import_statement" || type === "import_from_statement") {
@@ -445,7 +568,7 @@ export class SemanticModel {
     for (const child of node.namedChildren) {
       if (child.startIndex === moduleNode.startIndex) continue;
       if (child.type === "wildcard_import") {
-        if (!module.startsWith(".")) scope.starImports.push({ module, node, direct });
+        if (!module.startsWith(".")) scope.addStarImport({ module, node, direct });
       } else if (child.type === "dotted_name") {
         const qualified = qualify(child.text);
         scope.add({ name: child.text, kind: "from-import", node: child, direct, ...(qualified ? { qualified } : {}) });

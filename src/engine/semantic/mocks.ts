@@ -9,10 +9,10 @@
  * (not a parameter whose same-file fixture visibly gives a real object).
  * Name lookup follows Python: the innermost function scope that binds the name, then enclosing
  * functions (class bodies are skipped, as Python skips them), then the module and its imports. The
- * bindings come from the file's binding table (bindings.ts); this layer adds what a binding makes of a
- * name (`ValueKind`, cached per binding), the parameters `@patch` injects, `mock_*` parameters whose
- * fixture is visibly not a mock, and `self.<attr>` per class (see `bindingsIn` for where its lookup
- * keeps to the mock rules' older reading rather than Python's).
+ * scopes and bindings are the file's binding table's (bindings.ts: `scopeAt` and each scope's `parent`);
+ * this layer adds what a binding makes of a name (`ValueKind`, cached per binding), the parameters
+ * `@patch` injects, `mock_*` parameters whose fixture is visibly not a mock, and `self.<attr>` per class
+ * (see `bindingsIn` for where its lookup keeps to the mock rules' older reading rather than Python's).
  *
  * Speed: a query walks the whole tree, which costs about as much as parsing it. This analysis never
  * does: it finds the calls worth looking at with regular expressions over the source text and asks
@@ -26,22 +26,13 @@ import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructor
 import type { FileContext } from "../rule.js";
 import { escapeRegExp, identifierEnd, skipSpace } from "../source-scan.js";
 import { callArguments, type CallArguments } from "../syntax.js";
-import { semanticOf, type Binding as TableBinding } from "./bindings.js";
+import { semanticOf, type Binding as TableBinding, type Scope, type SemanticModel } from "./bindings.js";
 import { mayBindOffsets } from "./local-names.js";
 
 /** What a binding makes of a name. `patcher`: an unstarted `patch(...)` object, whose `.start()` is a mock. */
 export type ValueKind = "mock" | "patcher" | "other" | "unknown";
 
-export interface Scope {
-  kind: "module" | "function" | "class";
-  parent: Scope | undefined;
-  start: number;
-  end: number;
-  /** Where the body starts: an offset before it (decorators aside: parameters, defaults, bases) is in the enclosing scope. */
-  bodyStart: number;
-  fn: FunctionInfo | undefined;
-  cls: ClassInfo | undefined;
-}
+export type { Scope } from "./bindings.js";
 
 /** The mock layer's view of a binding: a table binding's (see `bindingsIn`), or a `self.<attr>` or class-body assignment's. */
 interface Binding {
@@ -153,7 +144,6 @@ export function patchCreatesMock(analysis: MockAnalysis, { call, api }: MockCall
 // ---- the analysis ---------------------------------------------------------------------------
 
 export class MockAnalysis {
-  readonly module: Scope;
   /** Calls to mock classes and `create_autospec`. */
   readonly constructors: MockCall[] = [];
   /** Calls to the `patch` family. */
@@ -164,10 +154,10 @@ export class MockAnalysis {
   private readonly starts: MockCall[] = [];
   /** Every call found, by `nodeKey` (a call and the call of its result start at the same offset). */
   private readonly callsByKey = new Map<string, MockCall>();
-  private readonly scopes: Scope[] = [];
-  private readonly functionScopes = new Map<FunctionInfo, Scope>();
   private readonly text: string;
-  /** Each scope's bindings by name, as `bindingsIn` read them. */
+  /** The file's scopes (`scopeAt`, the table's function, class and module scopes). */
+  private readonly semantic: SemanticModel;
+  /** Each scope's bindings by name, as `bindingsIn` read them (data of the table's scopes, kept with this analysis). */
   private readonly scopeBindings = new Map<Scope, Map<string, Binding[] | undefined>>();
   /** Where the text may bind a name (`mayBindOffsets`), by name. */
   private readonly mayBindCache = new Map<string, number[]>();
@@ -190,10 +180,9 @@ export class MockAnalysis {
 
   constructor(private readonly ctx: FileContext) {
     this.text = ctx.file.text;
-    this.module = { kind: "module", parent: undefined, start: 0, end: Number.MAX_SAFE_INTEGER, bodyStart: 0, fn: undefined, cls: undefined };
+    this.semantic = semanticOf(ctx.model);
     if (!QUICK_CHECK.test(this.text) && !this.hasAliases()) return;
     this.analysed = true;
-    this.buildScopes();
     this.scanCalls();
     this.collectRoots();
   }
@@ -210,46 +199,7 @@ export class MockAnalysis {
     return this.root.descendantForIndex(start, end);
   }
 
-  // ---- scopes ----
-
-  private buildScopes(): void {
-    const model = this.ctx.model;
-    const raw: Scope[] = [];
-    for (const fn of model.functions) {
-      const scope: Scope = { kind: "function", parent: undefined, start: fn.node.startIndex, end: fn.end, bodyStart: fn.body.startIndex, fn, cls: undefined };
-      raw.push(scope);
-      this.functionScopes.set(fn, scope);
-    }
-    for (const cls of model.classes) {
-      raw.push({ kind: "class", parent: undefined, start: cls.node.startIndex, end: cls.end, bodyStart: cls.body.startIndex, fn: undefined, cls });
-    }
-    raw.sort((a, b) => a.start - b.start || b.end - a.end);
-    const stack: Scope[] = [];
-    for (const scope of raw) {
-      while (stack.length > 0 && (stack[stack.length - 1] as Scope).end <= scope.start) stack.pop();
-      scope.parent = stack[stack.length - 1] ?? this.module;
-      stack.push(scope);
-      this.scopes.push(scope);
-    }
-  }
-
-  /** The scope an offset's code runs in (a def's parameters and defaults run in the enclosing one). */
-  scopeAt(offset: number): Scope {
-    let lo = 0;
-    let hi = this.scopes.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.scopes[mid] as Scope).start <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    for (let s: Scope | undefined = this.scopes[found]; s && s !== this.module; s = s.parent) {
-      if (offset < s.end && offset >= s.bodyStart) return s;
-    }
-    return this.module;
-  }
+  // ---- scopes (the table's: `SemanticModel.scopeAt`, lambdas and comprehensions not counted) ----
 
   /** The class whose `self` a scope sees: the nearest class scope around it. */
   private enclosingClass(scope: Scope): ClassInfo | undefined {
@@ -310,7 +260,7 @@ export class MockAnalysis {
       if (this.callsByKey.has(key)) continue;
       const callee = text.slice(start, calleeEnd).replace(/\s|\\/g, "");
       const dotted = DOTTED.test(callee) ? callee : undefined;
-      const scope = this.scopeAt(start);
+      const scope = this.semantic.scopeAt(start);
       if (word === "start" && callee.endsWith(".start")) {
         const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start" };
         this.starts.push(info);
@@ -392,7 +342,7 @@ export class MockAnalysis {
   private resolveCalleeText(dotted: string, scope: Scope, offset: number): string | undefined {
     const dot = dotted.indexOf(".");
     const root = dot === -1 ? dotted : dotted.slice(0, dot);
-    for (let s: Scope | undefined = scope; s && s !== this.module; s = s.parent) {
+    for (let s: Scope | undefined = scope; s && s.kind !== "module"; s = s.parent) {
       if (s.kind === "class" && s !== scope) continue;
       const bindings = this.bindingsIn(s, root);
       if (!bindings) continue;
@@ -428,7 +378,8 @@ export class MockAnalysis {
    * - imports are not bindings here: a name only an import binds is resolved where it is used
    *   (`resolveAt`), and a local import does not hide a mock bound around the function;
    * - `+=`, `del`, `global` and `nonlocal` do not change what a name holds;
-   * - lambdas are not scopes: a name used in one is looked up in the function around it.
+   * - lambdas and comprehensions are not scopes (`scopeAt` skips them): a name used in one is looked up
+ *   in the function around it.
    * A function's or class's table is built only when its text may bind the name (`mayBindOffsets`).
    */
   private bindingsIn(scope: Scope, name: string): Binding[] | undefined {
@@ -441,22 +392,18 @@ export class MockAnalysis {
   }
 
   private readBindings(scope: Scope, name: string): Binding[] | undefined {
-    const semantic = semanticOf(this.ctx.model);
-    let table;
-    if (scope.kind === "module") table = semantic.moduleScope();
-    else {
+    if (scope.kind !== "module") {
       const owner = scope.fn ?? scope.cls;
       if (!owner) return undefined;
-      if (!this.mayBindWithin(name, scope.bodyStart, scope.end)) {
-        // Only a parameter can bind it: read from the model's parameter list, without building the table (as LocalNames does).
+      if (!this.mayBindWithin(name, owner.body.startIndex, owner.end)) {
+        // Only a parameter can bind it: read from the model's parameter list, without filling the table (as LocalNames does).
         const fn = scope.fn;
         if (!fn?.params.includes(name)) return undefined;
-        return [{ offset: scope.start, value: undefined, scope, kind: this.injectedParameters(fn).get(name) ?? "unknown", parameter: true, context: false }];
+        return [{ offset: fn.node.startIndex, value: undefined, scope, kind: this.injectedParameters(fn).get(name) ?? "unknown", parameter: true, context: false }];
       }
-      table = semantic.scopeOf(owner.node);
     }
     const found: Binding[] = [];
-    for (const b of table.bindingsOf(name)) {
+    for (const b of scope.bindingsOf(name)) {
       const binding = this.mockBinding(b, scope);
       if (binding) found.push(binding);
     }
@@ -599,9 +546,9 @@ export class MockAnalysis {
     const cached = this.fixtureParameterCache.get(binding);
     if (cached !== undefined) return cached;
     let result = false;
-    const requester = [...this.functionScopes].find(([, s]) => s === binding.scope)?.[0];
+    const requester = binding.scope.fn;
     const fixture = requester && this.sameFileFixture(name, requester);
-    const fixtureScope = fixture && this.functionScopes.get(fixture);
+    const fixtureScope = fixture && this.semantic.definitionScope(fixture);
     if (fixture && fixtureScope) {
       const values = ownReturnedValues(fixture.body);
       result = values.length > 0 && values.every((v) => this.visiblyNotMock(v, fixtureScope, 0));
@@ -739,7 +686,7 @@ export class MockAnalysis {
    * level (with the decorators and default values there), not in a function or lambda body.
    */
   atModuleScope(info: MockCall): boolean {
-    for (let s: Scope | undefined = info.scope; s && s !== this.module; s = s.parent) if (s.kind !== "class") return false;
+    for (let s: Scope | undefined = info.scope; s && s.kind !== "module"; s = s.parent) if (s.kind !== "class") return false;
     for (let n = info.call.parent; n; n = n.parent) if (n.type === "lambda") return false;
     return true;
   }
@@ -766,7 +713,7 @@ export class MockAnalysis {
       if (info?.kind !== "patch" || info.viaMocker || !isMockCreatingPatch(info.api)) continue;
       const args = this.args(d);
       const factory = patchArgument(args, info.api, "new_callable");
-      const kind: ValueKind = factory === "absent" ? "mock" : factory !== "unknown" && this.isMockFactory(factory, this.module) ? "mock" : "unknown";
+      const kind: ValueKind = factory === "absent" ? "mock" : factory !== "unknown" && this.isMockFactory(factory, this.semantic.moduleScope()) ? "mock" : "unknown";
       if (info.api === "patch.multiple") {
         const own = PATCH_PARAMS["patch.multiple"] ?? [];
         for (const [key, value] of args.keywords) if (!own.includes(key) && this.isDefault(value)) result.set(key, kind);
@@ -934,7 +881,7 @@ export class MockAnalysis {
     if (offsets) {
       result = new Map<Scope, number[]>();
       for (const o of offsets) {
-        const s = this.scopeAt(o);
+        const s = this.semantic.scopeAt(o);
         const list = result.get(s);
         if (list) list.push(o);
         else result.set(s, [o]);
