@@ -1,7 +1,7 @@
 /**
  * The semantic model of a Python file, each fact in one place:
  * - bindings.ts: scopes and their bindings (`semanticOf(model)`: `bindingFor`, `bindingAt`,
- *   `scopeOf`, `scopeChain`, `bindingsWithin`), read by constant evaluation and MEM101;
+ *   `scopeOf`, `scopeAt`, `scopeChain`, `bindingsWithin`), read by constant evaluation, MEM101 and the mock facts;
  * - local-names.ts: what the scopes around an offset bind a name to, the first step of the model's
  *   resolver (`model.resolver.resolve(node)`, the one way a name or dotted chain is resolved);
  * - enclosing.ts: the functions around a node;
@@ -9,7 +9,7 @@
  * - constants.ts: constant evaluation (sizes, counts) over the bindings;
  * - marks.ts: the pytest marks that apply to a test or class (`marksOf`, `markSourcesOf`, `mayInheritMarks`);
  * - mocks.ts: the mock facts (`mockAnalysis(file)`: the mock-creating and patch calls, which names are
- *   mocks where), read by MEM201–204 and the mock-using-class check of MEM102/103.
+ *   mocks where), on the table's scopes, read by MEM201–204 and the mock-using-class check of MEM102/103;
  * - fixtures.ts: the fixture table (`fileFixtures`, `moduleFixtures`, `fixtureResolver`, `testClosure`,
  *   `requestedNames`, `usefixturesNames`): a file's fixtures, those of the conftest.py files above it (from
  *   their summaries, ../conftest-summary.ts), and which of them a test gets;
