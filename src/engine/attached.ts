@@ -4,15 +4,9 @@
  * over thousands of files kept their native trees in memory (690 MB instead of 170 MB on sympy).
  */
 export function attached<T>(holder: object, key: symbol, make: () => T): T {
-  // A WeakMap per key rather than a property on the holder: defining symbol properties on the engine's
-  // per-file objects gave each a new shape, which slowed every other property read on them.
-  let byHolder = attachments.get(key) as WeakMap<object, T> | undefined;
-  if (!byHolder) attachments.set(key, (byHolder = new WeakMap<object, T>()));
-  const existing = byHolder.get(holder);
+  const existing = (holder as Record<symbol, T | undefined>)[key];
   if (existing !== undefined) return existing;
   const value = make();
-  byHolder.set(holder, value);
+  Object.defineProperty(holder, key, { value, enumerable: false, configurable: true });
   return value;
 }
-
-const attachments = new Map<symbol, WeakMap<object, unknown>>();
