@@ -18,6 +18,8 @@ export interface ClassInfo {
   bases: SyntaxNode[];
   body: SyntaxNode;
   parentClass: ClassInfo | undefined;
+  /** The function or class right around it (the nearest definition it is nested in). */
+  outer: FunctionInfo | ClassInfo | undefined;
   /** Defined inside a function: never collected by pytest. */
   inFunction: boolean;
   methods: Map<string, FunctionInfo>;
@@ -50,6 +52,8 @@ export interface FunctionInfo {
   /** The class this is a method of. */
   cls: ClassInfo | undefined;
   parentFunction: FunctionInfo | undefined;
+  /** The function or class right around it (the nearest definition it is nested in). */
+  outer: FunctionInfo | ClassInfo | undefined;
   fixture: FixtureInfo | undefined;
 }
 
@@ -183,6 +187,8 @@ export class ModuleModel {
   readonly moduleAssignments = new Map<string, SyntaxNode>();
   /** Imports, classes and functions in document order: the rule dispatcher feeds them to listeners, so no rule walks the statements again. */
   readonly events: StatementEvent[] = [];
+  /** Functions and classes in document order (each after the one around it), as the walk met them. */
+  readonly definitionsInOrder: (FunctionInfo | ClassInfo)[] = [];
   /** Statements at module level that may bind names (see the semantic model's scopes), in document order. */
   readonly moduleBindingStatements: ModuleBindingStatement[] = [];
   /** Every `global` statement of the file: each binds its names in the module scope too. */
@@ -244,7 +250,9 @@ export class ModuleModel {
         case "class": {
           const info = this.classInfo(node, start, decorated === true, enclosing?.cls, stack.some((s) => s.fn));
           if (info) {
+            info.outer = enclosing?.cls ?? enclosing?.fn;
             this.classes.push(info);
+            this.definitionsInOrder.push(info);
             this.events.push({ kind: "class_definition", value: info });
             if (moduleLevel) {
               this.topLevelClasses.set(info.name, info);
@@ -259,7 +267,9 @@ export class ModuleModel {
           const parentFunction = enclosing?.fn;
           const info = this.functionInfo(node, start, decorated === true, cls, parentFunction);
           if (info) {
+            info.outer = cls ?? parentFunction;
             this.functions.push(info);
+            this.definitionsInOrder.push(info);
             this.events.push({ kind: "function_definition", value: info });
             if (cls) cls.methods.set(info.name, info);
             if (moduleLevel) {
@@ -337,7 +347,7 @@ export class ModuleModel {
       const right = assign.childForFieldName("right");
       if (left?.type === "identifier" && right) attributes.set(left.text, right);
     }
-    return { node, start, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, inFunction, methods: new Map(), attributes };
+    return { node, start, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, bases, body, parentClass, outer: undefined, inFunction, methods: new Map(), attributes };
   }
 
   private functionInfo(node: SyntaxNode, start: number, decorated: boolean, cls: ClassInfo | undefined, parentFunction: FunctionInfo | undefined): FunctionInfo | undefined {
@@ -346,7 +356,7 @@ export class ModuleModel {
     if (!nameNode || !body) return undefined;
     const { outerNode, decorators } = decoratorsOf(node, decorated);
     const params = parameterNames(node.childForFieldName("parameters"));
-    return { node, start, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, fixture: undefined };
+    return { node, start, end: node.endIndex, name: nameNode.text, nameNode, outerNode, decorators, params, body, cls, parentFunction, outer: undefined, fixture: undefined };
   }
 
   private fixtureInfo(fn: FunctionInfo): FixtureInfo | undefined {
@@ -382,4 +392,24 @@ function decoratorsOf(node: SyntaxNode, decorated: boolean): { outerNode: Syntax
     }
   }
   return { outerNode: parent, decorators };
+}
+
+/**
+ * In a list sorted by `start` whose items nest (each holds the ones after it that start before its end),
+ * the innermost item holding `offset` by `inside`: a binary search for the last one starting at or before
+ * the offset, then out through `parent`.
+ */
+export function innermostHolding<T extends { start: number; parent: T | undefined }>(sorted: readonly T[], offset: number, inside: (item: T) => boolean): T | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] as T).start <= offset) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let item = sorted[last]; item; item = item.parent) if (inside(item)) return item;
+  return undefined;
 }

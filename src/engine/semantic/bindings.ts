@@ -1,4 +1,5 @@
-import type { ClassInfo, FunctionInfo, ModuleModel } from "../model.js";
+import { attached } from "../attached.js";
+import { innermostHolding, type ClassInfo, type FunctionInfo, type ModuleModel } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
 import { BUILTINS, STAR_EXPORTS } from "./resolver.js";
 import { callArguments, stringValue } from "../syntax.js";
@@ -212,17 +213,9 @@ export function enclosingScopeNode(node: SyntaxNode): SyntaxNode | undefined {
 
 const SEMANTIC = Symbol("semantic");
 
-/**
- * The semantic model of one file, cached on its model (not in a WeakMap, whose values V8 keeps alive,
- * with their parse trees, until a full garbage collection).
- */
+/** The semantic model of one file, cached on its model (see `attached`). */
 export function semanticOf(model: ModuleModel): SemanticModel {
-  const slots = model as unknown as Record<symbol, SemanticModel | undefined>;
-  const existing = slots[SEMANTIC];
-  if (existing) return existing;
-  const semantic = new SemanticModel(model);
-  Object.defineProperty(model, SEMANTIC, { value: semantic, enumerable: false, configurable: true });
-  return semantic;
+  return attached(model, SEMANTIC, () => new SemanticModel(model));
 }
 
 /** Where a function or class is in the text, for `scopeAt`. */
@@ -305,21 +298,8 @@ export class SemanticModel {
    * are not counted. By binary search over the model's definitions: no node is asked for.
    */
   scopeAt(offset: number): Scope {
-    const index = this.definitionIndex();
-    let lo = 0;
-    let hi = index.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((index[mid] as DefinitionSpan).start <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    for (let d: DefinitionSpan | undefined = index[found]; d; d = d.parent) {
-      if (offset < d.end && offset >= d.bodyStart) return d.scope;
-    }
-    return this.moduleScope();
+    const span = innermostHolding(this.definitionIndex(), offset, (d) => offset < d.end && offset >= d.bodyStart);
+    return span ? span.scope : this.moduleScope();
   }
 
   private spans: DefinitionSpan[] | undefined;
@@ -327,21 +307,19 @@ export class SemanticModel {
   /** The model's functions and classes in document order (outer first), each with its scope and the one around it. */
   private definitionIndex(): DefinitionSpan[] {
     if (this.spans) return this.spans;
-    const spans: DefinitionSpan[] = [];
-    const m = this.model;
-    for (const fn of m.functions) spans.push({ start: fn.node.startIndex, end: fn.end, bodyStart: fn.body.startIndex, scope: this.withInfo(this.scopeOf(fn.node), fn, undefined), parent: undefined });
-    for (const cls of m.classes) spans.push({ start: cls.node.startIndex, end: cls.end, bodyStart: cls.body.startIndex, scope: this.withInfo(this.scopeOf(cls.node), undefined, cls), parent: undefined });
-    spans.sort((a, b) => a.start - b.start || b.end - a.end);
     const module = this.moduleScope();
-    const stack: DefinitionSpan[] = [];
-    for (const span of spans) {
-      while (stack.length > 0 && (stack[stack.length - 1] as DefinitionSpan).end <= span.start) stack.pop();
-      span.parent = stack[stack.length - 1];
-      span.scope.parent = span.parent?.scope ?? module;
-      stack.push(span);
-    }
-    this.spans = spans;
-    return spans;
+    const byInfo = new Map<FunctionInfo | ClassInfo, DefinitionSpan>();
+    this.spans = this.model.definitionsInOrder.map((info) => {
+      const fn = "params" in info ? info : undefined;
+      const cls = fn ? undefined : (info as ClassInfo);
+      const parent = info.outer && byInfo.get(info.outer);
+      const scope = this.withInfo(this.scopeOf(info.node), fn, cls);
+      scope.parent = parent?.scope ?? module;
+      const span: DefinitionSpan = { start: info.start, end: info.end, bodyStart: info.body.startIndex, scope, parent };
+      byInfo.set(info, span);
+      return span;
+    });
+    return this.spans;
   }
 
   private withInfo(scope: Scope, fn: FunctionInfo | undefined, cls: ClassInfo | undefined): Scope {

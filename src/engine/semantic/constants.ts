@@ -1,3 +1,4 @@
+import { attached } from "../attached.js";
 import type { SyntaxNode } from "../parser.js";
 import type { ModuleModel } from "../model.js";
 import { semanticOf } from "./bindings.js";
@@ -21,17 +22,9 @@ const MAX_SHAPE_ITEMS = 32;
 
 const EVALUATOR = Symbol("constants");
 
-/**
- * The evaluator of one file, cached on its model (not in a WeakMap, whose values V8 keeps alive, with
- * their parse trees, until a full garbage collection).
- */
+/** The evaluator of one file, cached on its model (see `attached`). */
 export function constantsOf(model: ModuleModel): ConstantEvaluator {
-  const slots = model as unknown as Record<symbol, ConstantEvaluator | undefined>;
-  const existing = slots[EVALUATOR];
-  if (existing) return existing;
-  const evaluator = new ConstantEvaluator(model);
-  Object.defineProperty(model, EVALUATOR, { value: evaluator, enumerable: false, configurable: true });
-  return evaluator;
+  return attached(model, EVALUATOR, () => new ConstantEvaluator(model));
 }
 
 export class ConstantEvaluator {

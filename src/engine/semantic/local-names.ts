@@ -1,4 +1,4 @@
-import type { ClassInfo, FunctionInfo, ModuleModel } from "../model.js";
+import { innermostHolding, type ClassInfo, type FunctionInfo, type ModuleModel } from "../model.js";
 import { MOCKER_FIXTURES } from "./resolver.js";
 import type { Binding } from "./bindings.js";
 import { semanticOf } from "./bindings.js";
@@ -52,21 +52,7 @@ export class LocalNames {
 
   /** The innermost function or class whose node holds the offset (its header included). */
   private innermostAt(offset: number): Container | undefined {
-    const list = (this.containers ??= containersOf(this.model));
-    let lo = 0;
-    let hi = list.length - 1;
-    let last = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid] as Container).start <= offset) {
-        last = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    // Definitions nest: every one holding the offset is the last one starting before it or around that one.
-    let c = last === -1 ? undefined : list[last];
-    while (c && c.end <= offset) c = c.parent;
-    return c;
+    return innermostHolding((this.containers ??= containersOf(this.model)), offset, (c) => offset < c.end);
   }
 
   private bodyStart(c: Container): number {
@@ -102,17 +88,13 @@ interface Container {
 
 /** The model's functions and classes in document order, each with the nearest one around it. */
 function containersOf(model: ModuleModel): Container[] {
-  const all: Container[] = [];
-  for (const fn of model.functions) all.push({ start: fn.start, end: fn.end, node: fn.node, fn, parent: undefined, binds: new Map() });
-  for (const cls of model.classes) all.push({ start: cls.start, end: cls.end, node: cls.node, cls, parent: undefined, binds: new Map() });
-  all.sort((a, b) => a.start - b.start);
-  const open: Container[] = [];
-  for (const c of all) {
-    while (open.length > 0 && (open[open.length - 1] as Container).end <= c.start) open.pop();
-    c.parent = open[open.length - 1];
-    open.push(c);
-  }
-  return all;
+  const byInfo = new Map<FunctionInfo | ClassInfo, Container>();
+  return model.definitionsInOrder.map((info) => {
+    const parent = info.outer && byInfo.get(info.outer);
+    const c: Container = "params" in info ? { start: info.start, end: info.end, node: info.node, fn: info, parent, binds: new Map() } : { start: info.start, end: info.end, node: info.node, cls: info, parent, binds: new Map() };
+    byInfo.set(info, c);
+    return c;
+  });
 }
 
 /** In the scope of the use, the last binding before it (the first one if none comes before). */
