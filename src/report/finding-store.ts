@@ -12,18 +12,27 @@ export interface FindingsByFile {
   of(absolutePath: string): FindingRecord[];
 }
 
+/** Up to this many characters of findings are kept as JSON text; beyond it each file's are deflated. */
+export const PLAIN_CHARS = 4 << 20;
+
 /**
- * A run's findings until the report, kept compact: each file's records as deflated JSON, read back
+ * A run's findings until the report, kept compact: each file's records as JSON text, read back
  * only when the report reaches that file. A large suite has about ten findings per test file, and
  * as objects they were most of the heap of a long run (and made V8 grow the heap to several times that).
+ * Past `PLAIN_CHARS` of text, a file's records are deflated (a zlib stream per file costs more time
+ * than the findings of a usual suite take memory as text).
  */
 export class FindingStore implements FindingsByFile {
-  // Each chunk a one-byte string of the deflated bytes: zlib's result is a view of a 16 KB buffer,
-  // which kept per file would be most of the memory.
+  // Each chunk a one-byte string: "j" and JSON text, or "z" and the deflated bytes (zlib's result is a
+  // view of a 16 KB buffer, which kept per file would be most of the memory).
   private readonly chunks = new Map<string, string[]>();
+  private plainChars = 0;
   private total = 0;
   private safe = 0;
   private unsafe = 0;
+
+  /** `plainLimit`: characters of JSON kept as text before files' findings are deflated. */
+  constructor(private readonly plainLimit = PLAIN_CHARS) {}
 
   static of(findings: Iterable<FindingRecord>): FindingStore {
     const store = new FindingStore();
@@ -51,7 +60,14 @@ export class FindingStore implements FindingsByFile {
       if (rest.fix?.applicability === "unsafe") this.unsafe++;
     }
     for (const [path, list] of byPath) {
-      const chunk = deflateRawSync(JSON.stringify(list), { level: 1 }).toString("latin1");
+      const json = JSON.stringify(list);
+      let chunk: string;
+      if (this.plainChars + json.length <= this.plainLimit) {
+        this.plainChars += json.length;
+        chunk = "j" + json;
+      } else {
+        chunk = "z" + deflateRawSync(json, { level: 1 }).toString("latin1");
+      }
       const chunks = this.chunks.get(path);
       if (chunks) chunks.push(chunk);
       else this.chunks.set(path, [chunk]);
@@ -65,7 +81,8 @@ export class FindingStore implements FindingsByFile {
   of(absolutePath: string): FindingRecord[] {
     const found: FindingRecord[] = [];
     for (const chunk of this.chunks.get(absolutePath) ?? []) {
-      const list = JSON.parse(inflateRawSync(Buffer.from(chunk, "latin1")).toString("utf8")) as Omit<FindingRecord, "path">[];
+      const json = chunk.startsWith("j") ? chunk.slice(1) : inflateRawSync(Buffer.from(chunk.slice(1), "latin1")).toString("utf8");
+      const list = JSON.parse(json) as Omit<FindingRecord, "path">[];
       for (const rest of list) found.push({ path: absolutePath, ...rest });
     }
     return found.sort(compareInFile);
