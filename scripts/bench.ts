@@ -1,8 +1,9 @@
 /**
  * npm run bench -- DIR [--rounds N]   (the lint phase: one thread, no cache)
  * Lints DIR with every default rule and, in the same run, times a bare read + decode + parse of the
- * same files with the same bindings. Each phase runs in its own child process (so its peak memory
- * is its own), alternating, N rounds; medians are reported with their ratio.
+ * same files with the same bindings, and the same lint with no rule but MEM000 (what the engine costs
+ * before any rule). Each phase runs in its own child process (so its peak memory is its own),
+ * alternating, N rounds; medians are reported with their ratios.
  *
  * With `--profile`, the lint phase runs once more under V8's CPU profiler and the bench says where
  * its time goes: discovery, reading, parsing, the model, the syntax check, each rule file, GC.
@@ -81,10 +82,10 @@ async function phase(name: string, dir: string): Promise<PhaseResult> {
     }
   } else {
     for (const file of files) bytes += fs.statSync(file).size;
-    // The lint phase discovers and filters the same files itself.
+    // The lint phase discovers and filters the same files itself; the engine phase is the same run with no rule but MEM000.
     let out = "";
     await run(
-      { paths: [dir], cwd: process.cwd(), fix: false, unsafeFixes: false, diff: false, format: "json", exitZero: true, noConfig: true, noCache: true, jobs: 1, quiet: true, color: "never" },
+      { paths: [dir], cwd: process.cwd(), fix: false, unsafeFixes: false, diff: false, format: "json", exitZero: true, noConfig: true, noCache: true, jobs: 1, quiet: true, color: "never", ...(name === "engine" ? { select: ["MEM000"] } : {}) },
       { stdout: (t) => (out += t.toString()), stderr: () => undefined, isTTY: false },
     );
     findings = (JSON.parse(out || "[]") as unknown[]).length;
@@ -183,9 +184,9 @@ async function main(): Promise<void> {
   const rounds = roundsIndex !== -1 ? Number(args[roundsIndex + 1]) : 3;
   const dir = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--rounds") ?? "fixtures";
   const self = fileURLToPath(import.meta.url);
-  const results: Record<string, PhaseResult[]> = { parse: [], lint: [], report: [] };
+  const results: Record<string, PhaseResult[]> = { parse: [], engine: [], lint: [], report: [] };
   for (let r = 0; r < rounds; r++) {
-    for (const name of ["parse", "lint", "report"]) {
+    for (const name of ["parse", "engine", "lint", "report"]) {
       const child = spawnSync(process.execPath, [self, "--phase", name, dir], { encoding: "utf8", maxBuffer: 1 << 26 });
       if (child.status !== 0) throw new Error(`${name} phase failed: ${child.stderr}`);
       (results[name] ??= []).push(JSON.parse(child.stdout) as PhaseResult);
@@ -193,6 +194,7 @@ async function main(): Promise<void> {
   }
   const parseMs = median((results["parse"] ?? []).map((p) => p.ms));
   const lintMs = median((results["lint"] ?? []).map((p) => p.ms));
+  const engineMs = median((results["engine"] ?? []).map((p) => p.ms));
   const first = results["lint"]?.[0];
   const files = first?.files ?? 0;
   const mb = (first?.bytes ?? 0) / 1e6;
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
     `bare parse (read + decode + parse): ${parseMs.toFixed(0)} ms, ${(files / (parseMs / 1000)).toFixed(0)} files/s, peak RSS ${Math.max(...(results["parse"] ?? []).map((p) => p.maxRssMb)).toFixed(0)} MB`,
     `lint (all default rules):           ${lintMs.toFixed(0)} ms, ${(files / (lintMs / 1000)).toFixed(0)} files/s, peak RSS ${Math.max(...(results["lint"] ?? []).map((p) => p.maxRssMb)).toFixed(0)} MB, ${first?.findings ?? 0} findings`,
     `ratio lint / bare parse: ${(lintMs / parseMs).toFixed(2)}`,
+    `the engine alone (the same run, no rule but MEM000: discovery, reading, parse, model, syntax check, output): ${engineMs.toFixed(0)} ms; ratio engine / bare parse: ${(engineMs / parseMs).toFixed(2)}`,
   ];
   const reportMs = median((results["report"] ?? []).map((p) => p.ms));
   const lastReport = results["report"]?.[results["report"].length - 1];
