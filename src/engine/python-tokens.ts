@@ -47,7 +47,7 @@ export interface TokenScan {
   unclosed: OpenBracket[];
   /** Logical lines before the scan stopped. */
   lines: LogicalLine[];
-  /** Line breaks inside brackets, before the scan stopped. */
+  /** Line breaks inside brackets, before the scan stopped (empty unless asked for). */
   bracketNewlines: BracketNewline[];
   /** Offsets of `=` starting an f-string's format spec (`f"{x:=^30}"`). */
   formatSpecEquals: number[];
@@ -114,6 +114,10 @@ for (let code = 0; code < 128; code++) {
 const ASCII_WORD = new Uint8Array(0x10000);
 for (let code = 0; code < 128; code++) if (isAsciiWordCode(code)) ASCII_WORD[code] = 1;
 
+/** 1 for each UTF-16 code with no meaning inside a string literal (not a quote, backslash, line break or brace). */
+const STRING_PLAIN = new Uint8Array(0x10000).fill(1);
+for (const c of "'\"\\\r\n{") STRING_PLAIN[c.charCodeAt(0)] = 0;
+
 /** The opening bracket each closing one matches. */
 function opener(close: number): string {
   return close === 41 ? "(" : close === 93 ? "[" : "{";
@@ -152,7 +156,10 @@ class Scanner {
   private current: LogicalLine | undefined;
   private lastTokenIsColon = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly keepBracketNewlines: boolean,
+  ) {}
 
   scan(): PythonSyntaxError | undefined {
     const text = this.text;
@@ -194,7 +201,7 @@ class Scanner {
           this.i = i + 1;
           break;
         case Kind.Newline:
-          if (this.brackets.length > 0) this.bracketNewlines.push({ offset: i, comment: this.comment, indent: this.current?.indent ?? 0 });
+          if (this.keepBracketNewlines && this.brackets.length > 0) this.bracketNewlines.push({ offset: i, comment: this.comment, indent: this.current?.indent ?? 0 });
           this.comment = undefined;
           this.newline();
           if (this.brackets.length === 0) this.endLogicalLine();
@@ -362,11 +369,10 @@ class Scanner {
     // Blank lines and comment-only lines do not count for indentation (NaN: the end of the text).
     if (Number.isNaN(code) || code === 35 || isNewlineCode(code) || (code === BACKSLASH && isNewlineCode(text.charCodeAt(this.i + 1)))) return undefined;
     const top = this.indents.length - 1;
-    const tabError = () => this.at(lineStart, this.i, "inconsistent use of tabs and spaces in indentation");
     if (col === this.indents[top]) {
-      if (altcol !== this.altIndents[top]) return tabError();
+      if (altcol !== this.altIndents[top]) return this.tabError(lineStart);
     } else if (col > (this.indents[top] ?? 0)) {
-      if (altcol <= (this.altIndents[top] ?? 0)) return tabError();
+      if (altcol <= (this.altIndents[top] ?? 0)) return this.tabError(lineStart);
       this.indents.push(col);
       this.altIndents.push(altcol);
     } else {
@@ -375,10 +381,14 @@ class Scanner {
         this.altIndents.pop();
       }
       if (col !== this.indents[this.indents.length - 1]) return this.at(lineStart, this.i, "unindent does not match any outer indentation level");
-      if (altcol !== this.altIndents[this.altIndents.length - 1]) return tabError();
+      if (altcol !== this.altIndents[this.altIndents.length - 1]) return this.tabError(lineStart);
     }
     this.current = { start: this.i, end: this.i, indent: col, endsWithColon: false };
     return undefined;
+  }
+
+  private tabError(lineStart: number): PythonSyntaxError {
+    return this.at(lineStart, this.i, "inconsistent use of tabs and spaces in indentation");
   }
 
   private closeBracket(code: number): PythonSyntaxError | undefined {
@@ -444,12 +454,9 @@ class Scanner {
           if (error) return error;
         }
       } else {
-        // Skip a run of characters with no meaning here at once.
+        // Skip a run of characters with no meaning in any string at once.
         let k = this.i + 1;
-        for (; k < length; k++) {
-          const c = text.charCodeAt(k);
-          if (c === quote || c === BACKSLASH || c === LF || c === CR || c === OPEN_BRACE) break;
-        }
+        while (k < length && STRING_PLAIN[text.charCodeAt(k)] === 1) k++;
         this.i = k;
       }
     }
@@ -538,9 +545,12 @@ class Scanner {
   }
 }
 
-/** Scans Python source as CPython's tokenizer does, stopping at its first error. */
-export function scanPythonTokens(text: string): TokenScan {
-  const scanner = new Scanner(text);
+/**
+ * Scans Python source as CPython's tokenizer does, stopping at its first error. `bracketNewlines`:
+ * also list the line breaks inside brackets (only parse-gaps.ts reads them).
+ */
+export function scanPythonTokens(text: string, { bracketNewlines = true } = {}): TokenScan {
+  const scanner = new Scanner(text, bracketNewlines);
   const error = scanner.scan();
   return { error, unclosed: error ? [] : [...scanner.brackets], lines: scanner.lines, bracketNewlines: scanner.bracketNewlines, formatSpecEquals: scanner.formatSpecEquals };
 }

@@ -18,7 +18,7 @@ export type { PythonSyntaxError } from "./python-tokens.js";
  */
 export function firstSyntaxError(source: string, tree: Tree): PythonSyntaxError | undefined {
   const text = withPythonNewlines(source);
-  const scan = scanPythonTokens(text);
+  const scan = scanPythonTokens(text, { bracketNewlines: false });
   if (scan.error) return scan.error;
   const candidates = [indentationError(scan.lines, text), python2Statement(tree, text), treeError(tree, text, scan.lines)].filter((e): e is PythonSyntaxError => e !== undefined);
   candidates.sort((a, b) => a.start - b.start);
