@@ -64,7 +64,7 @@ const CR = 13;
 const BACKSLASH = 92;
 const OPEN_BRACE = 123;
 
-/** What an ASCII character starts in the main loop (the scan reads char codes: no one-character strings). */
+/** What a character starts in the main loop (the scan reads char codes: no one-character strings). */
 const enum Kind {
   /** An operator or delimiter: a one-character token (an unknown ASCII character too; the parser rejects it). */
   Operator,
@@ -82,33 +82,24 @@ const enum Kind {
   NonAscii,
 }
 
+/** The kind of an ASCII character. */
+function asciiKind(code: number): Kind {
+  const c = String.fromCharCode(code);
+  if (c === " " || c === "\t" || c === "\f") return Kind.Space;
+  if (c === "\n" || c === "\r") return Kind.Newline;
+  if (c === "#") return Kind.Comment;
+  if (c === "\\") return Kind.Backslash;
+  if (c === "'" || c === '"') return Kind.Quote;
+  if (c === "(" || c === "[" || c === "{") return Kind.Open;
+  if (c === ")" || c === "]" || c === "}") return Kind.Close;
+  if (c >= "0" && c <= "9") return Kind.Digit;
+  if (c === ".") return Kind.Dot;
+  return isAsciiWordCode(code) ? Kind.Word : Kind.Operator;
+}
+
 /** Each UTF-16 code's kind: a table of all of them, so the hot loops index it without a range check. */
 const KINDS = new Uint8Array(0x10000).fill(Kind.NonAscii);
-for (let code = 0; code < 128; code++) {
-  const c = String.fromCharCode(code);
-  KINDS[code] =
-    c === " " || c === "\t" || c === "\f"
-      ? Kind.Space
-      : c === "\n" || c === "\r"
-        ? Kind.Newline
-        : c === "#"
-          ? Kind.Comment
-          : c === "\\"
-            ? Kind.Backslash
-            : c === "'" || c === '"'
-              ? Kind.Quote
-              : c === "(" || c === "[" || c === "{"
-                ? Kind.Open
-                : c === ")" || c === "]" || c === "}"
-                  ? Kind.Close
-                  : c >= "0" && c <= "9"
-                    ? Kind.Digit
-                    : c === "."
-                      ? Kind.Dot
-                      : isAsciiWordCode(code)
-                        ? Kind.Word
-                        : Kind.Operator;
-}
+for (let code = 0; code < 128; code++) KINDS[code] = asciiKind(code);
 
 /** 1 for each ASCII identifier character (letters, digits, `_`), indexed by UTF-16 code. */
 const ASCII_WORD = new Uint8Array(0x10000);
