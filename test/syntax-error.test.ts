@@ -41,6 +41,24 @@ describe("MEM000 names the line and cause Python names", () => {
   });
 });
 
+describe("Python 2 statements among look-alikes", () => {
+  // Words that hold `print`, `exec` or `except`, calls, strings and comments come before the statement Python rejects.
+  const prelude = 'fingerprint = print("a")\nexecutor = exec("1")\n# print x\ns = "exec x"\ntry:\n    pass\nexcept (ValueError, KeyError):\n    pass\n';
+  it.each([
+    ["print", `${prelude}def test_a():\n    print "legacy"\n`],
+    ["exec", `${prelude}def test_a():\n    exec "code"\n`],
+    ["except", `${prelude}try:\n    pass\nexcept ValueError, e:\n    pass\n`],
+    ["chevron (valid Python 3)", `${prelude}print >> f, "x"\n`],
+    ["none", prelude],
+  ])("%s", async (_name, src) => {
+    const dir = makeTree({ "test_a.py": src });
+    const file = path.join(dir, "test_a.py");
+    const expected = pythonError(file);
+    const findings = await mem000(file);
+    expect(findings.map((f) => ({ line: f.line, message: f.message }))).toEqual(expected ? [expected] : []);
+  });
+});
+
 describe("a file with a syntax error", () => {
   it("gets no fix advertised (its fixes are never applied)", async () => {
     const dir = makeTree({ "test_a.py": "from unittest.mock import MagicMock\n\n\nclass TestA:\n    def test_a(self):\n        m = MagicMock()\n\n\ndef test_b(:\n    pass\n" });

@@ -47,36 +47,91 @@ export interface TokenScan {
   unclosed: OpenBracket[];
   /** Logical lines before the scan stopped. */
   lines: LogicalLine[];
-  /** Line breaks inside brackets, before the scan stopped. */
+  /** Line breaks inside brackets, before the scan stopped (empty unless asked for). */
   bracketNewlines: BracketNewline[];
   /** Offsets of `=` starting an f-string's format spec (`f"{x:=^30}"`). */
   formatSpecEquals: number[];
 }
 
-const CLOSERS: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
 /** String prefixes Python accepts (any case, any order), t-strings of 3.14 included so no valid file is called broken. */
 const STRING_PREFIXES = new Set(["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"]);
 const IDENTIFIER_CHAR = /[\p{ID_Continue}\u00b7\u2118\u212e\u309b\u309c]/u;
 /** A Python number literal: hexadecimal, octal or binary, or decimal with fraction, exponent and `j`/`L` suffix. */
 const NUMBER = /0[xXoObB][\da-fA-F_]*[lL]?|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJlL]?/y;
 
-/** Characters with no meaning inside a string literal (not a quote, backslash, line break or brace). */
-const PLAIN_STRING_RUN = /[^'"\\\r\n{]+/y;
+const LF = 10;
+const CR = 13;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+
+/** What a character starts in the main loop (the scan reads char codes: no one-character strings). */
+const enum Kind {
+  /** An operator or delimiter: a one-character token (an unknown ASCII character too; the parser rejects it). */
+  Operator,
+  Space,
+  Newline,
+  Comment,
+  Backslash,
+  Quote,
+  Open,
+  Close,
+  Digit,
+  Dot,
+  Word,
+  /** Beyond ASCII: an identifier character or Python's `invalid character`. */
+  NonAscii,
+}
+
+/** The kind of an ASCII character. */
+function asciiKind(code: number): Kind {
+  const c = String.fromCharCode(code);
+  if (c === " " || c === "\t" || c === "\f") return Kind.Space;
+  if (c === "\n" || c === "\r") return Kind.Newline;
+  if (c === "#") return Kind.Comment;
+  if (c === "\\") return Kind.Backslash;
+  if (c === "'" || c === '"') return Kind.Quote;
+  if (c === "(" || c === "[" || c === "{") return Kind.Open;
+  if (c === ")" || c === "]" || c === "}") return Kind.Close;
+  if (c >= "0" && c <= "9") return Kind.Digit;
+  if (c === ".") return Kind.Dot;
+  return isAsciiWordCode(code) ? Kind.Word : Kind.Operator;
+}
+
+/** Each UTF-16 code's kind: a table of all of them, so the hot loops index it without a range check. */
+const KINDS = new Uint8Array(0x10000).fill(Kind.NonAscii);
+for (let code = 0; code < 128; code++) KINDS[code] = asciiKind(code);
+
+/** 1 for each ASCII identifier character (letters, digits, `_`), indexed by UTF-16 code. */
+const ASCII_WORD = new Uint8Array(0x10000);
+for (let code = 0; code < 128; code++) if (isAsciiWordCode(code)) ASCII_WORD[code] = 1;
+
+/** 1 for each UTF-16 code with no meaning inside a string literal (not a quote, backslash, line break or brace). */
+const STRING_PLAIN = new Uint8Array(0x10000).fill(1);
+for (const c of "'\"\\\r\n{") STRING_PLAIN[c.charCodeAt(0)] = 0;
+
+/** The opening bracket each closing one matches. */
+function opener(close: number): string {
+  return close === 41 ? "(" : close === 93 ? "[" : "{";
+}
 
 function isAsciiWordCode(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isNewlineCode(code: number): boolean {
+  return code === LF || code === CR;
 }
 
 /** Offset of the line break ending the line that holds `from` (or the text's end). */
 function lineEnd(text: string, from: number): number {
   // A loop, not indexOf("\r"): in a file without a CR that would search to the end for every comment.
   let k = from;
-  for (let code = text.charCodeAt(k); k < text.length && code !== 10 && code !== 13; code = text.charCodeAt(++k));
+  for (let code = text.charCodeAt(k); k < text.length && code !== LF && code !== CR; code = text.charCodeAt(++k));
   return k;
-}
-
-function isNewline(c: string | undefined): boolean {
-  return c === "\n" || c === "\r";
 }
 
 class Scanner {
@@ -90,16 +145,19 @@ class Scanner {
   private readonly indents = [0];
   private readonly altIndents = [0];
   private current: LogicalLine | undefined;
-  private lastTokenEnd = 0;
   private lastTokenIsColon = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly keepBracketNewlines: boolean,
+  ) {}
 
   scan(): PythonSyntaxError | undefined {
     const text = this.text;
-    if (text.startsWith("\ufeff")) this.i = 1;
+    const length = text.length;
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
     let atLineStart = true;
-    while (this.i < text.length) {
+    while (this.i < length) {
       if (atLineStart && this.brackets.length === 0) {
         const error = this.indentation();
         if (error) return error;
@@ -107,79 +165,76 @@ class Scanner {
         continue;
       }
       atLineStart = false;
-      const c = text[this.i] as string;
-      if (c === " " || c === "\t" || c === "\f") {
-        this.i++;
-      } else if (isNewline(c)) {
-        if (this.brackets.length > 0) this.bracketNewlines.push({ offset: this.i, comment: this.comment, indent: this.current?.indent ?? 0 });
-        this.comment = undefined;
-        this.newline();
-        if (this.brackets.length === 0) this.endLogicalLine();
-        atLineStart = true;
-      } else if (c === "#") {
-        this.comment = this.i;
-        const end = lineEnd(text, this.i);
-        this.i = end;
-      } else if (c === "\\") {
-        if (this.i + 1 >= text.length) return this.at(this.i + 1, this.i + 1, "unexpected EOF while parsing");
-        if (!isNewline(text[this.i + 1])) return this.at(this.i + 1, this.i + 1, "unexpected character after line continuation character");
-        this.i++;
-        this.newline();
-      } else if (c === "'" || c === '"') {
-        const error = this.string(this.i, "");
-        if (error) return error;
-      } else if (c === "(" || c === "[" || c === "{") {
-        this.token(this.i, this.i + 1);
-        this.brackets.push({ char: c, offset: this.i });
-        this.i++;
-      } else if (c === ")" || c === "]" || c === "}") {
-        const error = this.closeBracket(c);
-        if (error) return error;
-      } else if ((c >= "0" && c <= "9") || (c === "." && /\d/.test(text[this.i + 1] ?? ""))) {
-        // A whole number literal at once, so a fraction or exponent (`0.01`, `1e-05`) is never read as an integer.
-        const start = this.i;
-        NUMBER.lastIndex = start;
-        NUMBER.test(text);
-        this.i = Math.max(NUMBER.lastIndex, start + 1);
-        const error = this.numberError(start, text.slice(start, this.i));
-        if (error) return error;
-        this.token(start, this.i);
-      } else if (isAsciiWordCode(c.charCodeAt(0)) || (c.charCodeAt(0) > 0x7f && (IDENTIFIER_CHAR.test(c) || c.charCodeAt(0) >= 0xd800))) {
-        const start = this.i;
-        if (c.charCodeAt(0) <= 0x7f) {
-          this.i++;
-        } else {
-          const cp = text.codePointAt(this.i) as number;
-          const ch = String.fromCodePoint(cp);
-          if (!IDENTIFIER_CHAR.test(ch)) return this.invalidCharacter(ch, cp);
-          this.i += ch.length;
-        }
-        while (this.i < text.length) {
-          const code = text.charCodeAt(this.i);
-          if (isAsciiWordCode(code)) {
-            this.i++;
-            continue;
-          }
-          if (code <= 0x7f) break;
-          const next = String.fromCodePoint(text.codePointAt(this.i) as number);
-          if (!IDENTIFIER_CHAR.test(next)) break;
-          this.i += next.length;
-        }
-        const next = text.charCodeAt(this.i);
-        // 39 and 34: a quote after the word (a string prefix?).
-        const prefix = (next === 39 || next === 34) && this.i - start <= 2 ? text.slice(start, this.i).toLowerCase() : "";
-        if (STRING_PREFIXES.has(prefix)) {
-          const error = this.string(start, prefix);
+      const i = this.i;
+      const code = text.charCodeAt(i);
+      switch (KINDS[code] as Kind) {
+        case Kind.NonAscii: {
+          const error = this.nonAsciiWord(i);
           if (error) return error;
-        } else {
-          this.token(start, this.i);
+          break;
         }
-      } else if (c.charCodeAt(0) > 0x7f) {
-        const cp = text.codePointAt(this.i) as number;
-        return this.invalidCharacter(String.fromCodePoint(cp), cp);
-      } else {
-        this.token(this.i, this.i + 1);
-        this.i++;
+        case Kind.Space: {
+          let k = i + 1;
+          while (k < length && KINDS[text.charCodeAt(k)] === Kind.Space) k++;
+          this.i = k;
+          break;
+        }
+        case Kind.Word: {
+          let k = i + 1;
+          while (k < length && ASCII_WORD[text.charCodeAt(k)] === 1) k++;
+          this.i = k;
+          const error = text.charCodeAt(k) > 0x7f ? this.restOfWord(i) : this.endOfWord(i);
+          if (error) return error;
+          break;
+        }
+        case Kind.Operator:
+          this.token(i, i + 1, code === 58 && this.brackets.length === 0);
+          this.i = i + 1;
+          break;
+        case Kind.Newline:
+          if (this.keepBracketNewlines && this.brackets.length > 0) this.bracketNewlines.push({ offset: i, comment: this.comment, indent: this.current?.indent ?? 0 });
+          this.comment = undefined;
+          this.newline();
+          if (this.brackets.length === 0) this.endLogicalLine();
+          atLineStart = true;
+          break;
+        case Kind.Comment:
+          this.comment = i;
+          this.i = lineEnd(text, i);
+          break;
+        case Kind.Backslash:
+          if (i + 1 >= length) return this.at(i + 1, i + 1, "unexpected EOF while parsing");
+          if (!isNewlineCode(text.charCodeAt(i + 1))) return this.at(i + 1, i + 1, "unexpected character after line continuation character");
+          this.i = i + 1;
+          this.newline();
+          break;
+        case Kind.Quote: {
+          const error = this.string(i, false);
+          if (error) return error;
+          break;
+        }
+        case Kind.Open:
+          this.token(i, i + 1, false);
+          this.brackets.push({ char: text[i] as string, offset: i });
+          this.i = i + 1;
+          break;
+        case Kind.Close: {
+          const error = this.closeBracket(code);
+          if (error) return error;
+          break;
+        }
+        case Kind.Dot:
+        case Kind.Digit: {
+          // A dot starts a number only before a digit (`.5`).
+          if (code === 46 && !isAsciiDigit(text.charCodeAt(i + 1))) {
+            this.token(i, i + 1, false);
+            this.i = i + 1;
+            break;
+          }
+          const error = this.number(i);
+          if (error) return error;
+          break;
+        }
       }
     }
     this.endLogicalLine();
@@ -190,12 +245,68 @@ class Scanner {
     return { start, end, message };
   }
 
+  /** A whole number literal at once, so a fraction or exponent (`0.01`, `1e-05`) is never read as an integer. */
+  private number(start: number): PythonSyntaxError | undefined {
+    NUMBER.lastIndex = start;
+    NUMBER.test(this.text);
+    this.i = Math.max(NUMBER.lastIndex, start + 1);
+    const error = this.numberError(start);
+    if (error) return error;
+    this.token(start, this.i, false);
+    return undefined;
+  }
+
   /** Python 2 integers the tokenizer refuses: `0777` (not `0777.5`, `07e1`, `07j`) and `10L`. */
-  private numberError(start: number, word: string): PythonSyntaxError | undefined {
+  private numberError(start: number): PythonSyntaxError | undefined {
+    const text = this.text;
+    const end = this.i;
+    const last = text.charCodeAt(end - 1);
+    // Only a literal of two or more characters starting with 0, or ending in l/L, can be one of them.
+    if (!(text.charCodeAt(start) === 48 && end - start > 1) && last !== 108 && last !== 76) return undefined;
+    const word = text.slice(start, end);
     if (/^0[\d_]*[1-9][\d_]*$/.test(word)) {
-      return this.at(start, this.i, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
+      return this.at(start, end, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers");
     }
-    if (/^\d[\d_]*[lL]$/.test(word)) return this.at(this.i - 1, this.i, "invalid decimal literal");
+    if (/^\d[\d_]*[lL]$/.test(word)) return this.at(end - 1, end, "invalid decimal literal");
+    return undefined;
+  }
+
+  /** A word starting with a character beyond ASCII at `start` (an identifier, or Python's `invalid character`). */
+  private nonAsciiWord(start: number): PythonSyntaxError | undefined {
+    const cp = this.text.codePointAt(start) as number;
+    const ch = String.fromCodePoint(cp);
+    if (!IDENTIFIER_CHAR.test(ch)) return this.invalidCharacter(ch, cp);
+    return this.restOfWord(start);
+  }
+
+  /** Reads the rest of a word (identifier characters beyond ASCII included) from `this.i`, then ends it. */
+  private restOfWord(start: number): PythonSyntaxError | undefined {
+    const text = this.text;
+    while (this.i < text.length) {
+      const code = text.charCodeAt(this.i);
+      if (isAsciiWordCode(code)) {
+        this.i++;
+        continue;
+      }
+      if (code <= 0x7f) break;
+      const next = String.fromCodePoint(text.codePointAt(this.i) as number);
+      if (!IDENTIFIER_CHAR.test(next)) break;
+      this.i += next.length;
+    }
+    return this.endOfWord(start);
+  }
+
+  /** A word from `start` to `this.i`: a name, or the prefix of a string literal right after it. */
+  private endOfWord(start: number): PythonSyntaxError | undefined {
+    const text = this.text;
+    const end = this.i;
+    const next = text.charCodeAt(end);
+    // 39 and 34: a quote after the word (a string prefix?).
+    if ((next === 39 || next === 34) && end - start <= 2) {
+      const prefix = text.slice(start, end).toLowerCase();
+      if (STRING_PREFIXES.has(prefix)) return this.string(start, prefix.includes("f") || prefix.includes("t"));
+    }
+    this.token(start, end, false);
     return undefined;
   }
 
@@ -205,18 +316,18 @@ class Scanner {
     return this.at(this.i, this.i + ch.length, printable ? `invalid character '${ch}' (U+${hex})` : `invalid non-printable character U+${hex}`);
   }
 
+  /** Steps over the line break at `this.i` (CRLF is one). */
   private newline(): void {
-    if (this.text[this.i] === "\r" && this.text[this.i + 1] === "\n") this.i++;
+    if (this.text.charCodeAt(this.i) === CR && this.text.charCodeAt(this.i + 1) === LF) this.i++;
     this.i++;
     this.line++;
   }
 
-  /** Records a token of the current logical line. */
-  private token(start: number, end: number): void {
+  /** Records a token of the current logical line (`colon`: it is a `:` outside brackets). */
+  private token(start: number, end: number, colon: boolean): void {
     if (!this.current) this.current = { start, end, indent: this.indents[this.indents.length - 1] ?? 0, endsWithColon: false };
     this.current.end = end;
-    this.lastTokenEnd = end;
-    this.lastTokenIsColon = end - start === 1 && this.text[start] === ":" && this.brackets.length === 0;
+    this.lastTokenIsColon = colon;
   }
 
   private endLogicalLine(): void {
@@ -233,27 +344,26 @@ class Scanner {
     let col = 0;
     let altcol = 0;
     for (;;) {
-      const c = text[this.i];
-      if (c === " ") {
+      const code = text.charCodeAt(this.i);
+      if (code === 32) {
         col++;
         altcol++;
-      } else if (c === "\t") {
+      } else if (code === 9) {
         col = (Math.floor(col / 8) + 1) * 8;
         altcol++;
-      } else if (c === "\f") {
+      } else if (code === 12) {
         col = altcol = 0;
       } else break;
       this.i++;
     }
-    const c = text[this.i];
-    // Blank lines and comment-only lines do not count for indentation.
-    if (c === undefined || c === "#" || isNewline(c) || (c === "\\" && isNewline(text[this.i + 1]))) return undefined;
+    const code = text.charCodeAt(this.i);
+    // Blank lines and comment-only lines do not count for indentation (NaN: the end of the text).
+    if (Number.isNaN(code) || code === 35 || isNewlineCode(code) || (code === BACKSLASH && isNewlineCode(text.charCodeAt(this.i + 1)))) return undefined;
     const top = this.indents.length - 1;
-    const tabError = () => this.at(lineStart, this.i, "inconsistent use of tabs and spaces in indentation");
     if (col === this.indents[top]) {
-      if (altcol !== this.altIndents[top]) return tabError();
+      if (altcol !== this.altIndents[top]) return this.tabError(lineStart);
     } else if (col > (this.indents[top] ?? 0)) {
-      if (altcol <= (this.altIndents[top] ?? 0)) return tabError();
+      if (altcol <= (this.altIndents[top] ?? 0)) return this.tabError(lineStart);
       this.indents.push(col);
       this.altIndents.push(altcol);
     } else {
@@ -262,21 +372,26 @@ class Scanner {
         this.altIndents.pop();
       }
       if (col !== this.indents[this.indents.length - 1]) return this.at(lineStart, this.i, "unindent does not match any outer indentation level");
-      if (altcol !== this.altIndents[this.altIndents.length - 1]) return tabError();
+      if (altcol !== this.altIndents[this.altIndents.length - 1]) return this.tabError(lineStart);
     }
     this.current = { start: this.i, end: this.i, indent: col, endsWithColon: false };
     return undefined;
   }
 
-  private closeBracket(c: string): PythonSyntaxError | undefined {
+  private tabError(lineStart: number): PythonSyntaxError {
+    return this.at(lineStart, this.i, "inconsistent use of tabs and spaces in indentation");
+  }
+
+  private closeBracket(code: number): PythonSyntaxError | undefined {
+    const c = String.fromCharCode(code);
     const open = this.brackets.pop();
     if (!open) return this.at(this.i, this.i + 1, `unmatched '${c}'`);
-    if (open.char !== CLOSERS[c]) {
+    if (open.char !== opener(code)) {
       const openLine = this.lineOf(open.offset);
       const where = openLine !== this.line ? ` on line ${openLine}` : "";
       return this.at(this.i, this.i + 1, `closing parenthesis '${c}' does not match opening parenthesis '${open.char}'${where}`);
     }
-    this.token(this.i, this.i + 1);
+    this.token(this.i, this.i + 1, false);
     this.i++;
     return undefined;
   }
@@ -290,31 +405,39 @@ class Scanner {
     return line;
   }
 
-  /** Reads a string literal starting at `start` (its prefix first); `this.i` is at the quote. */
-  private string(start: number, prefix: string): PythonSyntaxError | undefined {
+  /** The quote at `at` opens a triple-quoted string. */
+  private isTriple(at: number, quote: number): boolean {
+    return this.text.charCodeAt(at + 1) === quote && this.text.charCodeAt(at + 2) === quote;
+  }
+
+  /**
+   * Reads a string literal starting at `start` (its prefix first); `this.i` is at the quote.
+   * `formatted`: an f- or t-string, whose `{...}` fields hold expressions.
+   */
+  private string(start: number, formatted: boolean): PythonSyntaxError | undefined {
     const text = this.text;
-    const quote = text[this.i] as string;
-    const triple = text.startsWith(quote.repeat(3), this.i);
+    const length = text.length;
+    const quote = text.charCodeAt(this.i);
+    const triple = this.isTriple(this.i, quote);
     this.i += triple ? 3 : 1;
     // A backslash escapes the next character in raw strings too (it stays in the value, but the quote does not end the string).
-    const formatted = prefix.includes("f") || prefix.includes("t");
     for (;;) {
-      if (this.i >= text.length) return this.unterminated(start, triple);
-      const c = text[this.i] as string;
-      if (c === "\\") {
+      if (this.i >= length) return this.unterminated(start, triple);
+      const code = text.charCodeAt(this.i);
+      if (code === BACKSLASH) {
         this.i++;
-        if (this.i >= text.length) return this.unterminated(start, triple);
-        if (isNewline(text[this.i])) this.newline();
+        if (this.i >= length) return this.unterminated(start, triple);
+        if (isNewlineCode(text.charCodeAt(this.i))) this.newline();
         else this.i++;
-      } else if (isNewline(c)) {
+      } else if (isNewlineCode(code)) {
         if (!triple) return this.unterminated(start, triple);
         this.newline();
-      } else if (c === quote && (!triple || text.startsWith(quote.repeat(3), this.i))) {
+      } else if (code === quote && (!triple || this.isTriple(this.i, quote))) {
         this.i += triple ? 3 : 1;
-        this.token(start, this.i);
+        this.token(start, this.i, false);
         return undefined;
-      } else if (formatted && c === "{") {
-        if (text[this.i + 1] === "{") {
+      } else if (formatted && code === OPEN_BRACE) {
+        if (text.charCodeAt(this.i + 1) === OPEN_BRACE) {
           this.i += 2;
         } else {
           this.i++;
@@ -322,10 +445,10 @@ class Scanner {
           if (error) return error;
         }
       } else {
-        this.i++;
-        // Skip a run of plain characters at once.
-        PLAIN_STRING_RUN.lastIndex = this.i;
-        if (PLAIN_STRING_RUN.test(text)) this.i = PLAIN_STRING_RUN.lastIndex;
+        // Skip a run of characters with no meaning in any string at once.
+        let k = this.i + 1;
+        while (k < length && STRING_PLAIN[text.charCodeAt(k)] === 1) k++;
+        this.i = k;
       }
     }
   }
@@ -356,19 +479,19 @@ class Scanner {
     let inSpec = false;
     for (;;) {
       if (this.i >= text.length) return this.unterminated(start, triple);
-      const c = text[this.i] as string;
+      const code = text.charCodeAt(this.i);
       if (inSpec) {
-        if (c === "}") {
+        if (code === 125) {
           this.i++;
           return undefined;
         }
-        if (c === "{") {
+        if (code === OPEN_BRACE) {
           this.i++;
           const error = this.replacementField(start, triple);
           if (error) return error;
           continue;
         }
-        if (isNewline(c)) {
+        if (isNewlineCode(code)) {
           if (!triple) return this.unterminated(start, triple);
           this.newline();
           continue;
@@ -376,32 +499,29 @@ class Scanner {
         this.i++;
         continue;
       }
-      if (c === "'" || c === '"') {
+      if (code === 39 || code === 34) {
         const saved = this.current;
-        const savedEnd = this.lastTokenEnd;
         const error = this.nestedString();
         this.current = saved;
-        this.lastTokenEnd = savedEnd;
         if (error) return error;
-      } else if (c === "(" || c === "[" || c === "{") {
+      } else if (code === 40 || code === 91 || code === OPEN_BRACE) {
         depth++;
         this.i++;
-      } else if (c === ")" || c === "]" || c === "}") {
-        if (depth === 0 && c === "}") {
+      } else if (code === 41 || code === 93 || code === 125) {
+        if (depth === 0 && code === 125) {
           this.i++;
           return undefined;
         }
         depth = Math.max(0, depth - 1);
         this.i++;
-      } else if (c === ":" && depth === 0) {
+      } else if (code === 58 && depth === 0) {
         inSpec = true;
-        if (text[this.i + 1] === "=") this.formatSpecEquals.push(this.i + 1);
+        if (text.charCodeAt(this.i + 1) === 61) this.formatSpecEquals.push(this.i + 1);
         this.i++;
-      } else if (c === "!" && depth === 0 && text[this.i + 1] !== "=") {
-        this.i++;
-      } else if (isNewline(c)) {
+      } else if (isNewlineCode(code)) {
         this.newline();
       } else {
+        // `!` (a conversion, or `!=`) and everything else: one character on.
         this.i++;
       }
     }
@@ -412,13 +532,16 @@ class Scanner {
     let k = this.i - 1;
     while (k >= 0 && /[a-zA-Z]/.test(this.text[k] ?? "")) k--;
     const prefix = this.text.slice(k + 1, this.i).toLowerCase();
-    return this.string(this.i, STRING_PREFIXES.has(prefix) ? prefix : "");
+    return this.string(this.i, STRING_PREFIXES.has(prefix) && (prefix.includes("f") || prefix.includes("t")));
   }
 }
 
-/** Scans Python source as CPython's tokenizer does, stopping at its first error. */
-export function scanPythonTokens(text: string): TokenScan {
-  const scanner = new Scanner(text);
+/**
+ * Scans Python source as CPython's tokenizer does, stopping at its first error. `bracketNewlines`:
+ * also list the line breaks inside brackets (only parse-gaps.ts reads them).
+ */
+export function scanPythonTokens(text: string, { bracketNewlines = true } = {}): TokenScan {
+  const scanner = new Scanner(text, bracketNewlines);
   const error = scanner.scan();
   return { error, unclosed: error ? [] : [...scanner.brackets], lines: scanner.lines, bracketNewlines: scanner.bracketNewlines, formatSpecEquals: scanner.formatSpecEquals };
 }

@@ -18,7 +18,7 @@ export type { PythonSyntaxError } from "./python-tokens.js";
  */
 export function firstSyntaxError(source: string, tree: Tree): PythonSyntaxError | undefined {
   const text = withPythonNewlines(source);
-  const scan = scanPythonTokens(text);
+  const scan = scanPythonTokens(text, { bracketNewlines: false });
   if (scan.error) return scan.error;
   const candidates = [indentationError(scan.lines, text), python2Statement(tree, text), treeError(tree, text, scan.lines)].filter((e): e is PythonSyntaxError => e !== undefined);
   candidates.sort((a, b) => a.start - b.start);
@@ -88,6 +88,8 @@ function indentationError(lines: readonly LogicalLine[], text: string): PythonSy
 }
 
 const python2Query = compileQuery("(print_statement) @print (exec_statement) @exec (except_clause) @except");
+const PYTHON2_TYPES = new Set(["print_statement", "exec_statement", "except_clause"]);
+
 const PYTHON2_HINT = /\b(?:print|exec)\b|\bexcept\b[^:\n]*,/;
 
 /**
@@ -96,22 +98,41 @@ const PYTHON2_HINT = /\b(?:print|exec)\b|\bexcept\b[^:\n]*,/;
  */
 function python2Statement(tree: Tree, text: string): PythonSyntaxError | undefined {
   if (!PYTHON2_HINT.test(text)) return undefined;
-  const captures = python2Query.captures(tree.rootNode).sort((a, b) => a.node.startIndex - b.node.startIndex);
-  for (const { name, node } of captures) {
-    if (name === "print" || name === "exec") {
+  for (const node of python2Nodes(tree, text)) {
+    if (node.type === "print_statement" || node.type === "exec_statement") {
       if (node.children.some((c) => c.type === "chevron")) continue;
+      const name = node.type === "print_statement" ? "print" : "exec";
       return { start: node.startIndex, end: node.endIndex, message: `Missing parentheses in call to '${name}'. Did you mean ${name}(...)?` };
     }
-    if (name === "except") {
-      const values = node.childrenForFieldName("value");
-      if (values.length > 1 && node.children.some((c) => c.type === ",")) {
-        const first = values[0] as SyntaxNode;
-        return { start: first.startIndex, end: (values[values.length - 1] as SyntaxNode).endIndex, message: "multiple exception types must be parenthesized" };
-      }
-      continue;
+    const values = node.childrenForFieldName("value");
+    if (values.length > 1 && node.children.some((c) => c.type === ",")) {
+      const first = values[0] as SyntaxNode;
+      return { start: first.startIndex, end: (values[values.length - 1] as SyntaxNode).endIndex, message: "multiple exception types must be parenthesized" };
     }
   }
   return undefined;
+}
+
+/**
+ * The tree's `print` and `exec` statements and `except` clauses, in document order. In a tree
+ * without errors each starts with its keyword, so only the nodes starting where the text spells
+ * one need asking (a whole-tree query costs far more); a tree with errors is queried.
+ */
+function* python2Nodes(tree: Tree, text: string): Generator<SyntaxNode> {
+  const root = tree.rootNode;
+  if (root.hasError) {
+    yield* python2Query
+      .captures(root)
+      .map((c) => c.node)
+      .sort((a, b) => a.startIndex - b.startIndex);
+    return;
+  }
+  for (const m of text.matchAll(/print|exec|except/g)) {
+    // The nodes holding the keyword's first character form one chain; those starting there are at its foot.
+    for (let node: SyntaxNode | null = root.descendantForIndex(m.index, m.index + 1); node && node.startIndex === m.index; node = node.parent) {
+      if (PYTHON2_TYPES.has(node.type)) yield node;
+    }
+  }
 }
 
 const STATEMENT = /_statement$|_definition$|^decorated_definition$/;
