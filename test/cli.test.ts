@@ -204,6 +204,17 @@ describe("check: discovery", () => {
     expect(parseFindings(r.stdout).map((f) => f.path)).toEqual(["a/conftest.py", "a/test_a.py", "a/z_test.py", "b/test_b.py"]);
   });
 
+  it("walks hidden folders, lists symlinked files and hidden or odd names, but does not follow symlinked folders", () => {
+    const body = "def test_x():\n    gc.collect()\n";
+    const dir = makeTree({ ".hidden/test_h.py": body, "real/test_r.py": body, "odd/test_[a] b.py": body, "Build/test_case.py": body, "real/test_upper.PY": body });
+    fs.symlinkSync("real", path.join(dir, "linked"));
+    fs.symlinkSync(path.join("real", "test_r.py"), path.join(dir, "test_link.py"));
+    fs.mkdirSync(path.join(dir, "test_folder.py"));
+    const r = cli(["--no-config", "--format", "json", "--select", "MEM101"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(parseFindings(r.stdout).map((f) => f.path)).toEqual([".hidden/test_h.py", "Build/test_case.py", "odd/test_[a] b.py", "real/test_r.py", "test_link.py"]);
+  });
+
   it("python_files from the pytest configuration decide what a test file is", () => {
     const body = "def test_x():\n    gc.collect()\n";
     const dir = makeTree({ "pytest.ini": "[pytest]\npython_files = check_*.py\n", "check_a.py": body, "test_a.py": body });
