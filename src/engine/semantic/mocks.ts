@@ -74,8 +74,12 @@ const CALL_NAMES = [...MOCK_CLASSES, "create_autospec", "patch", "start"];
 function callPattern(names: readonly string[]): RegExp {
   return new RegExp(`(?<![\\w])(?:${names.map(escapeRegExp).join("|")})(?![\\w])`, "g");
 }
-/** The pattern of a file without aliases (most), built once. */
-const CALL_PATTERN = callPattern(CALL_NAMES);
+/**
+ * The callee names of a file without aliases (most), without `callPattern`'s look-arounds: the scan
+ * checks the characters around each match itself, which finds the same matches faster (no name is
+ * the start of another, so a match that fails the check leaves no other name at its offset).
+ */
+const CALL_WORDS = /Mock|MagicMock|AsyncMock|NonCallableMock|NonCallableMagicMock|create_autospec|patch|start/g;
 /** Any of these in a file means there may be something to analyse. */
 const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 /** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
@@ -220,8 +224,12 @@ export class MockAnalysis {
     if (this.aliasList) return this.aliasList;
     // Every mock module's name holds `mock` (unittest.mock, mock, pytest_mock): a file without it has no alias to one.
     if (!this.text.includes("mock")) return (this.aliasList = []);
-    const result = new Set<string>();
+    // Only a name some import binds to the mock family can be one (most files import it under its own names).
     const resolver = this.ctx.model.resolver;
+    let otherNames = false;
+    for (const name of resolver.namesBoundToMockApi()) if (!CALL_NAMES.includes(name)) otherNames = true;
+    if (!otherNames) return (this.aliasList = []);
+    const result = new Set<string>();
     for (const m of this.text.matchAll(ALIAS_CANDIDATES)) {
       const name = m[1] ?? m[2];
       if (!name || CALL_NAMES.includes(name)) continue;
@@ -236,11 +244,17 @@ export class MockAnalysis {
 
   private scanCalls(): void {
     const aliases = this.aliases();
-    const re = aliases.length === 0 ? CALL_PATTERN : callPattern([...CALL_NAMES, ...aliases]);
+    const checked = aliases.length > 0;
+    const re = checked ? callPattern([...CALL_NAMES, ...aliases]) : CALL_WORDS;
     const text = this.text;
-    for (const m of text.matchAll(re)) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
       const s = m.index;
       const word = m[0];
+      if (!checked && (isWordCode(text.charCodeAt(s - 1)) || isWordCode(text.charCodeAt(s + word.length)))) {
+        re.lastIndex = s + 1;
+        continue;
+      }
       // The callee is the dotted name this word is part of; a call follows it.
       let calleeEnd = s + word.length;
       while (true) {
@@ -749,7 +763,8 @@ export class MockAnalysis {
         decorators = true;
         continue;
       }
-      const assigned = ASSIGNMENT_PREFIX.exec(before);
+      // Both patterns below need an `=` (most calls are not assigned on their line: `with patch(...)`).
+      const assigned = before.includes("=") ? ASSIGNMENT_PREFIX.exec(before) : null;
       if (assigned) {
         for (const part of (assigned[1] ?? "").split("=")) {
           const target = (part.split(":")[0] ?? "").replace(/\s/g, "");
@@ -757,7 +772,7 @@ export class MockAnalysis {
         }
       } else {
         // `a, b = Mock(), Mock()`: the names are candidates; their bindings pair them with their values.
-        const unpacked = TUPLE_TARGETS.exec(before);
+        const unpacked = before.includes("=") ? TUPLE_TARGETS.exec(before) : null;
         for (const name of unpacked?.[1]?.split(",") ?? []) this.rootNames.add(name.trim());
       }
       const end = info.call.endIndex;
