@@ -222,13 +222,13 @@ export class MockAnalysis {
   /** Local names that the imports bind to the mock family under another name (`MagicMock as MM`). */
   private aliases(): string[] {
     if (this.aliasList) return this.aliasList;
-    // Every mock module's name holds `mock` (unittest.mock, mock, pytest_mock): a file without it has no alias to one.
-    if (!this.text.includes("mock")) return (this.aliasList = []);
     // Only a name some import binds to the mock family can be one (most files import it under its own names).
     const resolver = this.ctx.model.resolver;
     let otherNames = false;
     for (const name of resolver.namesBoundToMockApi()) if (!CALL_NAMES.includes(name)) otherNames = true;
     if (!otherNames) return (this.aliasList = []);
+    // Every mock module's name holds `mock` (unittest.mock, mock, pytest_mock): a file without it has no alias to one.
+    if (!this.text.includes("mock")) return (this.aliasList = []);
     const result = new Set<string>();
     for (const m of this.text.matchAll(ALIAS_CANDIDATES)) {
       const name = m[1] ?? m[2];
