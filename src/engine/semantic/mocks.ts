@@ -84,10 +84,6 @@ const CALL_WORDS = /Mock|MagicMock|AsyncMock|NonCallableMock|NonCallableMagicMoc
 const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 /** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
 const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*(?:#.*)?$/gm;
-/** A name not read as an attribute (`x` in `x.y`, not `y`). */
-const IDENTIFIER = /(?<![\w.])[A-Za-z_]\w*/g;
-/** Names whose occurrences are searched for one at a time before every identifier of the file is indexed. */
-const NAMES_SEARCHED_ONE_BY_ONE = 8;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 /** The targets of an assignment that ends a line's text: `a = self.b: T = ` (before a call). */
 const ASSIGNMENT_PREFIX = /(?:^|;)\s*((?:[A-Za-z_][\w.]*[ \t]*(?::[^=]+?)?[ \t]*=[ \t]*)+)$/;
@@ -179,8 +175,6 @@ export class MockAnalysis {
   /** Attribute chains assigned somewhere (`m.a.return_value = x`), by their text without spaces: offsets. */
   private attributeTargets: Map<string, number[]> | undefined;
   private readonly assignedByScope = new Map<string, Map<Scope, number[]> | undefined>();
-  private identifierIndex: Map<string, number[]> | undefined;
-  private readonly nameOccurrences = new Map<string, number[]>();
 
   constructor(private readonly ctx: FileContext) {
     this.text = ctx.file.text;
@@ -465,26 +459,17 @@ export class MockAnalysis {
   }
 
   /**
-   * Where a name occurs in the text (not after a dot). The first few names are searched for one by
-   * one (most files ask for a handful, and indexing every identifier costs more); after that, one
-   * pass over the text indexes every name.
+   * Where any of the names occurs in the text (not after a dot), in text order: one search for one
+   * name, else one pattern of them all (a pass over the text, where indexing every identifier costs
+   * several times as much).
    */
-  occurrences(name: string): number[] {
-    if (this.identifierIndex) return this.identifierIndex.get(name) ?? [];
-    let found = this.nameOccurrences.get(name);
-    if (found) return found;
-    if (this.nameOccurrences.size >= NAMES_SEARCHED_ONE_BY_ONE) {
-      const index = new Map<string, number[]>();
-      for (const m of this.text.matchAll(IDENTIFIER)) {
-        const list = index.get(m[0]);
-        if (list) list.push(m.index);
-        else index.set(m[0], [m.index]);
-      }
-      this.identifierIndex = index;
-      return index.get(name) ?? [];
-    }
-    found = /^[A-Za-z_]\w*$/.test(name) ? wordOccurrences(this.text, name) : [];
-    this.nameOccurrences.set(name, found);
+  occurrencesOfAny(names: Iterable<string>): number[] {
+    const words = [...names].filter((n) => /^[A-Za-z_]\w*$/.test(n));
+    if (words.length <= 1) return words.length === 0 ? [] : wordOccurrences(this.text, words[0] as string);
+    // Occurrences of different names never overlap (each is a whole word), so one pattern finds them all.
+    const pattern = new RegExp(`(?<![\\w.])(?:${words.map(escapeRegExp).join("|")})(?![\\w])`, "g");
+    const found: number[] = [];
+    for (const m of this.text.matchAll(pattern)) found.push(m.index);
     return found;
   }
 
