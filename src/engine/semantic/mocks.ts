@@ -57,6 +57,8 @@ export interface MockCall {
   viaMocker: boolean;
   scope: Scope;
   kind: "constructor" | "patch" | "start";
+  /** `call.endIndex`, read once. */
+  end: number;
 }
 
 /** Classes whose instances are mocks, for `new_callable=`. */
@@ -91,8 +93,6 @@ const ASSIGNMENT_PREFIX = /(?:^|;)\s*((?:[A-Za-z_][\w.]*[ \t]*(?::[^=]+?)?[ \t]*
 const TUPLE_TARGETS = /^\s*\(?\s*((?:[A-Za-z_]\w*\s*,\s*)+[A-Za-z_]\w*)\s*,?\s*\)?\s*=(?!=)/;
 /** `as name` (or `as self.attr`) right after a call: a `with` item. */
 const WITH_ALIAS = /^\s*as\s+([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)?)/;
-/** `a.b.c =` (not `==`) in the text: an assignment to an attribute chain. */
-const ATTRIBUTE_TARGET = /(?<![\w.])([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*=(?!=)/g;
 
 /** Arguments of a call, looked up by keyword or position: the node, absent, or unknown (behind a splat). */
 export type Arg = SyntaxNode | "absent" | "unknown";
@@ -264,13 +264,15 @@ export class MockAnalysis {
       const call = this.nodeAt(s, paren + 1);
       if (call.type !== "call") continue;
       const start = call.startIndex;
-      const key = nodeKey(call);
+      // Read once: each read of a node's end crosses into the parser (collectRoots reads it again).
+      const end = call.endIndex;
+      const key = `${start}:${end}`;
       if (this.callsByKey.has(key)) continue;
       const callee = text.slice(start, calleeEnd).replace(/\s|\\/g, "");
       const dotted = DOTTED.test(callee) ? callee : undefined;
       const scope = this.semantic.scopeAt(start);
       if (word === "start" && callee.endsWith(".start")) {
-        const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start" };
+        const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start", end };
         this.starts.push(info);
         this.callsByKey.set(key, info);
         continue;
@@ -282,10 +284,10 @@ export class MockAnalysis {
       const viaMocker = qualified.startsWith("pytest_mock.");
       let info: MockCall | undefined;
       if (mockConstructorName(qualified) !== undefined) {
-        info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor" };
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor", end };
         this.constructors.push(info);
       } else if (patchName(qualified) !== undefined) {
-        info = { call, api, callee: dotted, viaMocker, scope, kind: "patch" };
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "patch", end };
         this.patches.push(info);
         this.patchStarts.add(start);
       }
@@ -760,7 +762,7 @@ export class MockAnalysis {
         const unpacked = before.includes("=") ? TUPLE_TARGETS.exec(before) : null;
         for (const name of unpacked?.[1]?.split(",") ?? []) this.rootNames.add(name.trim());
       }
-      const end = info.call.endIndex;
+      const end = info.end;
       const alias = WITH_ALIAS.exec(text.slice(end, end + 200));
       if (alias) this.noteTarget((alias[1] ?? "").replace(/\s/g, ""), info, true);
     }
@@ -895,11 +897,12 @@ export class MockAnalysis {
   private assignedAttributes(): Map<string, number[]> {
     if (this.attributeTargets) return this.attributeTargets;
     const result = new Map<string, number[]>();
-    for (const m of this.text.matchAll(ATTRIBUTE_TARGET)) {
-      const key = (m[1] ?? "").replace(/\s|\\/g, "");
+    const text = this.text;
+    for (const { start, end } of attributeTargets(text)) {
+      const key = text.slice(start, end).replace(/[ \t]/g, "");
       const list = result.get(key);
-      if (list) list.push(m.index);
-      else result.set(key, [m.index]);
+      if (list) list.push(start);
+      else result.set(key, [start]);
     }
     this.attributeTargets = result;
     return result;
@@ -946,6 +949,50 @@ function lastBefore(sorted: number[] | undefined, offset: number): number | unde
       found = o;
       lo = mid + 1;
     } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Skips spaces and tabs backwards: the index just after the previous other character. */
+function skipBlanksBack(text: string, i: number): number {
+  while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  return i;
+}
+
+/** Where the name that ends at `end` starts, when it is one (`[A-Za-z_]\w*`, its start a whole word's); -1 otherwise. */
+function nameStartBack(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
+  const first = text.charCodeAt(i);
+  return i < end && !(first >= 48 && first <= 57) ? i : -1;
+}
+
+/**
+ * The attribute chains assigned to in the text (`a.b.c =`, not `==`): the matches of
+ * `(?<![\w.])([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*=(?!=)`, found from each `=` backwards
+ * (a search for `=` is several times faster than trying the pattern at every name). A match is the
+ * leftmost name of the chain before the `=` that has no name character or dot right before it, with
+ * at least one dot after it.
+ */
+function attributeTargets(text: string): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  for (let eq = text.indexOf("="); eq !== -1; eq = text.indexOf("=", eq + 1)) {
+    if (text.charCodeAt(eq + 1) === 61) {
+      eq++;
+      continue;
+    }
+    const end = skipBlanksBack(text, eq);
+    let name = nameStartBack(text, end);
+    let start = -1;
+    while (name !== -1) {
+      const dot = skipBlanksBack(text, name);
+      if (dot === 0 || text.charCodeAt(dot - 1) !== 46) break;
+      name = nameStartBack(text, skipBlanksBack(text, dot - 1));
+      if (name === -1) break;
+      const before = text.charCodeAt(name - 1);
+      if (!isWordCode(before) && before !== 46) start = name;
+    }
+    if (start !== -1) found.push({ start, end });
   }
   return found;
 }
