@@ -495,13 +495,17 @@ export class SemanticModel {
   }
 
   private bindAssignment(scope: Scope, assignment: SyntaxNode, direct: boolean): void {
-    // `a = b = value`: every target takes the innermost value.
+    // `a = b = value`: every target takes the innermost value (each assignment's right side read once).
+    const chain: SyntaxNode[] = [];
     let value: SyntaxNode | null = assignment;
-    while (value?.type === "assignment") value = value.childForFieldName("right");
+    while (value?.type === "assignment") {
+      chain.push(value);
+      value = value.childForFieldName("right");
+    }
     const skipped = value ? this.importorskipModule(value) : undefined;
     const holdsFrom = assignment.endIndex;
     const given = value ? { value, holds: value } : {};
-    for (let cur: SyntaxNode | null = assignment; cur?.type === "assignment"; cur = cur.childForFieldName("right")) {
+    for (const cur of chain) {
       const left = cur.childForFieldName("left");
       if (left?.type === "identifier") {
         if (skipped !== undefined) scope.add({ name: left.text, kind: "importorskip", node: left, direct, holdsFrom, qualified: skipped, isModule: true, ...given });
