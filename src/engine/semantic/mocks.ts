@@ -22,7 +22,7 @@
  */
 import type { ClassInfo, FunctionInfo } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
-import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName, patchName } from "./resolver.js";
+import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName } from "./resolver.js";
 import type { FileContext } from "../rule.js";
 import { escapeRegExp, identifierEnd, skipSpace } from "../source-scan.js";
 import { callArguments, type CallArguments } from "../syntax.js";
@@ -152,8 +152,8 @@ export class MockAnalysis {
   private readonly patchStarts = new Set<number>();
   /** `.start()` calls (of anything: whether the object is a patcher is decided lazily). */
   private readonly starts: MockCall[] = [];
-  /** Every call found, by `nodeKey` (a call and the call of its result start at the same offset). */
-  private readonly callsByKey = new Map<string, MockCall>();
+  /** Every call found, by its span (a call and the call of its result start at the same offset). */
+  private readonly callsBySpan = new BySpan<MockCall>();
   private readonly text: string;
   /** The file's scopes (`scopeAt`, the table's function, class and module scopes). */
   private readonly semantic: SemanticModel;
@@ -167,7 +167,7 @@ export class MockAnalysis {
   private readonly classAttributes = new Map<ClassInfo, Map<string, Binding[]>>();
   /** Names bound to a mock call somewhere, or injected by `@patch`: the chain roots worth following. */
   private readonly rootNames = new Set<string>();
-  private readonly argsCache = new Map<string, CallArguments>();
+  private readonly argsCache = new BySpan<CallArguments>();
   private readonly evaluating = new Set<Binding>();
   /** Whether a `mock_*` parameter requests a same-file fixture that gives a real object, per parameter binding. */
   private readonly fixtureParameterCache = new Map<Binding, boolean>();
@@ -266,15 +266,14 @@ export class MockAnalysis {
       const start = call.startIndex;
       // Read once: each read of a node's end crosses into the parser (collectRoots reads it again).
       const end = call.endIndex;
-      const key = `${start}:${end}`;
-      if (this.callsByKey.has(key)) continue;
+      if (this.callsBySpan.get(start, end)) continue;
       const callee = text.slice(start, calleeEnd).replace(/\s|\\/g, "");
       const dotted = DOTTED.test(callee) ? callee : undefined;
       const scope = this.semantic.scopeAt(start);
       if (word === "start" && callee.endsWith(".start")) {
         const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start", end };
         this.starts.push(info);
-        this.callsByKey.set(key, info);
+        this.callsBySpan.set(start, end, info);
         continue;
       }
       if (dotted === undefined) continue;
@@ -283,15 +282,16 @@ export class MockAnalysis {
       if (api === undefined || qualified === undefined) continue;
       const viaMocker = qualified.startsWith("pytest_mock.");
       let info: MockCall | undefined;
-      if (mockConstructorName(qualified) !== undefined) {
+      // `mockConstructorName` and `patchName` of `qualified`, from its api name found once.
+      if (MOCK_CLASSES.has(api) || api === "create_autospec") {
         info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor", end };
         this.constructors.push(info);
-      } else if (patchName(qualified) !== undefined) {
+      } else if (api === "patch" || api.startsWith("patch.")) {
         info = { call, api, callee: dotted, viaMocker, scope, kind: "patch", end };
         this.patches.push(info);
         this.patchStarts.add(start);
       }
-      if (info) this.callsByKey.set(key, info);
+      if (info) this.callsBySpan.set(start, end, info);
     }
   }
 
@@ -301,7 +301,7 @@ export class MockAnalysis {
    * the text at its start spells `new` (most patch calls are asked only this, by MEM102's scope).
    */
   patchNewArgument(call: SyntaxNode, api: string): Arg {
-    const known = this.argsCache.get(nodeKey(call));
+    const known = this.argsCache.atNode(call);
     if (known) return patchArgument(known, api, "new");
     const args = call.childForFieldName("arguments");
     const index = PATCH_PARAMS[api]?.indexOf("new") ?? -1;
@@ -334,11 +334,12 @@ export class MockAnalysis {
   }
 
   args(call: SyntaxNode): CallArguments {
-    const key = nodeKey(call);
-    let args = this.argsCache.get(key);
+    const start = call.startIndex;
+    const end = call.endIndex;
+    let args = this.argsCache.get(start, end);
     if (!args) {
       args = callArguments(call);
-      this.argsCache.set(key, args);
+      this.argsCache.set(start, end, args);
     }
     return args;
   }
@@ -578,7 +579,7 @@ export class MockAnalysis {
     }
     if (LITERAL_TYPES.has(expr.type)) return true;
     if (expr.type === "call") {
-      if (this.callsByKey.has(nodeKey(expr))) return false;
+      if (this.callsBySpan.atNode(expr)) return false;
       const callee = expr.childForFieldName("function");
       const last = callee?.type === "attribute" ? callee.childForFieldName("attribute") : callee;
       if (last?.type !== "identifier" || MOCK_FACTORIES.has(last.text) || /mock/i.test(last.text)) return false;
@@ -617,7 +618,7 @@ export class MockAnalysis {
   /** What `with X as m` binds m to: the mock a `patch(...)` creates; anything else is unknown. */
   private contextValueKind(cm: SyntaxNode, scope: Scope): ValueKind {
     if (cm.type !== "call") return "unknown";
-    const info = this.callsByKey.get(nodeKey(cm));
+    const info = this.callsBySpan.atNode(cm);
     if (info?.kind !== "patch") return "unknown";
     return this.patchResult(info, scope);
   }
@@ -647,7 +648,7 @@ export class MockAnalysis {
     if (LITERAL_TYPES.has(expr.type)) return "other";
     if (expr.type === "identifier") return this.isMockName(expr.text, scope, offset) ? "mock" : "unknown";
     if (expr.type !== "call") return "unknown";
-    const info = this.callsByKey.get(nodeKey(expr));
+    const info = this.callsBySpan.atNode(expr);
     if (!info) return "unknown";
     if (info.kind === "constructor") return "mock";
     if (info.kind === "patch") {
@@ -710,7 +711,7 @@ export class MockAnalysis {
     for (const d of decorators) {
       // Only a patch call's offset can start one (read without asking the parser for the node's type or end).
       if (!this.patchStarts.has(d.startIndex) || d.type !== "call") continue;
-      const info = this.callsByKey.get(nodeKey(d));
+      const info = this.callsBySpan.atNode(d);
       if (info?.kind !== "patch" || info.viaMocker || !isMockCreatingPatch(info.api)) continue;
       const args = this.args(d);
       const factory = patchArgument(args, info.api, "new_callable");
@@ -997,7 +998,6 @@ function attributeTargets(text: string): { start: number; end: number }[] {
   return found;
 }
 
-/** Identifies a node by its span (a call and the call of its result share their start). */
 /** The values a function's own `return` and `yield` statements give (not those of nested functions or classes). */
 function ownReturnedValues(body: SyntaxNode): SyntaxNode[] {
   const values: SyntaxNode[] = [];
@@ -1039,8 +1039,35 @@ function wordOccurrences(text: string, name: string): number[] {
   return found;
 }
 
-function nodeKey(node: SyntaxNode): string {
-  return `${node.startIndex}:${node.endIndex}`;
+/**
+ * Values by a node's span (a call and the call of its result share their start). Keyed by numbers:
+ * making a `start:end` string per call cost more than the rest of the lookup.
+ */
+class BySpan<V> {
+  private readonly byStart = new Map<number, { end: number; value: V }[]>();
+
+  get(start: number, end: number): V | undefined {
+    const list = this.byStart.get(start);
+    if (list) for (const e of list) if (e.end === end) return e.value;
+    return undefined;
+  }
+
+  /** The value of a node's span; its end is read from the parser only when something starts where it does. */
+  atNode(node: SyntaxNode): V | undefined {
+    const list = this.byStart.get(node.startIndex);
+    if (!list) return undefined;
+    const end = node.endIndex;
+    for (const e of list) if (e.end === end) return e.value;
+    return undefined;
+  }
+
+  set(start: number, end: number, value: V): void {
+    const list = this.byStart.get(start);
+    const known = list?.find((e) => e.end === end);
+    if (known) known.value = value;
+    else if (list) list.push({ end, value });
+    else this.byStart.set(start, [{ end, value }]);
+  }
 }
 
 /** The naming convention: `mock_client` (but not the mock API's own `mock_calls`). */
