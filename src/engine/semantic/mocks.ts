@@ -297,40 +297,54 @@ export class MockAnalysis {
 
   /**
    * `patchArgument(this.args(call), api, "new")`, without reading every keyword's name and value
-   * from the tree when the call's arguments were not needed yet: a keyword is looked at only when
-   * the text at its start spells `new` (most patch calls are asked only this, by MEM102's scope).
+   * from the tree when the call's arguments were not needed yet (see `patchArguments`; most patch
+   * calls are asked only this, by MEM102's scope).
    */
   patchNewArgument(call: SyntaxNode, api: string): Arg {
+    return this.patchArguments(call, api, ["new"])[0] as Arg;
+  }
+
+  /**
+   * `patchArgument(this.args(call), api, name)` for each name, without reading every keyword's name
+   * and value from the tree when the call's arguments were not needed yet: a keyword is looked at only
+   * when the text at its start spells one of the names.
+   */
+  private patchArguments(call: SyntaxNode, api: string, names: readonly string[]): Arg[] {
     const known = this.argsCache.atNode(call);
-    if (known) return patchArgument(known, api, "new");
+    if (known) return names.map((name) => patchArgument(known, api, name));
     const args = call.childForFieldName("arguments");
-    const index = PATCH_PARAMS[api]?.indexOf("new") ?? -1;
-    if (!args || args.type !== "argument_list") return "absent";
+    const params = PATCH_PARAMS[api];
+    const indexes = names.map((name) => params?.indexOf(name) ?? -1);
+    if (!args || args.type !== "argument_list") return names.map(() => "absent");
     const text = this.text;
-    let keyword: SyntaxNode | undefined;
+    const keywords: (SyntaxNode | undefined)[] = names.map(() => undefined);
+    const atIndex: (SyntaxNode | undefined)[] = names.map(() => undefined);
     let splat = false;
     let positional = 0;
-    let atIndex: SyntaxNode | undefined;
     for (const arg of args.namedChildren) {
       const type = arg.type;
       if (type === "comment") continue;
       if (type === "keyword_argument") {
-        // The name starts the node; a name that is not `new` cannot match (a non-ASCII character after it is asked to the tree).
+        // The name starts the node; a name none of the names spells cannot match (a non-ASCII character after it is asked to the tree).
         const start = arg.startIndex;
-        if (!text.startsWith("new", start) || isWordCode(text.charCodeAt(start + 3))) continue;
+        const i = names.findIndex((name) => text.startsWith(name, start) && !isWordCode(text.charCodeAt(start + name.length)));
+        if (i < 0) continue;
         const name = arg.childForFieldName("name");
         const value = arg.childForFieldName("value");
-        if (name && value && name.text === "new") keyword = value;
+        if (name && value && name.text === names[i]) keywords[i] = value;
       } else if (type === "list_splat" || type === "dictionary_splat") {
         splat = true;
       } else {
-        if (positional === index) atIndex = arg;
+        for (let i = 0; i < names.length; i++) if (positional === indexes[i]) atIndex[i] = arg;
         positional++;
       }
     }
-    if (keyword) return keyword;
-    if (splat) return "unknown";
-    return index < 0 ? "absent" : (atIndex ?? "absent");
+    return names.map((_, i) => {
+      const keyword = keywords[i];
+      if (keyword) return keyword;
+      if (splat) return "unknown";
+      return (indexes[i] as number) < 0 ? "absent" : (atIndex[i] ?? "absent");
+    });
   }
 
   args(call: SyntaxNode): CallArguments {
@@ -713,15 +727,15 @@ export class MockAnalysis {
       if (!this.patchStarts.has(d.startIndex) || d.type !== "call") continue;
       const info = this.callsBySpan.atNode(d);
       if (info?.kind !== "patch" || info.viaMocker || !isMockCreatingPatch(info.api)) continue;
-      const args = this.args(d);
-      const factory = patchArgument(args, info.api, "new_callable");
+      // `patch.multiple` reads every keyword; the others only `new_callable` and `new`.
+      const args = info.api === "patch.multiple" ? this.args(d) : undefined;
+      const [factory, newArg] = args ? [patchArgument(args, info.api, "new_callable"), "absent" as const] : (this.patchArguments(d, info.api, ["new_callable", "new"]) as [Arg, Arg]);
       const kind: ValueKind = factory === "absent" ? "mock" : factory !== "unknown" && this.isMockFactory(factory, this.semantic.moduleScope()) ? "mock" : "unknown";
-      if (info.api === "patch.multiple") {
+      if (args) {
         const own = PATCH_PARAMS["patch.multiple"] ?? [];
         for (const [key, value] of args.keywords) if (!own.includes(key) && this.isDefault(value)) result.set(key, kind);
         continue;
       }
-      const newArg = patchArgument(args, info.api, "new");
       if (newArg !== "absent" && newArg !== "unknown" && !this.isDefault(newArg)) continue;
       slots.push(kind);
     }
