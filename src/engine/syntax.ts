@@ -105,9 +105,20 @@ export function statements(block: SyntaxNode | null): SyntaxNode[] {
   return block.namedChildren.filter((c) => c.type !== "comment");
 }
 
+/** The first body statement of a block (`statements(block)[0]`), without reading the others from the parser. */
+export function firstStatement(block: SyntaxNode | null): SyntaxNode | undefined {
+  if (!block) return undefined;
+  const count = block.namedChildCount;
+  for (let i = 0; i < count; i++) {
+    const child = block.namedChild(i);
+    if (child && child.type !== "comment") return child;
+  }
+  return undefined;
+}
+
 /** The docstring statement of a block, if its first statement is a string. */
 export function docstringStatement(block: SyntaxNode | null): SyntaxNode | undefined {
-  const first = statements(block)[0];
+  const first = firstStatement(block);
   if (first?.type === "expression_statement" && first.namedChildCount === 1) {
     const expr = first.namedChild(0);
     if (expr?.type === "string" || expr?.type === "concatenated_string") return first;

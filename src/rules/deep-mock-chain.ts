@@ -108,7 +108,7 @@ const MOCK_NAMED = /(?<![\w])mock_\w+/g;
 function chainStarts({ mocks, text }: ChainSearch): number[] {
   const bases = new Set<number>();
   // Names bound to mocks and injected parameters, where they start a chain.
-  for (const name of mocks.mockBoundNames()) for (const o of mocks.occurrences(name)) if (dottedStart(text, o) === o) bases.add(o);
+  for (const o of mocks.occurrencesOfAny(mocks.mockBoundNames())) if (dottedStart(text, o) === o) bases.add(o);
   // `self.<attr>` bound to mocks.
   const attrs = mocks.selfAttributeRoots();
   if (attrs.size > 0) {

@@ -1,7 +1,7 @@
 import { createRule, type FileContext } from "../engine/rule.js";
 import type { ClassInfo, FunctionInfo } from "../engine/model.js";
 import type { Edit, Fix } from "../engine/types.js";
-import { docstringStatement, statements } from "../engine/syntax.js";
+import { docstringStatement, firstStatement, statements } from "../engine/syntax.js";
 import { eolAt, fileIndentUnit, indentOfLine, isBlankLine, nextLineStart } from "../fix/python-text.js";
 import { collectsAfterEachTest } from "../engine/semantic/gc-collect.js";
 import { classHeaderSpan, findTeardown, inHygieneScope, classHygieneScope } from "./shared/hygiene.js";
@@ -70,7 +70,7 @@ const DOCSTRING = '"""Force GC to prevent mock accumulation in xdist workers"""'
 function newTeardownFix(ctx: FileContext, cls: ClassInfo, isTestCase: boolean): Fix | null {
   const { file } = ctx;
   const classIndent = indentOfLine(file, cls.node.startIndex);
-  const first = statements(cls.body)[0];
+  const first = firstStatement(cls.body);
   if (!first) return null;
   const bodyOnHeaderLine = file.lines.lineOf(first.startIndex) === file.lines.lineOf(headerColonEnd(cls));
   const bodyIndent = bodyOnHeaderLine ? classIndent + fileIndentUnit(file.text) : indentOfLine(file, first.startIndex);

@@ -44,23 +44,25 @@ export default createRule({
       "module:exit"() {
         const analysis = mockAnalysis(ctx.shared);
         const text = ctx.file.text;
-        for (const { call, api, callee } of analysis.constructors) {
+        for (const { call, api, callee, end } of analysis.constructors) {
           const name = `${callee ?? api}()`;
+          // The call's span, read once by the analysis (each read of a node's end crosses into the parser).
+          const range = { start: call.startIndex, end };
           if (api === "create_autospec") {
             // create_autospec always has a spec, which `accept-spec` accepts.
             if (acceptSpec) continue;
-            const source = text.slice(call.startIndex, call.endIndex);
+            const source = text.slice(range.start, range.end);
             if (source.includes("spec_set") || source.includes("*") || source.split(",").length > 1) {
               const specSet = argument(analysis.args(call), "spec_set", SPEC_SET_POSITION[api]);
               if (specSet === "unknown" || (specSet !== "absent" && !isUnsetLiteral(specSet))) continue;
             }
-            ctx.report({ node: call, messageId: "autospec", data: { name } });
+            ctx.report({ range, messageId: "autospec", data: { name } });
             continue;
           }
           // Most mocks are created with no arguments or a few keywords: the text alone shows no spec is there.
-          const source = text.slice(call.startIndex, call.endIndex);
+          const source = text.slice(range.start, range.end);
           if (!source.includes("spec") && !source.includes("*") && /\(\s*\)$/.test(source)) {
-            ctx.report({ node: call, messageId: "missing", data: { name } });
+            ctx.report({ range, messageId: "missing", data: { name } });
             continue;
           }
           const args = analysis.args(call);
@@ -68,10 +70,10 @@ export default createRule({
           const spec = given(argument(args, "spec", 0));
           if (spec === "unknown") continue;
           if (spec === "yes") {
-            if (!acceptSpec) ctx.report({ node: call, messageId: "spec", data: { name } });
+            if (!acceptSpec) ctx.report({ range, messageId: "spec", data: { name } });
             continue;
           }
-          ctx.report({ node: call, messageId: "missing", data: { name } });
+          ctx.report({ range, messageId: "missing", data: { name } });
         }
       },
     };

@@ -265,12 +265,12 @@ export class SemanticModel {
     this.bindWalruses(scope, -1);
   }
 
-  /** The scope of a function, class or lambda node (its table built on first use). */
-  scopeOf(node: SyntaxNode): Scope {
+  /** The scope of a function, class or lambda node (its table built on first use); `known`: its kind, when the caller knows it (not read from the parser). */
+  scopeOf(node: SyntaxNode, known?: "function" | "class"): Scope {
     const start = node.startIndex;
-    const known = this.scopes.get(start);
-    if (known) return known;
-    const kind = node.type === "class_definition" ? "class" : node.type === "lambda" ? "lambda" : "function";
+    const existing = this.scopes.get(start);
+    if (existing) return existing;
+    const kind = known ?? (node.type === "class_definition" ? "class" : node.type === "lambda" ? "lambda" : "function");
     const scope: Scope = new Scope(kind, node, () => this.fillDefinition(scope, node, start));
     this.scopes.set(start, scope);
     return scope;
@@ -313,7 +313,7 @@ export class SemanticModel {
       const fn = "params" in info ? info : undefined;
       const cls = fn ? undefined : (info as ClassInfo);
       const parent = info.outer && byInfo.get(info.outer);
-      const scope = this.withInfo(this.scopeOf(info.node), fn, cls);
+      const scope = this.withInfo(this.scopeOf(info.node, fn ? "function" : "class"), fn, cls);
       scope.parent = parent?.scope ?? module;
       const span: DefinitionSpan = { start: info.start, end: info.end, bodyStart: info.body.startIndex, scope, parent };
       byInfo.set(info, span);
@@ -495,13 +495,17 @@ export class SemanticModel {
   }
 
   private bindAssignment(scope: Scope, assignment: SyntaxNode, direct: boolean): void {
-    // `a = b = value`: every target takes the innermost value.
+    // `a = b = value`: every target takes the innermost value (each assignment's right side read once).
+    const chain: SyntaxNode[] = [];
     let value: SyntaxNode | null = assignment;
-    while (value?.type === "assignment") value = value.childForFieldName("right");
+    while (value?.type === "assignment") {
+      chain.push(value);
+      value = value.childForFieldName("right");
+    }
     const skipped = value ? this.importorskipModule(value) : undefined;
     const holdsFrom = assignment.endIndex;
     const given = value ? { value, holds: value } : {};
-    for (let cur: SyntaxNode | null = assignment; cur?.type === "assignment"; cur = cur.childForFieldName("right")) {
+    for (const cur of chain) {
       const left = cur.childForFieldName("left");
       if (left?.type === "identifier") {
         if (skipped !== undefined) scope.add({ name: left.text, kind: "importorskip", node: left, direct, holdsFrom, qualified: skipped, isModule: true, ...given });

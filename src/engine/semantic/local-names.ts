@@ -123,13 +123,13 @@ const OPEN_LIST = /\b(?:import|as)\s*\([^)]*$/;
 /** Whether the occurrence of a name at `at` (a whole word) may bind it. */
 function bindsAt(text: string, at: number, length: number): boolean {
   const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-  let lineEnd = text.indexOf("\n", at);
-  if (lineEnd === -1) lineEnd = text.length;
   const before = text.slice(lineStart, at);
   // Most uses are `name.attr` or `name(...)`: only `import name.sub` and `def name(` / `class name(` bind there.
   const next = text.charCodeAt(at + length);
   if (next === 46) return before.includes("import");
   if (next === 40) return DEFINED_BEFORE.test(before);
+  let lineEnd = text.indexOf("\n", at);
+  if (lineEnd === -1) lineEnd = text.length;
   const after = text.slice(at + length, lineEnd);
   if (ASSIGNED.test(after) || BINDING_BEFORE.test(before)) return true;
   if (TARGET_BEFORE.test(before) && TARGET_AFTER.test(after)) return true;
@@ -138,7 +138,10 @@ function bindsAt(text: string, at: number, length: number): boolean {
   return open !== -1 && OPEN_LIST.test(text.slice(Math.max(0, open - 16), at));
 }
 
-const WORD_CHAR = /\w/;
+/** `[A-Za-z0-9_]` (`\w` without the `u` flag) by code; false past the text's end (NaN). */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
 
 /** Whether `text[start, end)` holds the name as a whole word where it may be bound (see `LocalNames.mayBind`). */
 export function mayBindIn(text: string, start: number, end: number, name: string): boolean {
@@ -158,8 +161,8 @@ function mayBindAt(body: string, name: string, first: boolean): number[] {
   const found: number[] = [];
   for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + 1)) {
     // Inside a longer word, or an attribute (`x.name`): never a binding of the name.
-    if (at > 0 && (WORD_CHAR.test(body.charAt(at - 1)) || body.charAt(at - 1) === ".")) continue;
-    if (WORD_CHAR.test(body.charAt(at + name.length))) continue;
+    if (at > 0 && (isWordCode(body.charCodeAt(at - 1)) || body.charCodeAt(at - 1) === 46)) continue;
+    if (isWordCode(body.charCodeAt(at + name.length))) continue;
     if (!bindsAt(body, at, name.length)) continue;
     found.push(at);
     if (first) break;

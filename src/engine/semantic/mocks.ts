@@ -22,7 +22,7 @@
  */
 import type { ClassInfo, FunctionInfo } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
-import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName, patchName } from "./resolver.js";
+import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName } from "./resolver.js";
 import type { FileContext } from "../rule.js";
 import { escapeRegExp, identifierEnd, skipSpace } from "../source-scan.js";
 import { callArguments, type CallArguments } from "../syntax.js";
@@ -57,6 +57,8 @@ export interface MockCall {
   viaMocker: boolean;
   scope: Scope;
   kind: "constructor" | "patch" | "start";
+  /** `call.endIndex`, read once. */
+  end: number;
 }
 
 /** Classes whose instances are mocks, for `new_callable=`. */
@@ -74,16 +76,16 @@ const CALL_NAMES = [...MOCK_CLASSES, "create_autospec", "patch", "start"];
 function callPattern(names: readonly string[]): RegExp {
   return new RegExp(`(?<![\\w])(?:${names.map(escapeRegExp).join("|")})(?![\\w])`, "g");
 }
-/** The pattern of a file without aliases (most), built once. */
-const CALL_PATTERN = callPattern(CALL_NAMES);
+/**
+ * The callee names of a file without aliases (most), without `callPattern`'s look-arounds: the scan
+ * checks the characters around each match itself, which finds the same matches faster (no name is
+ * the start of another, so a match that fails the check leaves no other name at its offset).
+ */
+const CALL_WORDS = /Mock|MagicMock|AsyncMock|NonCallableMock|NonCallableMagicMock|create_autospec|patch|start/g;
 /** Any of these in a file means there may be something to analyse. */
 const QUICK_CHECK = /Mock|patch|create_autospec|mock_/;
 /** Candidate aliases: `... import X as NAME` and module-level `NAME = a.b`. */
 const ALIAS_CANDIDATES = /\bas[ \t]+([A-Za-z_]\w*)|^([A-Za-z_]\w*)[ \t]*=[ \t]*[A-Za-z_][\w.]*[ \t]*(?:#.*)?$/gm;
-/** A name not read as an attribute (`x` in `x.y`, not `y`). */
-const IDENTIFIER = /(?<![\w.])[A-Za-z_]\w*/g;
-/** Names whose occurrences are searched for one at a time before every identifier of the file is indexed. */
-const NAMES_SEARCHED_ONE_BY_ONE = 8;
 const DOTTED = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 /** The targets of an assignment that ends a line's text: `a = self.b: T = ` (before a call). */
 const ASSIGNMENT_PREFIX = /(?:^|;)\s*((?:[A-Za-z_][\w.]*[ \t]*(?::[^=]+?)?[ \t]*=[ \t]*)+)$/;
@@ -91,8 +93,6 @@ const ASSIGNMENT_PREFIX = /(?:^|;)\s*((?:[A-Za-z_][\w.]*[ \t]*(?::[^=]+?)?[ \t]*
 const TUPLE_TARGETS = /^\s*\(?\s*((?:[A-Za-z_]\w*\s*,\s*)+[A-Za-z_]\w*)\s*,?\s*\)?\s*=(?!=)/;
 /** `as name` (or `as self.attr`) right after a call: a `with` item. */
 const WITH_ALIAS = /^\s*as\s+([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)?)/;
-/** `a.b.c =` (not `==`) in the text: an assignment to an attribute chain. */
-const ATTRIBUTE_TARGET = /(?<![\w.])([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*=(?!=)/g;
 
 /** Arguments of a call, looked up by keyword or position: the node, absent, or unknown (behind a splat). */
 export type Arg = SyntaxNode | "absent" | "unknown";
@@ -152,8 +152,8 @@ export class MockAnalysis {
   private readonly patchStarts = new Set<number>();
   /** `.start()` calls (of anything: whether the object is a patcher is decided lazily). */
   private readonly starts: MockCall[] = [];
-  /** Every call found, by `nodeKey` (a call and the call of its result start at the same offset). */
-  private readonly callsByKey = new Map<string, MockCall>();
+  /** Every call found, by its span (a call and the call of its result start at the same offset). */
+  private readonly callsBySpan = new BySpan<MockCall>();
   private readonly text: string;
   /** The file's scopes (`scopeAt`, the table's function, class and module scopes). */
   private readonly semantic: SemanticModel;
@@ -167,7 +167,7 @@ export class MockAnalysis {
   private readonly classAttributes = new Map<ClassInfo, Map<string, Binding[]>>();
   /** Names bound to a mock call somewhere, or injected by `@patch`: the chain roots worth following. */
   private readonly rootNames = new Set<string>();
-  private readonly argsCache = new Map<string, CallArguments>();
+  private readonly argsCache = new BySpan<CallArguments>();
   private readonly evaluating = new Set<Binding>();
   /** Whether a `mock_*` parameter requests a same-file fixture that gives a real object, per parameter binding. */
   private readonly fixtureParameterCache = new Map<Binding, boolean>();
@@ -175,8 +175,6 @@ export class MockAnalysis {
   /** Attribute chains assigned somewhere (`m.a.return_value = x`), by their text without spaces: offsets. */
   private attributeTargets: Map<string, number[]> | undefined;
   private readonly assignedByScope = new Map<string, Map<Scope, number[]> | undefined>();
-  private identifierIndex: Map<string, number[]> | undefined;
-  private readonly nameOccurrences = new Map<string, number[]>();
 
   constructor(private readonly ctx: FileContext) {
     this.text = ctx.file.text;
@@ -218,10 +216,14 @@ export class MockAnalysis {
   /** Local names that the imports bind to the mock family under another name (`MagicMock as MM`). */
   private aliases(): string[] {
     if (this.aliasList) return this.aliasList;
+    // Only a name some import binds to the mock family can be one (most files import it under its own names).
+    const resolver = this.ctx.model.resolver;
+    let otherNames = false;
+    for (const name of resolver.namesBoundToMockApi()) if (!CALL_NAMES.includes(name)) otherNames = true;
+    if (!otherNames) return (this.aliasList = []);
     // Every mock module's name holds `mock` (unittest.mock, mock, pytest_mock): a file without it has no alias to one.
     if (!this.text.includes("mock")) return (this.aliasList = []);
     const result = new Set<string>();
-    const resolver = this.ctx.model.resolver;
     for (const m of this.text.matchAll(ALIAS_CANDIDATES)) {
       const name = m[1] ?? m[2];
       if (!name || CALL_NAMES.includes(name)) continue;
@@ -236,11 +238,17 @@ export class MockAnalysis {
 
   private scanCalls(): void {
     const aliases = this.aliases();
-    const re = aliases.length === 0 ? CALL_PATTERN : callPattern([...CALL_NAMES, ...aliases]);
+    const checked = aliases.length > 0;
+    const re = checked ? callPattern([...CALL_NAMES, ...aliases]) : CALL_WORDS;
     const text = this.text;
-    for (const m of text.matchAll(re)) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
       const s = m.index;
       const word = m[0];
+      if (!checked && (isWordCode(text.charCodeAt(s - 1)) || isWordCode(text.charCodeAt(s + word.length)))) {
+        re.lastIndex = s + 1;
+        continue;
+      }
       // The callee is the dotted name this word is part of; a call follows it.
       let calleeEnd = s + word.length;
       while (true) {
@@ -256,15 +264,16 @@ export class MockAnalysis {
       const call = this.nodeAt(s, paren + 1);
       if (call.type !== "call") continue;
       const start = call.startIndex;
-      const key = nodeKey(call);
-      if (this.callsByKey.has(key)) continue;
+      // Read once: each read of a node's end crosses into the parser (collectRoots reads it again).
+      const end = call.endIndex;
+      if (this.callsBySpan.get(start, end)) continue;
       const callee = text.slice(start, calleeEnd).replace(/\s|\\/g, "");
       const dotted = DOTTED.test(callee) ? callee : undefined;
       const scope = this.semantic.scopeAt(start);
       if (word === "start" && callee.endsWith(".start")) {
-        const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start" };
+        const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start", end };
         this.starts.push(info);
-        this.callsByKey.set(key, info);
+        this.callsBySpan.set(start, end, info);
         continue;
       }
       if (dotted === undefined) continue;
@@ -273,62 +282,78 @@ export class MockAnalysis {
       if (api === undefined || qualified === undefined) continue;
       const viaMocker = qualified.startsWith("pytest_mock.");
       let info: MockCall | undefined;
-      if (mockConstructorName(qualified) !== undefined) {
-        info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor" };
+      // `mockConstructorName` and `patchName` of `qualified`, from its api name found once.
+      if (MOCK_CLASSES.has(api) || api === "create_autospec") {
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor", end };
         this.constructors.push(info);
-      } else if (patchName(qualified) !== undefined) {
-        info = { call, api, callee: dotted, viaMocker, scope, kind: "patch" };
+      } else if (api === "patch" || api.startsWith("patch.")) {
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "patch", end };
         this.patches.push(info);
         this.patchStarts.add(start);
       }
-      if (info) this.callsByKey.set(key, info);
+      if (info) this.callsBySpan.set(start, end, info);
     }
   }
 
   /**
    * `patchArgument(this.args(call), api, "new")`, without reading every keyword's name and value
-   * from the tree when the call's arguments were not needed yet: a keyword is looked at only when
-   * the text at its start spells `new` (most patch calls are asked only this, by MEM102's scope).
+   * from the tree when the call's arguments were not needed yet (see `patchArguments`; most patch
+   * calls are asked only this, by MEM102's scope).
    */
   patchNewArgument(call: SyntaxNode, api: string): Arg {
-    const known = this.argsCache.get(nodeKey(call));
-    if (known) return patchArgument(known, api, "new");
+    return this.patchArguments(call, api, ["new"])[0] as Arg;
+  }
+
+  /**
+   * `patchArgument(this.args(call), api, name)` for each name, without reading every keyword's name
+   * and value from the tree when the call's arguments were not needed yet: a keyword is looked at only
+   * when the text at its start spells one of the names.
+   */
+  private patchArguments(call: SyntaxNode, api: string, names: readonly string[]): Arg[] {
+    const known = this.argsCache.atNode(call);
+    if (known) return names.map((name) => patchArgument(known, api, name));
     const args = call.childForFieldName("arguments");
-    const index = PATCH_PARAMS[api]?.indexOf("new") ?? -1;
-    if (!args || args.type !== "argument_list") return "absent";
+    const params = PATCH_PARAMS[api];
+    const indexes = names.map((name) => params?.indexOf(name) ?? -1);
+    if (!args || args.type !== "argument_list") return names.map(() => "absent");
     const text = this.text;
-    let keyword: SyntaxNode | undefined;
+    const keywords: (SyntaxNode | undefined)[] = names.map(() => undefined);
+    const atIndex: (SyntaxNode | undefined)[] = names.map(() => undefined);
     let splat = false;
     let positional = 0;
-    let atIndex: SyntaxNode | undefined;
     for (const arg of args.namedChildren) {
       const type = arg.type;
       if (type === "comment") continue;
       if (type === "keyword_argument") {
-        // The name starts the node; a name that is not `new` cannot match (a non-ASCII character after it is asked to the tree).
+        // The name starts the node; a name none of the names spells cannot match (a non-ASCII character after it is asked to the tree).
         const start = arg.startIndex;
-        if (!text.startsWith("new", start) || isWordCode(text.charCodeAt(start + 3))) continue;
+        const i = names.findIndex((name) => text.startsWith(name, start) && !isWordCode(text.charCodeAt(start + name.length)));
+        if (i < 0) continue;
         const name = arg.childForFieldName("name");
         const value = arg.childForFieldName("value");
-        if (name && value && name.text === "new") keyword = value;
+        if (name && value && name.text === names[i]) keywords[i] = value;
       } else if (type === "list_splat" || type === "dictionary_splat") {
         splat = true;
       } else {
-        if (positional === index) atIndex = arg;
+        for (let i = 0; i < names.length; i++) if (positional === indexes[i]) atIndex[i] = arg;
         positional++;
       }
     }
-    if (keyword) return keyword;
-    if (splat) return "unknown";
-    return index < 0 ? "absent" : (atIndex ?? "absent");
+    return names.map((_, i) => {
+      const keyword = keywords[i];
+      if (keyword) return keyword;
+      if (splat) return "unknown";
+      return (indexes[i] as number) < 0 ? "absent" : (atIndex[i] ?? "absent");
+    });
   }
 
   args(call: SyntaxNode): CallArguments {
-    const key = nodeKey(call);
-    let args = this.argsCache.get(key);
+    const start = call.startIndex;
+    const end = call.endIndex;
+    let args = this.argsCache.get(start, end);
     if (!args) {
       args = callArguments(call);
-      this.argsCache.set(key, args);
+      this.argsCache.set(start, end, args);
     }
     return args;
   }
@@ -451,26 +476,17 @@ export class MockAnalysis {
   }
 
   /**
-   * Where a name occurs in the text (not after a dot). The first few names are searched for one by
-   * one (most files ask for a handful, and indexing every identifier costs more); after that, one
-   * pass over the text indexes every name.
+   * Where any of the names occurs in the text (not after a dot), in text order: one search for one
+   * name, else one pattern of them all (a pass over the text, where indexing every identifier costs
+   * several times as much).
    */
-  occurrences(name: string): number[] {
-    if (this.identifierIndex) return this.identifierIndex.get(name) ?? [];
-    let found = this.nameOccurrences.get(name);
-    if (found) return found;
-    if (this.nameOccurrences.size >= NAMES_SEARCHED_ONE_BY_ONE) {
-      const index = new Map<string, number[]>();
-      for (const m of this.text.matchAll(IDENTIFIER)) {
-        const list = index.get(m[0]);
-        if (list) list.push(m.index);
-        else index.set(m[0], [m.index]);
-      }
-      this.identifierIndex = index;
-      return index.get(name) ?? [];
-    }
-    found = /^[A-Za-z_]\w*$/.test(name) ? wordOccurrences(this.text, name) : [];
-    this.nameOccurrences.set(name, found);
+  occurrencesOfAny(names: Iterable<string>): number[] {
+    const words = [...names].filter((n) => /^[A-Za-z_]\w*$/.test(n));
+    if (words.length <= 1) return words.length === 0 ? [] : wordOccurrences(this.text, words[0] as string);
+    // Occurrences of different names never overlap (each is a whole word), so one pattern finds them all.
+    const pattern = new RegExp(`(?<![\\w.])(?:${words.map(escapeRegExp).join("|")})(?![\\w])`, "g");
+    const found: number[] = [];
+    for (const m of this.text.matchAll(pattern)) found.push(m.index);
     return found;
   }
 
@@ -577,7 +593,7 @@ export class MockAnalysis {
     }
     if (LITERAL_TYPES.has(expr.type)) return true;
     if (expr.type === "call") {
-      if (this.callsByKey.has(nodeKey(expr))) return false;
+      if (this.callsBySpan.atNode(expr)) return false;
       const callee = expr.childForFieldName("function");
       const last = callee?.type === "attribute" ? callee.childForFieldName("attribute") : callee;
       if (last?.type !== "identifier" || MOCK_FACTORIES.has(last.text) || /mock/i.test(last.text)) return false;
@@ -616,7 +632,7 @@ export class MockAnalysis {
   /** What `with X as m` binds m to: the mock a `patch(...)` creates; anything else is unknown. */
   private contextValueKind(cm: SyntaxNode, scope: Scope): ValueKind {
     if (cm.type !== "call") return "unknown";
-    const info = this.callsByKey.get(nodeKey(cm));
+    const info = this.callsBySpan.atNode(cm);
     if (info?.kind !== "patch") return "unknown";
     return this.patchResult(info, scope);
   }
@@ -646,7 +662,7 @@ export class MockAnalysis {
     if (LITERAL_TYPES.has(expr.type)) return "other";
     if (expr.type === "identifier") return this.isMockName(expr.text, scope, offset) ? "mock" : "unknown";
     if (expr.type !== "call") return "unknown";
-    const info = this.callsByKey.get(nodeKey(expr));
+    const info = this.callsBySpan.atNode(expr);
     if (!info) return "unknown";
     if (info.kind === "constructor") return "mock";
     if (info.kind === "patch") {
@@ -709,17 +725,17 @@ export class MockAnalysis {
     for (const d of decorators) {
       // Only a patch call's offset can start one (read without asking the parser for the node's type or end).
       if (!this.patchStarts.has(d.startIndex) || d.type !== "call") continue;
-      const info = this.callsByKey.get(nodeKey(d));
+      const info = this.callsBySpan.atNode(d);
       if (info?.kind !== "patch" || info.viaMocker || !isMockCreatingPatch(info.api)) continue;
-      const args = this.args(d);
-      const factory = patchArgument(args, info.api, "new_callable");
+      // `patch.multiple` reads every keyword; the others only `new_callable` and `new`.
+      const args = info.api === "patch.multiple" ? this.args(d) : undefined;
+      const [factory, newArg] = args ? [patchArgument(args, info.api, "new_callable"), "absent" as const] : (this.patchArguments(d, info.api, ["new_callable", "new"]) as [Arg, Arg]);
       const kind: ValueKind = factory === "absent" ? "mock" : factory !== "unknown" && this.isMockFactory(factory, this.semantic.moduleScope()) ? "mock" : "unknown";
-      if (info.api === "patch.multiple") {
+      if (args) {
         const own = PATCH_PARAMS["patch.multiple"] ?? [];
         for (const [key, value] of args.keywords) if (!own.includes(key) && this.isDefault(value)) result.set(key, kind);
         continue;
       }
-      const newArg = patchArgument(args, info.api, "new");
       if (newArg !== "absent" && newArg !== "unknown" && !this.isDefault(newArg)) continue;
       slots.push(kind);
     }
@@ -749,7 +765,8 @@ export class MockAnalysis {
         decorators = true;
         continue;
       }
-      const assigned = ASSIGNMENT_PREFIX.exec(before);
+      // Both patterns below need an `=` (most calls are not assigned on their line: `with patch(...)`).
+      const assigned = before.includes("=") ? ASSIGNMENT_PREFIX.exec(before) : null;
       if (assigned) {
         for (const part of (assigned[1] ?? "").split("=")) {
           const target = (part.split(":")[0] ?? "").replace(/\s/g, "");
@@ -757,10 +774,10 @@ export class MockAnalysis {
         }
       } else {
         // `a, b = Mock(), Mock()`: the names are candidates; their bindings pair them with their values.
-        const unpacked = TUPLE_TARGETS.exec(before);
+        const unpacked = before.includes("=") ? TUPLE_TARGETS.exec(before) : null;
         for (const name of unpacked?.[1]?.split(",") ?? []) this.rootNames.add(name.trim());
       }
-      const end = info.call.endIndex;
+      const end = info.end;
       const alias = WITH_ALIAS.exec(text.slice(end, end + 200));
       if (alias) this.noteTarget((alias[1] ?? "").replace(/\s/g, ""), info, true);
     }
@@ -895,11 +912,12 @@ export class MockAnalysis {
   private assignedAttributes(): Map<string, number[]> {
     if (this.attributeTargets) return this.attributeTargets;
     const result = new Map<string, number[]>();
-    for (const m of this.text.matchAll(ATTRIBUTE_TARGET)) {
-      const key = (m[1] ?? "").replace(/\s|\\/g, "");
+    const text = this.text;
+    for (const { start, end } of attributeTargets(text)) {
+      const key = text.slice(start, end).replace(/[ \t]/g, "");
       const list = result.get(key);
-      if (list) list.push(m.index);
-      else result.set(key, [m.index]);
+      if (list) list.push(start);
+      else result.set(key, [start]);
     }
     this.attributeTargets = result;
     return result;
@@ -950,7 +968,50 @@ function lastBefore(sorted: number[] | undefined, offset: number): number | unde
   return found;
 }
 
-/** Identifies a node by its span (a call and the call of its result share their start). */
+/** Skips spaces and tabs backwards: the index just after the previous other character. */
+function skipBlanksBack(text: string, i: number): number {
+  while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  return i;
+}
+
+/** Where the name that ends at `end` starts, when it is one (`[A-Za-z_]\w*`, its start a whole word's); -1 otherwise. */
+function nameStartBack(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
+  const first = text.charCodeAt(i);
+  return i < end && !(first >= 48 && first <= 57) ? i : -1;
+}
+
+/**
+ * The attribute chains assigned to in the text (`a.b.c =`, not `==`): the matches of
+ * `(?<![\w.])([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)+)[ \t]*=(?!=)`, found from each `=` backwards
+ * (a search for `=` is several times faster than trying the pattern at every name). A match is the
+ * leftmost name of the chain before the `=` that has no name character or dot right before it, with
+ * at least one dot after it.
+ */
+function attributeTargets(text: string): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  for (let eq = text.indexOf("="); eq !== -1; eq = text.indexOf("=", eq + 1)) {
+    if (text.charCodeAt(eq + 1) === 61) {
+      eq++;
+      continue;
+    }
+    const end = skipBlanksBack(text, eq);
+    let name = nameStartBack(text, end);
+    let start = -1;
+    while (name !== -1) {
+      const dot = skipBlanksBack(text, name);
+      if (dot === 0 || text.charCodeAt(dot - 1) !== 46) break;
+      name = nameStartBack(text, skipBlanksBack(text, dot - 1));
+      if (name === -1) break;
+      const before = text.charCodeAt(name - 1);
+      if (!isWordCode(before) && before !== 46) start = name;
+    }
+    if (start !== -1) found.push({ start, end });
+  }
+  return found;
+}
+
 /** The values a function's own `return` and `yield` statements give (not those of nested functions or classes). */
 function ownReturnedValues(body: SyntaxNode): SyntaxNode[] {
   const values: SyntaxNode[] = [];
@@ -992,8 +1053,35 @@ function wordOccurrences(text: string, name: string): number[] {
   return found;
 }
 
-function nodeKey(node: SyntaxNode): string {
-  return `${node.startIndex}:${node.endIndex}`;
+/**
+ * Values by a node's span (a call and the call of its result share their start). Keyed by numbers:
+ * making a `start:end` string per call cost more than the rest of the lookup.
+ */
+class BySpan<V> {
+  private readonly byStart = new Map<number, { end: number; value: V }[]>();
+
+  get(start: number, end: number): V | undefined {
+    const list = this.byStart.get(start);
+    if (list) for (const e of list) if (e.end === end) return e.value;
+    return undefined;
+  }
+
+  /** The value of a node's span; its end is read from the parser only when something starts where it does. */
+  atNode(node: SyntaxNode): V | undefined {
+    const list = this.byStart.get(node.startIndex);
+    if (!list) return undefined;
+    const end = node.endIndex;
+    for (const e of list) if (e.end === end) return e.value;
+    return undefined;
+  }
+
+  set(start: number, end: number, value: V): void {
+    const list = this.byStart.get(start);
+    const known = list?.find((e) => e.end === end);
+    if (known) known.value = value;
+    else if (list) list.push({ end, value });
+    else this.byStart.set(start, [{ end, value }]);
+  }
 }
 
 /** The naming convention: `mock_client` (but not the mock API's own `mock_calls`). */

@@ -35,6 +35,11 @@ export class Resolver {
   /** Names bound to a module for certain (`import a.b`, `import a as b`, `b = pytest.importorskip("a")`), module level and nested. */
   private readonly moduleBindings = new Set<string>();
   private readonly nestedModuleBindings = new Set<string>();
+  /**
+   * Local names some import (at any level, shadowed or not) or module-level alias binds to a mock class,
+   * `create_autospec` or the `patch` family: only these can resolve to one, star imports and fallbacks aside.
+   */
+  private readonly mockApiLocals = new Set<string>();
   /** What the scopes around an offset bind a name to (see `LocalNames.lookup`); unset while the model is built. */
   private local: ((name: string, offset: number) => string | null | undefined) | undefined;
 
@@ -44,6 +49,7 @@ export class Resolver {
 
   /** `isModule`: the name is bound to a module for certain (an `import` statement), not to what a `from`-import names. */
   bindImport(local: string, qualified: string, moduleLevel: boolean, isModule = false): void {
+    if (mockConstructorName(qualified) !== undefined || patchName(qualified) !== undefined) this.mockApiLocals.add(local);
     if (moduleLevel) {
       this.module.set(local, qualified);
       if (isModule) this.moduleBindings.add(local);
@@ -57,6 +63,15 @@ export class Resolver {
   bindLocal(local: string): void {
     this.module.set(local, null);
     this.moduleBindings.delete(local);
+  }
+
+  /**
+   * The local names an import or a module-level alias binds to a mock class, `create_autospec` or a
+   * `patch`: every name but the star imports' that `resolveAt` can resolve to one of these (a function's
+   * own import is one the model bound here too, even where another import of the name came first).
+   */
+  namesBoundToMockApi(): ReadonlySet<string> {
+    return this.mockApiLocals;
   }
 
   /** True when the name is bound to a module for certain (by `import`, or `pytest.importorskip`). */

@@ -1,8 +1,18 @@
 import path from "node:path";
 import { ConfigError } from "../../config/errors.js";
 
-/** `tests/test_auth_factory.py` → `auth_factory`. */
+let lastPath: string | undefined;
+let lastStem = "";
+
+/** `tests/test_auth_factory.py` → `auth_factory` (the last answer remembered: a file's classes ask in turn). */
 export function fileStem(filePath: string): string {
+  if (filePath === lastPath) return lastStem;
+  lastStem = stemOf(filePath);
+  lastPath = filePath;
+  return lastStem;
+}
+
+function stemOf(filePath: string): string {
   let stem = path.basename(filePath).replace(/\.py$/, "");
   if (stem.startsWith("test_")) stem = stem.slice(5);
   if (stem.endsWith("_test")) stem = stem.slice(0, -5);

@@ -34,11 +34,20 @@ export function hygieneFacts(ctx: FileContext): HygieneFacts {
   // The mock analysis shared with MEM2xx already knows every call that creates or patches a mock.
   // A patch that creates none (`patch.dict`, `patch(..., new=value)`) leaves no mock to collect.
   const mocks = mockAnalysis(ctx);
-  const creatingPatches = mocks.patches.filter((p) => patchCreatesMock(mocks, p));
-  const mockCalls = [...mocks.constructors, ...creatingPatches].map((c) => c.call.startIndex);
+  const owners = innermostOwners(ctx.model.classes, [...mocks.constructors, ...mocks.patches].map((c) => c.call.startIndex));
+  const mockCreatingClasses = new Set<ClassInfo>();
+  for (const c of mocks.constructors) {
+    const owner = owners.get(c.call.startIndex);
+    if (owner) mockCreatingClasses.add(owner);
+  }
+  // Whether a patch creates a mock (its arguments read from the tree) is asked only where the answer can add a class.
+  for (const p of mocks.patches) {
+    const owner = owners.get(p.call.startIndex);
+    if (owner && !mockCreatingClasses.has(owner) && patchCreatesMock(mocks, p)) mockCreatingClasses.add(owner);
+  }
   facts = {
-    mockCreatingClasses: innermostOwners(ctx.model.classes, mockCalls),
-    functionsCallingGcCollect: innermostOwners(ctx.model.functions, gcCollectCalls(ctx)),
+    mockCreatingClasses,
+    functionsCallingGcCollect: new Set(innermostOwners(ctx.model.functions, gcCollectCalls(ctx)).values()),
   };
   cache.set(ctx, facts);
   return facts;
@@ -53,11 +62,11 @@ function gcCollectCalls(ctx: FileContext): number[] {
 }
 
 /**
- * For each offset, the innermost scope (class or function, in document order) holding it: one sweep
- * over both sorted lists with a stack of open scopes, so a file with thousands of classes stays linear.
+ * For each offset, the innermost scope (class or function, in document order) holding it, when one does:
+ * one sweep over both sorted lists with a stack of open scopes, so a file with thousands of classes stays linear.
  */
-function innermostOwners<T extends { node: SyntaxNode; end: number; outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Set<T> {
-  const owners = new Set<T>();
+function innermostOwners<T extends { node: SyntaxNode; end: number; outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Map<number, T> {
+  const owners = new Map<number, T>();
   if (offsets.length === 0) return owners;
   offsets.sort((a, b) => a - b);
   const scopes = [...unsorted].sort((a, b) => a.outerNode.startIndex - b.outerNode.startIndex);
@@ -74,7 +83,7 @@ function innermostOwners<T extends { node: SyntaxNode; end: number; outerNode: S
     }
     while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= offset) stack.pop();
     const top = stack[stack.length - 1];
-    if (top) owners.add(top.scope);
+    if (top) owners.set(offset, top.scope);
   }
   return owners;
 }
