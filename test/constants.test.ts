@@ -8,7 +8,7 @@ const targetQuery = compileQuery("(call function: (identifier) @f (#eq? @f \"tar
 /** Evaluates the argument of the last `target(<expr>)` call in a module. */
 function evaluate(source: string) {
   const tree = parse(source);
-  const model = new ModuleModel(tree);
+  const model = new ModuleModel(tree, source);
   const args = targetQuery.captures(tree.rootNode).filter((c) => c.name === "arg");
   const arg = args[args.length - 1]?.node as SyntaxNode;
   expect(arg, "the source has no target(...) call").toBeDefined();

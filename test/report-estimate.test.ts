@@ -9,7 +9,7 @@ import { DEFAULT_HEAVY_COST, HEAVY_CONSTRUCTOR_COSTS } from "../src/suite-report
 const PRELUDE = "import numpy as np\nimport pytest\nimport torch\nfrom sentence_transformers import SentenceTransformer\nN = 1000\nSHAPE = (N, 4)\n";
 
 function modelOf(source: string): ModuleModel {
-  return new ModuleModel(parse(PRELUDE + source));
+  return new ModuleModel(parse(PRELUDE + source), PRELUDE + source);
 }
 
 /** The estimate of the value assigned to `x` at module level. */

@@ -16,7 +16,7 @@ function marked(source: string): { text: string; at: number; end: number } {
 /** The semantic model of a source, and the node spanning its marked spot. */
 function at(source: string) {
   const { text, at: start, end } = marked(source);
-  const model = new ModuleModel(parse(text));
+  const model = new ModuleModel(parse(text), text);
   let node: SyntaxNode = model.tree.rootNode.descendantForIndex(start, end);
   while (node.parent && (node.startIndex !== start || node.endIndex !== end)) node = node.parent;
   return { model, semantic: semanticOf(model), node, offset: start };
@@ -184,7 +184,7 @@ describe("the scope at an offset (the mock rules' lookup)", () => {
     "AFTER = 1",
     "",
   ].join("\n");
-  const model = new ModuleModel(parse(source));
+  const model = new ModuleModel(parse(source), source);
   const semantic = semanticOf(model);
   const scopeAt = (word: string) => semantic.scopeAt(source.indexOf(word));
 

@@ -76,7 +76,7 @@ export function analyzeText(
   forceTestModule: boolean,
 ): AnalyzedFile {
   const tree = parsePython(text);
-  const model = new ModuleModel(tree);
+  const model = new ModuleModel(tree, text);
   const base = path.basename(filePath);
   const isConftest = base === "conftest.py";
   const rules = collectionRules(pytestConfig);

@@ -94,13 +94,12 @@ const DEFINITIONS: Record<string, string> = {
  * statements only: a query would visit every expression node too, which costs about a third of the
  * parse on expression-heavy suites, where this visits a few percent of the nodes.
  */
-function definitions(tree: Tree, hints: SourceHints): Definition[] {
+function definitions(tree: Tree, text: string, hints: SourceHints): Definition[] {
   const found: Definition[] = [];
   const cursor = tree.walk();
   // The types of the containers the cursor is in: a definition's decorators are known without asking the parser for its parent.
   const containers: string[] = [];
   // Most files never call importorskip: their nested statements are not looked at (each look crosses into the native tree).
-  const text = cursor.nodeText;
   const mayImportorskip = text.includes("importorskip");
   hints.importorskip = mayImportorskip;
   hints.walrus = text.includes(":=");
@@ -195,14 +194,18 @@ export class ModuleModel {
   readonly globalStatements: SyntaxNode[] = [];
   readonly hints: SourceHints = { text: "", importorskip: false, walrus: false };
 
-  constructor(readonly tree: Tree) {
-    this.build();
+  /** `text`: the text the tree was parsed from, whole (the module node starts after any leading blank lines, so its own text would shift every offset). */
+  constructor(
+    readonly tree: Tree,
+    text: string,
+  ) {
+    this.build(text);
   }
 
-  private build(): void {
+  private build(text: string): void {
     type Open = { end: number; cls?: ClassInfo; fn?: FunctionInfo };
     const stack: Open[] = [];
-    const captures = definitions(this.tree, this.hints);
+    const captures = definitions(this.tree, text, this.hints);
     let pendingAssignName: SyntaxNode | undefined;
     for (const { name, node, decorated } of captures) {
       if (name === "module_binding") {
