@@ -28,8 +28,7 @@ export interface PytestConfig {
   warning?: { line: number | undefined; detail: string };
 }
 
-export const CANDIDATES = ["pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"] as const;
-const CANDIDATE_NAMES: ReadonlySet<string> = new Set(CANDIDATES);
+const CANDIDATES = ["pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg"] as const;
 
 /** A file name pytest reads its configuration from. */
 export function isPytestConfigFileName(base: string): boolean {
@@ -92,32 +91,12 @@ export class PytestConfigFinder {
 
   /** The configuration defined in exactly this folder, if any. */
   inDir(dir: string): PytestConfig | null {
-    for (const name of this.candidatesIn(dir)) {
+    for (const name of CANDIDATES) {
       const file = path.join(dir, name);
       const config = this.readFile(file);
       if (config) return config;
     }
     return null;
-  }
-
-  /**
-   * The candidate names a folder may hold, in order of precedence: one read of the folder instead of a
-   * stat per candidate (most folders hold none). Names are compared without case, as a case-insensitive
-   * file system would find them; `readFile` then looks the exact name up.
-   */
-  protected candidatesIn(dir: string): readonly string[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      return CANDIDATES;
-    }
-    const present = new Set<string>();
-    for (const name of names) {
-      const lower = name.toLowerCase();
-      if (CANDIDATE_NAMES.has(lower)) present.add(lower);
-    }
-    return present.size === 0 ? [] : CANDIDATES.filter((c) => present.has(c));
   }
 
   readFile(file: string): PytestConfig | null {

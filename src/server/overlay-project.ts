@@ -1,6 +1,6 @@
 import { analyzeText, type AnalyzedFile } from "../engine/analyze.js";
 import { Project } from "../engine/project.js";
-import { CANDIDATES, parsePytestConfig, PytestConfigError, PytestConfigFinder, type PytestConfig } from "../config/pytest-config.js";
+import { parsePytestConfig, PytestConfigError, PytestConfigFinder, type PytestConfig } from "../config/pytest-config.js";
 
 /** The text of a file as the editor holds it (open and possibly unsaved), or undefined to read the disk. */
 export type Overlay = (filePath: string) => string | undefined;
@@ -11,11 +11,6 @@ class OverlayConfigFinder extends PytestConfigFinder {
 
   constructor(private readonly overlay: Overlay) {
     super();
-  }
-
-  /** An open document may be a configuration file not saved yet: every candidate is looked up. */
-  protected override candidatesIn(): readonly string[] {
-    return CANDIDATES;
   }
 
   override readFile(file: string): PytestConfig | null {
