@@ -428,11 +428,29 @@ export class MockAnalysis {
       }
     }
     const found: Binding[] = [];
-    for (const b of scope.bindingsOf(name)) {
+    // A module's table is the model's; a function's or class's is not built for one name (most are asked one or two).
+    const bindings = scope.kind === "module" ? scope.bindingsOf(name) : this.semantic.bindingsNamed(scope, name, this.wordsOf(name));
+    for (const b of bindings) {
       const binding = this.mockBinding(b, scope);
       if (binding) found.push(binding);
     }
     return found.length > 0 ? found : undefined;
+  }
+
+  /** Where the name is written as a whole word (after a dot too), by name: what `bindingsNamed` reads of the text. */
+  private readonly wordCache = new Map<string, number[]>();
+
+  private wordsOf(name: string): number[] {
+    let found = this.wordCache.get(name);
+    if (!found) {
+      found = [];
+      const text = this.text;
+      for (let k = text.indexOf(name); k !== -1; k = text.indexOf(name, k + 1)) {
+        if (!isWordCode(text.charCodeAt(k - 1)) && !isWordCode(text.charCodeAt(k + name.length))) found.push(k);
+      }
+      this.wordCache.set(name, found);
+    }
+    return found;
   }
 
   /** Whether the text may bind the name in `[start, end)` (the places found once per name, then a binary search). */
