@@ -34,15 +34,15 @@ export function hygieneFacts(ctx: FileContext): HygieneFacts {
   // The mock analysis shared with MEM2xx already knows every call that creates or patches a mock.
   // A patch that creates none (`patch.dict`, `patch(..., new=value)`) leaves no mock to collect.
   const mocks = mockAnalysis(ctx);
-  const owners = innermostOwners(ctx.model.classes, [...mocks.constructors, ...mocks.patches].map((c) => c.call.startIndex));
+  const owners = innermostOwners(ctx.model.classes, [...mocks.constructors, ...mocks.patches].map((c) => c.start));
   const mockCreatingClasses = new Set<ClassInfo>();
   for (const c of mocks.constructors) {
-    const owner = owners.get(c.call.startIndex);
+    const owner = owners.get(c.start);
     if (owner) mockCreatingClasses.add(owner);
   }
   // Whether a patch creates a mock (its arguments read from the tree) is asked only where the answer can add a class.
   for (const p of mocks.patches) {
-    const owner = owners.get(p.call.startIndex);
+    const owner = owners.get(p.start);
     if (owner && !mockCreatingClasses.has(owner) && patchCreatesMock(mocks, p)) mockCreatingClasses.add(owner);
   }
   facts = {
