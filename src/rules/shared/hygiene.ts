@@ -65,17 +65,17 @@ function gcCollectCalls(ctx: FileContext): number[] {
  * For each offset, the innermost scope (class or function, in document order) holding it, when one does:
  * one sweep over both sorted lists with a stack of open scopes, so a file with thousands of classes stays linear.
  */
-function innermostOwners<T extends { node: SyntaxNode; end: number; outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Map<number, T> {
+function innermostOwners<T extends { node: SyntaxNode; start: number; end: number; outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Map<number, T> {
   const owners = new Map<number, T>();
   if (offsets.length === 0) return owners;
   offsets.sort((a, b) => a - b);
-  const scopes = [...unsorted].sort((a, b) => a.outerNode.startIndex - b.outerNode.startIndex);
+  // Each start read once (the model read an undecorated definition's already), not at every comparison.
+  const scopes = unsorted.map((scope) => ({ scope, start: scope.outerNode === scope.node ? scope.start : scope.outerNode.startIndex })).sort((a, b) => a.start - b.start);
   const stack: { scope: T; end: number }[] = [];
   let next = 0;
   for (const offset of offsets) {
-    while (next < scopes.length && (scopes[next] as T).outerNode.startIndex <= offset) {
-      const scope = scopes[next] as T;
-      const start = scope.outerNode.startIndex;
+    while (next < scopes.length && (scopes[next] as { start: number }).start <= offset) {
+      const { scope, start } = scopes[next] as { scope: T; start: number };
       while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= start) stack.pop();
       // The model read an undecorated definition's end already.
       stack.push({ scope, end: scope.outerNode === scope.node ? scope.end : scope.outerNode.endIndex });
