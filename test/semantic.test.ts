@@ -289,3 +289,56 @@ describe("enclosing functions", () => {
     expect(enclosingFunctions({ model: inLambda.model }, inLambda.node).innermost?.type).toBe("lambda");
   });
 });
+
+describe("one name's bindings without the whole table (bindingsNamed)", () => {
+  const source = [
+    "import os",
+    "def test_all(m, *rest, k: int = 1, **kw):",
+    "    m = make()",
+    "    a = b = m",
+    "    x, (m, y) = 1, (2, 3)",
+    "    m += 1",
+    "    m: int = 4",
+    "    for m, n in pairs: pass",
+    "    with open(p) as m, ctx() as (q, m): pass",
+    "    try:",
+    "        import m.sub",
+    "        from pkg import thing as m",
+    "    except E as m:",
+    "        del m",
+    "    if (m := 5): pass",
+    "    def m(): m = 1",
+    "    class m: pass",
+    "    lambda m: m",
+    "    [m for m in xs]",
+    "    global g",
+    "    nonlocal_ = m.attr = 6",
+    "    xm = mx = 7",
+    "class Holder:",
+    "    m = 1",
+    "    def method(self, m=m): return m",
+    "",
+  ].join("\n");
+
+  it("gives a function's or class's bindings of each name as its filled table does, in order", () => {
+    const words = (name: string) => [...source.matchAll(new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`, "g"))].map((m) => m.index);
+    const names = ["m", "a", "b", "x", "y", "n", "q", "k", "kw", "rest", "os", "g", "xm", "mx", "nonlocal_", "absent"];
+    const describe = (b: { name: string; kind: string; node: SyntaxNode; holdsFrom: number; direct: boolean; holds?: SyntaxNode }) =>
+      `${b.name} ${b.kind} ${b.node.startIndex} ${b.holdsFrom} ${b.direct} ${b.holds?.startIndex ?? "-"}`;
+    let compared = 0;
+    for (const offset of [source.indexOf("m = make"), source.indexOf("m = 1\n    def method"), source.indexOf("return m")]) {
+      // Separate models: the named lookup must not find the table already built.
+      const named = semanticOf(new ModuleModel(parse(source), source));
+      const full = semanticOf(new ModuleModel(parse(source), source)).scopeAt(offset);
+      for (const name of names) {
+        const scope = named.scopeAt(offset);
+        const found = named.bindingsNamed(scope, name, words(name));
+        expect(found.map(describe), name).toEqual(full.bindingsOf(name).map(describe));
+        expect(found.every((b) => b.scope === scope)).toBe(true);
+        expect(scope.isFilled).toBe(false);
+        compared += found.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+});

@@ -103,12 +103,16 @@ function deepChains(file: FileContext, maxDepth: number): MockChain[] {
 
 /** A `mock_*` name or attribute. */
 const MOCK_NAMED = /(?<![\w])mock_\w+/g;
+/** A name `MOCK_NAMED` matches whole. */
+const MOCK_NAME = /^mock_\w+$/;
 
 /** Where a chain on a mock may start, in text order: the mock names, `self.<mock>`, the dotted names holding a `mock_*`. */
 function chainStarts({ mocks, text }: ChainSearch): number[] {
   const bases = new Set<number>();
-  // Names bound to mocks and injected parameters, where they start a chain.
-  for (const o of mocks.occurrencesOfAny(mocks.mockBoundNames())) if (dottedStart(text, o) === o) bases.add(o);
+  // Names bound to mocks and injected parameters, where they start a chain. A `mock_*` name is left to
+  // the `mock_*` search below: it finds each of its occurrences, and adds any that starts a chain.
+  const named = [...mocks.mockBoundNames()].filter((name) => !MOCK_NAME.test(name));
+  for (const o of mocks.occurrencesOfAny(named)) if (dottedStart(text, o) === o) bases.add(o);
   // `self.<attr>` bound to mocks.
   const attrs = mocks.selfAttributeRoots();
   if (attrs.size > 0) {

@@ -29,7 +29,7 @@ export default createRule({
       "module:exit"() {
         const analysis = mockAnalysis(ctx.shared);
         const calls = [...analysis.constructors, ...analysis.startedMocks()].filter((c) => analysis.atModuleScope(c));
-        calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
+        calls.sort((a, b) => a.start - b.start);
         for (const { call, callee } of calls) {
           ctx.report({ node: call, messageId: "module", data: { name: `${callee ?? "patch(...).start"}()` } });
         }

@@ -99,6 +99,11 @@ export class Scope {
     this.pending = fill;
   }
 
+  /** Whether the table was built (or never needed building). */
+  get isFilled(): boolean {
+    return this.pending === undefined;
+  }
+
   private filled(): this {
     const fill = this.pending;
     if (fill) {
@@ -286,6 +291,41 @@ export class SemanticModel {
     this.bindWalruses(scope, start);
   }
 
+  /**
+   * `scope.bindingsOf(name)` for a function or class scope, without building its whole table: the
+   * same walk, but only the statements whose text holds the name as a word (`occurrences`: the sorted
+   * offsets of the file where it is written, not inside a longer word) are read or entered, as only
+   * they can bind it. The same bindings, in the same order, with the same `scope`.
+   */
+  bindingsNamed(scope: Scope, name: string, occurrences: readonly number[]): readonly Binding[] {
+    const node = scope.node;
+    if (scope.isFilled || !node || (scope.kind !== "function" && scope.kind !== "class")) return scope.bindingsOf(name);
+    const holds = (start: number, end: number) => {
+      let lo = 0;
+      let hi = occurrences.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((occurrences[mid] as number) < start) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < occurrences.length && (occurrences[lo] as number) < end;
+    };
+    const collector = new Scope(scope.kind, node);
+    const start = node.startIndex;
+    if (scope.kind === "function") {
+      const params = node.childForFieldName("parameters");
+      if (params && holds(params.startIndex, params.endIndex)) {
+        for (const id of parameterIdentifiers(params)) if (id.text === name) collector.add({ name, kind: "parameter", node: id, holdsFrom: start });
+      }
+    }
+    const body = node.childForFieldName("body");
+    if (body) this.walkBlock(collector, body, holds);
+    this.bindWalruses(collector, start);
+    const found = collector.bindingsOf(name);
+    for (const b of found) b.scope = scope;
+    return found;
+  }
+
   /** The scope of one of the model's functions or classes, with its `parent`, `fn` and `cls` set. */
   definitionScope(info: FunctionInfo | ClassInfo): Scope {
     this.definitionIndex();
@@ -416,13 +456,20 @@ export class SemanticModel {
     return found;
   }
 
-  private walkBlock(scope: Scope, block: SyntaxNode): void {
+  /** `holds`: when given, a statement whose span it rejects is neither read nor entered (see `bindingsNamed`). */
+  private walkBlock(scope: Scope, block: SyntaxNode, holds?: (start: number, end: number) => boolean): void {
     const cursor = block.walk();
     let depth = 0;
     // `block` is the scope's body: its statements are direct.
     if (!cursor.gotoFirstChild()) return;
     depth = 1;
     for (;;) {
+      if (holds && !holds(cursor.startIndex, cursor.endIndex)) {
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent() || --depth === 0) return;
+        }
+        continue;
+      }
       const type = cursor.nodeType;
       if (type === "function_definition" || type === "class_definition") {
         const def = cursor.currentNode;

@@ -57,7 +57,8 @@ export interface MockCall {
   viaMocker: boolean;
   scope: Scope;
   kind: "constructor" | "patch" | "start";
-  /** `call.endIndex`, read once. */
+  /** `call.startIndex` and `call.endIndex`, read once. */
+  start: number;
   end: number;
 }
 
@@ -271,7 +272,7 @@ export class MockAnalysis {
       const dotted = DOTTED.test(callee) ? callee : undefined;
       const scope = this.semantic.scopeAt(start);
       if (word === "start" && callee.endsWith(".start")) {
-        const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start", end };
+        const info: MockCall = { call, api: "start", callee: dotted, viaMocker: false, scope, kind: "start", start, end };
         this.starts.push(info);
         this.callsBySpan.set(start, end, info);
         continue;
@@ -284,10 +285,10 @@ export class MockAnalysis {
       let info: MockCall | undefined;
       // `mockConstructorName` and `patchName` of `qualified`, from its api name found once.
       if (MOCK_CLASSES.has(api) || api === "create_autospec") {
-        info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor", end };
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "constructor", start, end };
         this.constructors.push(info);
       } else if (api === "patch" || api.startsWith("patch.")) {
-        info = { call, api, callee: dotted, viaMocker, scope, kind: "patch", end };
+        info = { call, api, callee: dotted, viaMocker, scope, kind: "patch", start, end };
         this.patches.push(info);
         this.patchStarts.add(start);
       }
@@ -428,11 +429,29 @@ export class MockAnalysis {
       }
     }
     const found: Binding[] = [];
-    for (const b of scope.bindingsOf(name)) {
+    // A module's table is the model's; a function's or class's is not built for one name (most are asked one or two).
+    const bindings = scope.kind === "module" ? scope.bindingsOf(name) : this.semantic.bindingsNamed(scope, name, this.wordsOf(name));
+    for (const b of bindings) {
       const binding = this.mockBinding(b, scope);
       if (binding) found.push(binding);
     }
     return found.length > 0 ? found : undefined;
+  }
+
+  /** Where the name is written as a whole word (after a dot too), by name: what `bindingsNamed` reads of the text. */
+  private readonly wordCache = new Map<string, number[]>();
+
+  private wordsOf(name: string): number[] {
+    let found = this.wordCache.get(name);
+    if (!found) {
+      found = [];
+      const text = this.text;
+      for (let k = text.indexOf(name); k !== -1; k = text.indexOf(name, k + 1)) {
+        if (!isWordCode(text.charCodeAt(k - 1)) && !isWordCode(text.charCodeAt(k + name.length))) found.push(k);
+      }
+      this.wordCache.set(name, found);
+    }
+    return found;
   }
 
   /** Whether the text may bind the name in `[start, end)` (the places found once per name, then a binary search). */
@@ -694,7 +713,7 @@ export class MockAnalysis {
 
   /** `.start()` calls that start a mock-creating patcher. */
   startedMocks(): MockCall[] {
-    return this.starts.filter(({ call, scope }) => this.valueKind(call, scope, call.startIndex) === "mock");
+    return this.starts.filter(({ call, scope, start }) => this.valueKind(call, scope, start) === "mock");
   }
 
   /**
@@ -759,7 +778,7 @@ export class MockAnalysis {
     const text = this.text;
     let decorators = false;
     for (const info of [...this.constructors, ...this.patches, ...this.starts]) {
-      const start = info.call.startIndex;
+      const start = info.start;
       const before = text.slice(text.lastIndexOf("\n", start - 1) + 1, start);
       if (/^\s*@\s*$/.test(before)) {
         decorators = true;
@@ -794,14 +813,14 @@ export class MockAnalysis {
       this.rootNames.add(target);
       // A class-body `attr = Mock()` is `self.attr` in the methods.
       if (info.scope.kind === "class" && info.scope.cls) {
-        this.addClassAttribute(info.scope.cls, target, { offset: info.call.startIndex, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
+        this.addClassAttribute(info.scope.cls, target, { offset: info.start, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
       }
       return;
     }
     const attr = /^(?:self|cls)\.([A-Za-z_]\w*)$/.exec(target)?.[1];
     const cls = attr !== undefined ? this.enclosingClass(info.scope) : undefined;
     if (attr === undefined || !cls) return;
-    this.addClassAttribute(cls, attr, { offset: info.call.startIndex, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
+    this.addClassAttribute(cls, attr, { offset: info.start, value: info.call, scope: info.scope, kind: undefined, parameter: false, context });
   }
 
   private addClassAttribute(cls: ClassInfo, attr: string, binding: Binding): void {

@@ -34,15 +34,15 @@ export function hygieneFacts(ctx: FileContext): HygieneFacts {
   // The mock analysis shared with MEM2xx already knows every call that creates or patches a mock.
   // A patch that creates none (`patch.dict`, `patch(..., new=value)`) leaves no mock to collect.
   const mocks = mockAnalysis(ctx);
-  const owners = innermostOwners(ctx.model.classes, [...mocks.constructors, ...mocks.patches].map((c) => c.call.startIndex));
+  const owners = innermostOwners(ctx.model.classes, [...mocks.constructors, ...mocks.patches].map((c) => c.start));
   const mockCreatingClasses = new Set<ClassInfo>();
   for (const c of mocks.constructors) {
-    const owner = owners.get(c.call.startIndex);
+    const owner = owners.get(c.start);
     if (owner) mockCreatingClasses.add(owner);
   }
   // Whether a patch creates a mock (its arguments read from the tree) is asked only where the answer can add a class.
   for (const p of mocks.patches) {
-    const owner = owners.get(p.call.startIndex);
+    const owner = owners.get(p.start);
     if (owner && !mockCreatingClasses.has(owner) && patchCreatesMock(mocks, p)) mockCreatingClasses.add(owner);
   }
   facts = {
@@ -65,17 +65,17 @@ function gcCollectCalls(ctx: FileContext): number[] {
  * For each offset, the innermost scope (class or function, in document order) holding it, when one does:
  * one sweep over both sorted lists with a stack of open scopes, so a file with thousands of classes stays linear.
  */
-function innermostOwners<T extends { node: SyntaxNode; end: number; outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Map<number, T> {
+function innermostOwners<T extends { node: SyntaxNode; start: number; end: number; outerNode: SyntaxNode }>(unsorted: readonly T[], offsets: number[]): Map<number, T> {
   const owners = new Map<number, T>();
   if (offsets.length === 0) return owners;
   offsets.sort((a, b) => a - b);
-  const scopes = [...unsorted].sort((a, b) => a.outerNode.startIndex - b.outerNode.startIndex);
+  // Each start read once (the model read an undecorated definition's already), not at every comparison.
+  const scopes = unsorted.map((scope) => ({ scope, start: scope.outerNode === scope.node ? scope.start : scope.outerNode.startIndex })).sort((a, b) => a.start - b.start);
   const stack: { scope: T; end: number }[] = [];
   let next = 0;
   for (const offset of offsets) {
-    while (next < scopes.length && (scopes[next] as T).outerNode.startIndex <= offset) {
-      const scope = scopes[next] as T;
-      const start = scope.outerNode.startIndex;
+    while (next < scopes.length && (scopes[next] as { start: number }).start <= offset) {
+      const { scope, start } = scopes[next] as { scope: T; start: number };
       while (stack.length > 0 && (stack[stack.length - 1]?.end ?? 0) <= start) stack.pop();
       // The model read an undecorated definition's end already.
       stack.push({ scope, end: scope.outerNode === scope.node ? scope.end : scope.outerNode.endIndex });
