@@ -35,7 +35,15 @@ export const jsonReporter: ReporterFactory = (header) => {
   let count = 0;
   return {
     start: () => "[",
-    file: (_path, findings) => findings.map((f) => (count++ === 0 ? "\n" : ",\n") + indentedJson(findingToJson(f, header.cwd), "  ")).join(""),
+    file: (_path, findings) => {
+      if (findings.length === 0) return "";
+      // The file's findings as one indented array, its brackets cut: the same text as each finding
+      // indented on its own, without a second copy of each to re-indent.
+      const array = JSON.stringify(findings.map((f) => findingToJson(f, header.cwd)), null, 2);
+      const text = (count === 0 ? "" : ",") + array.slice(1, -2);
+      count += findings.length;
+      return text;
+    },
     end: () => (count === 0 ? "]\n" : "\n]\n"),
   };
 };
