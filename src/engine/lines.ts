@@ -3,8 +3,13 @@ export class LineIndex {
   private readonly starts: number[];
 
   constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+    // Counted first, then filled: grown by push, the array left a copy of itself behind at each growth (a file's worth of garbage).
+    let count = 1;
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
+    const starts = new Array<number>(count);
+    starts[0] = 0;
+    let n = 1;
+    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts[n++] = i + 1;
     // A lone CR ends a line too, as Python reads it (rare: merged in only when present).
     if (text.includes("\r")) {
       const lone: number[] = [];

@@ -23,7 +23,7 @@ export const PLAIN_CHARS = 4 << 20;
  * than the findings of a usual suite take memory as text).
  */
 export class FindingStore implements FindingsByFile {
-  // Each chunk a one-byte string: "j" and JSON text, or "z" and the deflated bytes (zlib's result is a
+  // Each chunk a string: the JSON text (an array: "[" first), or "z" and the deflated bytes as a one-byte string (zlib's result is a
   // view of a 16 KB buffer, which kept per file would be most of the memory).
   private readonly chunks = new Map<string, string[]>();
   private plainChars = 0;
@@ -64,7 +64,8 @@ export class FindingStore implements FindingsByFile {
       let chunk: string;
       if (this.plainChars + json.length <= this.plainLimit) {
         this.plainChars += json.length;
-        chunk = "j" + json;
+        // As it is: a prefix would make a second string of the text when it is read back.
+        chunk = json;
       } else {
         chunk = "z" + deflateRawSync(json, { level: 1 }).toString("latin1");
       }
@@ -81,7 +82,7 @@ export class FindingStore implements FindingsByFile {
   of(absolutePath: string): FindingRecord[] {
     const found: FindingRecord[] = [];
     for (const chunk of this.chunks.get(absolutePath) ?? []) {
-      const json = chunk.startsWith("j") ? chunk.slice(1) : inflateRawSync(Buffer.from(chunk.slice(1), "latin1")).toString("utf8");
+      const json = chunk.charCodeAt(0) !== 0x7a /* z */ ? chunk : inflateRawSync(Buffer.from(chunk.slice(1), "latin1")).toString("utf8");
       const list = JSON.parse(json) as Omit<FindingRecord, "path">[];
       for (const rest of list) found.push({ path: absolutePath, ...rest });
     }
