@@ -1,23 +1,19 @@
 /** Line starts of a text, to turn UTF-16 offsets into 1-based lines and character (code point) columns. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Offsets where lines start: counted, then filled (an array grown by push leaves a copy of itself behind at each growth; a typed array also stays compact for a file of any length). */
+  private readonly starts: Uint32Array;
 
   constructor(readonly text: string) {
-    // Counted first, then filled: grown by push, the array left a copy of itself behind at each growth (a file's worth of garbage).
     let count = 1;
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) count++;
-    const starts = new Array<number>(count);
-    starts[0] = 0;
+    let starts = new Uint32Array(count);
     let n = 1;
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts[n++] = i + 1;
     // A lone CR ends a line too, as Python reads it (rare: merged in only when present).
     if (text.includes("\r")) {
       const lone: number[] = [];
       for (let i = text.indexOf("\r"); i !== -1; i = text.indexOf("\r", i + 1)) if (text[i + 1] !== "\n") lone.push(i + 1);
-      if (lone.length > 0) {
-        for (const start of lone) starts.push(start);
-        starts.sort((a, b) => a - b);
-      }
+      if (lone.length > 0) starts = Uint32Array.from([...starts, ...lone]).sort();
     }
     this.starts = starts;
   }
