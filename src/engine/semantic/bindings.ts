@@ -1,4 +1,5 @@
 import { attached } from "../attached.js";
+import { anyOffsetWithin } from "../sorted-offsets.js";
 import { innermostHolding, type ClassInfo, type FunctionInfo, type ModuleModel } from "../model.js";
 import type { SyntaxNode } from "../parser.js";
 import { BUILTINS, STAR_EXPORTS } from "./resolver.js";
@@ -300,16 +301,7 @@ export class SemanticModel {
   bindingsNamed(scope: Scope, name: string, occurrences: readonly number[]): readonly Binding[] {
     const node = scope.node;
     if (scope.isFilled || !node || (scope.kind !== "function" && scope.kind !== "class")) return scope.bindingsOf(name);
-    const holds = (start: number, end: number) => {
-      let lo = 0;
-      let hi = occurrences.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((occurrences[mid] as number) < start) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < occurrences.length && (occurrences[lo] as number) < end;
-    };
+    const holds = (start: number, end: number) => anyOffsetWithin(occurrences, start, end);
     const collector = new Scope(scope.kind, node);
     const start = node.startIndex;
     if (scope.kind === "function") {

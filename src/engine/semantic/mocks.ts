@@ -21,6 +21,7 @@
  * never taken for code.
  */
 import type { ClassInfo, FunctionInfo } from "../model.js";
+import { anyOffsetWithin } from "../sorted-offsets.js";
 import type { SyntaxNode } from "../parser.js";
 import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName } from "./resolver.js";
 import type { FileContext } from "../rule.js";
@@ -458,14 +459,7 @@ export class MockAnalysis {
   private mayBindWithin(name: string, start: number, end: number): boolean {
     let offsets = this.mayBindCache.get(name);
     if (!offsets) this.mayBindCache.set(name, (offsets = mayBindOffsets(this.text, name)));
-    let lo = 0;
-    let hi = offsets.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((offsets[mid] as number) < start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < offsets.length && (offsets[lo] as number) < end;
+    return anyOffsetWithin(offsets, start, end);
   }
 
   /** The mock layer's binding for a table binding; undefined for the kinds it does not count (see `bindingsIn`). */
