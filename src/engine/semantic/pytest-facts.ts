@@ -51,7 +51,7 @@ interface CallFacts extends FigureCalls {
 }
 
 const callCache = new WeakMap<Tree, CallFacts>();
-/** The words at least one of which a file holding a call the two queries find holds. */
+/** A call either query finds can only be in a file that holds one of these words. */
 const MAY_HOLD_CALLS = /pyplot|pylab|add_marker|applymarker|addinivalue_line/;
 
 function pyplotFunction(model: ModuleModel, callee: SyntaxNode | null): string | undefined {
