@@ -6,6 +6,8 @@
  * the string's start, `unindent does not match any outer indentation level`, and so on.
  */
 
+import { isAsciiWordCode } from "./source-scan.js";
+
 /** An error at an offset of the text, with Python's message. */
 export interface PythonSyntaxError {
   start: number;
@@ -112,10 +114,6 @@ for (const c of "'\"\\\r\n{") STRING_PLAIN[c.charCodeAt(0)] = 0;
 /** The opening bracket each closing one matches. */
 function opener(close: number): string {
   return close === 41 ? "(" : close === 93 ? "[" : "{";
-}
-
-function isAsciiWordCode(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
 }
 
 function isAsciiDigit(code: number): boolean {

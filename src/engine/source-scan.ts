@@ -7,6 +7,25 @@ export function isIdentifierChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
 }
 
+/** `[A-Za-z0-9_]` by code (`\w` without the `u` flag); false before or past the text's ends (NaN). */
+export function isAsciiWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+}
+
+/**
+ * The offsets where `name` is written as a whole word: the matches of `(?<!\w)NAME(?!\w)`, or with
+ * `notAfterDot` of `(?<![\w.])NAME(?!\w)` (not an attribute).
+ */
+export function wordOccurrences(text: string, name: string, notAfterDot: boolean): number[] {
+  const found: number[] = [];
+  for (let k = text.indexOf(name); k !== -1; k = text.indexOf(name, k + 1)) {
+    const before = text.charCodeAt(k - 1);
+    if (isAsciiWordCode(before) || (notAfterDot && before === 46) || isAsciiWordCode(text.charCodeAt(k + name.length))) continue;
+    found.push(k);
+  }
+  return found;
+}
+
 /** Skips spaces, newlines, backslash continuations and comments. */
 export function skipSpace(text: string, i: number): number {
   while (i < text.length) {

@@ -1,3 +1,4 @@
+import { isAsciiWordCode } from "../source-scan.js";
 import { innermostHolding, type ClassInfo, type FunctionInfo, type ModuleModel } from "../model.js";
 import { MOCKER_FIXTURES } from "./resolver.js";
 import type { Binding } from "./bindings.js";
@@ -138,11 +139,6 @@ function bindsAt(text: string, at: number, length: number): boolean {
   return open !== -1 && OPEN_LIST.test(text.slice(Math.max(0, open - 16), at));
 }
 
-/** `[A-Za-z0-9_]` (`\w` without the `u` flag) by code; false past the text's end (NaN). */
-function isWordCode(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
-}
-
 /** Whether `text[start, end)` holds the name as a whole word where it may be bound (see `LocalNames.mayBind`). */
 export function mayBindIn(text: string, start: number, end: number, name: string): boolean {
   // A slice shares the file's characters (no copy), and bounds each search to the definition.
@@ -161,8 +157,8 @@ function mayBindAt(body: string, name: string, first: boolean): number[] {
   const found: number[] = [];
   for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + 1)) {
     // Inside a longer word, or an attribute (`x.name`): never a binding of the name.
-    if (at > 0 && (isWordCode(body.charCodeAt(at - 1)) || body.charCodeAt(at - 1) === 46)) continue;
-    if (isWordCode(body.charCodeAt(at + name.length))) continue;
+    if (at > 0 && (isAsciiWordCode(body.charCodeAt(at - 1)) || body.charCodeAt(at - 1) === 46)) continue;
+    if (isAsciiWordCode(body.charCodeAt(at + name.length))) continue;
     if (!bindsAt(body, at, name.length)) continue;
     found.push(at);
     if (first) break;

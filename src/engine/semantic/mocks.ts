@@ -25,7 +25,7 @@ import { anyOffsetWithin } from "../sorted-offsets.js";
 import type { SyntaxNode } from "../parser.js";
 import { MOCK_CLASSES, MOCKER_FIXTURES, dottedText, mockApiName, mockConstructorName } from "./resolver.js";
 import type { FileContext } from "../rule.js";
-import { escapeRegExp, identifierEnd, skipSpace } from "../source-scan.js";
+import { escapeRegExp, identifierEnd, isAsciiWordCode, skipSpace, wordOccurrences } from "../source-scan.js";
 import { callArguments, type CallArguments } from "../syntax.js";
 import { semanticOf, type Binding as TableBinding, type Scope, type SemanticModel } from "./bindings.js";
 import { mayBindOffsets } from "./local-names.js";
@@ -247,7 +247,7 @@ export class MockAnalysis {
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const s = m.index;
       const word = m[0];
-      if (!checked && (isWordCode(text.charCodeAt(s - 1)) || isWordCode(text.charCodeAt(s + word.length)))) {
+      if (!checked && (isAsciiWordCode(text.charCodeAt(s - 1)) || isAsciiWordCode(text.charCodeAt(s + word.length)))) {
         re.lastIndex = s + 1;
         continue;
       }
@@ -329,7 +329,7 @@ export class MockAnalysis {
       if (type === "keyword_argument") {
         // The name starts the node; a name none of the names spells cannot match (a non-ASCII character after it is asked to the tree).
         const start = arg.startIndex;
-        const i = names.findIndex((name) => text.startsWith(name, start) && !isWordCode(text.charCodeAt(start + name.length)));
+        const i = names.findIndex((name) => text.startsWith(name, start) && !isAsciiWordCode(text.charCodeAt(start + name.length)));
         if (i < 0) continue;
         const name = arg.childForFieldName("name");
         const value = arg.childForFieldName("value");
@@ -445,11 +445,7 @@ export class MockAnalysis {
   private wordsOf(name: string): number[] {
     let found = this.wordCache.get(name);
     if (!found) {
-      found = [];
-      const text = this.text;
-      for (let k = text.indexOf(name); k !== -1; k = text.indexOf(name, k + 1)) {
-        if (!isWordCode(text.charCodeAt(k - 1)) && !isWordCode(text.charCodeAt(k + name.length))) found.push(k);
-      }
+      found = wordOccurrences(this.text, name, false);
       this.wordCache.set(name, found);
     }
     return found;
@@ -495,7 +491,7 @@ export class MockAnalysis {
    */
   occurrencesOfAny(names: Iterable<string>): number[] {
     const words = [...names].filter((n) => /^[A-Za-z_]\w*$/.test(n));
-    if (words.length <= 1) return words.length === 0 ? [] : wordOccurrences(this.text, words[0] as string);
+    if (words.length <= 1) return words.length === 0 ? [] : wordOccurrences(this.text, words[0] as string, true);
     // Occurrences of different names never overlap (each is a whole word), so one pattern finds them all.
     const pattern = new RegExp(`(?<![\\w.])(?:${words.map(escapeRegExp).join("|")})(?![\\w])`, "g");
     const found: number[] = [];
@@ -990,7 +986,7 @@ function skipBlanksBack(text: string, i: number): number {
 /** Where the name that ends at `end` starts, when it is one (`[A-Za-z_]\w*`, its start a whole word's); -1 otherwise. */
 function nameStartBack(text: string, end: number): number {
   let i = end;
-  while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
+  while (i > 0 && isAsciiWordCode(text.charCodeAt(i - 1))) i--;
   const first = text.charCodeAt(i);
   return i < end && !(first >= 48 && first <= 57) ? i : -1;
 }
@@ -1018,7 +1014,7 @@ function attributeTargets(text: string): { start: number; end: number }[] {
       name = nameStartBack(text, skipBlanksBack(text, dot - 1));
       if (name === -1) break;
       const before = text.charCodeAt(name - 1);
-      if (!isWordCode(before) && before !== 46) start = name;
+      if (!isAsciiWordCode(before) && before !== 46) start = name;
     }
     if (start !== -1) found.push({ start, end });
   }
@@ -1042,28 +1038,6 @@ function ownReturnedValues(body: SyntaxNode): SyntaxNode[] {
     for (const child of node.namedChildren) stack.push(child);
   }
   return values;
-}
-
-/** `[A-Za-z0-9_]`: `\w` without the `u` flag. */
-function isWordCode(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
-}
-
-/** Not a word character nor a dot (NaN, before the text, included): a name after it is not read as an attribute. */
-function isNameBoundary(code: number): boolean {
-  return !isWordCode(code) && code !== 46;
-}
-
-/** Where a name occurs as a whole word not after a dot: the matches of `(?<![\w.])NAME(?!\w)`. */
-function wordOccurrences(text: string, name: string): number[] {
-  const found: number[] = [];
-  for (let k = text.indexOf(name); k !== -1; ) {
-    if (isNameBoundary(text.charCodeAt(k - 1)) && !isWordCode(text.charCodeAt(k + name.length))) {
-      found.push(k);
-      k = text.indexOf(name, k + name.length);
-    } else k = text.indexOf(name, k + 1);
-  }
-  return found;
 }
 
 /**
